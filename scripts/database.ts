@@ -55,3 +55,7 @@ export const ensureDatabase = async (): Promise<DatabaseHandle> => {
   if (url) return { url, isEmbedded: false, stop: async () => {} };
   return startEmbeddedPostgres();
 };
+
+// The URL of the embedded database `npm run dev` starts, for extra workers on this machine.
+export const embeddedDatabaseUrl = () =>
+  `postgresql://layerboard:layerboard@127.0.0.1:${defaultOptions().port}/${defaultOptions().database}`;

@@ -1,0 +1,17 @@
+import { apiRoute, readJson } from "@/lib/api/route";
+import { createBuild, findBuilds } from "@/lib/data/builds";
+import { buildListQuerySchema, startBuildSchema } from "@/lib/validations/build";
+
+export const GET = apiRoute("VIEWER", async ({ request }) => {
+  const query = buildListQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  return { builds: await findBuilds(query) };
+});
+
+export const POST = apiRoute(
+  "BUILDER",
+  async ({ request }) => {
+    const { variantId } = startBuildSchema.parse(await readJson(request));
+    return { build: await createBuild(variantId) };
+  },
+  { status: 201 },
+);

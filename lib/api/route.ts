@@ -1,0 +1,81 @@
+// Every route handler goes through here: authenticate, check the role, protect
+// state-changing cookie requests from cross-site use, and map errors to one JSON shape.
+import "server-only";
+import { NextResponse } from "next/server";
+import { ZodError } from "zod";
+import { AppError, isAppError } from "@/lib/errors";
+import { findActorForRequest, type Actor } from "@/lib/auth/actor";
+import { hasRole, type Role } from "@/lib/auth/roles";
+
+type RouteContext<P> = { params: Promise<P> };
+type Handler<P, A> = (input: { request: Request; params: P; actor: A }) => Promise<Response | unknown>;
+
+export const errorResponse = (error: unknown): NextResponse => {
+  if (error instanceof ZodError) {
+    const issue = error.issues[0];
+    const field = issue?.path.join(".") || "body";
+    return NextResponse.json(
+      { error: { code: "VALIDATION", message: `${field}: ${issue?.message ?? "invalid"}`, issues: error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) } },
+      { status: 400 },
+    );
+  }
+  if (isAppError(error)) return NextResponse.json({ error: { code: error.code, message: error.message } }, { status: error.status });
+  const prismaCode = (error as { code?: string })?.code;
+  if (prismaCode === "P2025") return NextResponse.json({ error: { code: "NOT_FOUND", message: "not found" } }, { status: 404 });
+  if (prismaCode === "P2002") return NextResponse.json({ error: { code: "CONFLICT", message: "already exists" } }, { status: 409 });
+  console.error("[api]", error);
+  const message = error instanceof Error && /ECONNREFUSED|connect|Can't reach database/i.test(error.message) ? "database unavailable" : "internal error";
+  return NextResponse.json({ error: { code: message === "internal error" ? "INTERNAL" : "DATABASE_UNAVAILABLE", message } }, { status: message === "internal error" ? 500 : 503 });
+};
+
+const isSafeMethod = (method: string) => method === "GET" || method === "HEAD" || method === "OPTIONS";
+
+// Cookie-authenticated writes must come from our own origin (Bearer tokens are not
+// sent by browsers on their own, so they need no such check).
+const assertSameOrigin = (request: Request, actor: Actor) => {
+  if (isSafeMethod(request.method) || actor.kind === "token") return;
+  const origin = request.headers.get("origin");
+  const fetchSite = request.headers.get("sec-fetch-site");
+  if (fetchSite && fetchSite !== "same-origin" && fetchSite !== "none") throw new AppError("FORBIDDEN", "cross-site request refused");
+  if (origin && new URL(origin).host !== (request.headers.get("x-forwarded-host") ?? request.headers.get("host")))
+    throw new AppError("FORBIDDEN", "cross-site request refused");
+};
+
+export const authorizeRequest = async (request: Request, role: Role): Promise<Actor> => {
+  const actor = await findActorForRequest(request);
+  if (!actor) throw new AppError("UNAUTHENTICATED", "sign in or send an API token (Authorization: Bearer …)");
+  if (!hasRole(actor.role, role)) throw new AppError("FORBIDDEN", `this needs the ${role.toLowerCase()} role`);
+  assertSameOrigin(request, actor);
+  return actor;
+};
+
+const toResponse = (result: unknown, status = 200) => (result instanceof Response ? result : NextResponse.json(result, { status }));
+
+export const apiRoute =
+  <P = Record<string, string>>(role: Role, handler: Handler<P, Actor>, options: { status?: number } = {}) =>
+  async (request: Request, context: RouteContext<P>) => {
+    try {
+      const actor = await authorizeRequest(request, role);
+      return toResponse(await handler({ request, params: await context.params, actor }), options.status);
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+
+export const publicRoute =
+  <P = Record<string, string>>(handler: Handler<P, null>) =>
+  async (request: Request, context: RouteContext<P>) => {
+    try {
+      return toResponse(await handler({ request, params: await context.params, actor: null }));
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+
+export const readJson = async (request: Request): Promise<unknown> => {
+  try {
+    return await request.json();
+  } catch {
+    throw new AppError("VALIDATION", "body: expected a JSON object");
+  }
+};

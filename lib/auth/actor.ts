@@ -1,0 +1,36 @@
+// Who is making a request: a signed-in user (session cookie) or an API token (Bearer).
+import "server-only";
+import { db } from "@/lib/db";
+import { hashSecret } from "@/lib/auth/tokens";
+import type { Role } from "@/lib/auth/roles";
+
+export const SESSION_COOKIE = "lb_session";
+
+export type Actor = { kind: "user"; userId: string; email: string; name: string; role: Role } | { kind: "token"; tokenId: string; name: string; role: Role };
+
+export const findActorBySessionToken = async (token: string | undefined): Promise<Actor | null> => {
+  if (!token) return null;
+  const session = await db.session.findUnique({ where: { tokenHash: hashSecret(token) }, include: { user: true } });
+  if (!session || session.expiresAt < new Date()) return null;
+  const { user } = session;
+  return { kind: "user", userId: user.id, email: user.email, name: user.name, role: user.role };
+};
+
+export const findActorByApiToken = async (token: string): Promise<Actor | null> => {
+  const row = await db.apiToken.findUnique({ where: { tokenHash: hashSecret(token) } });
+  if (!row || row.revokedAt) return null;
+  await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
+  return { kind: "token", tokenId: row.id, name: row.name, role: row.role };
+};
+
+const readCookie = (header: string | null, name: string) =>
+  header
+    ?.split(";")
+    .map((part) => part.trim().split("="))
+    .find(([key]) => key === name)?.[1];
+
+export const findActorForRequest = async (request: Request): Promise<Actor | null> => {
+  const authorization = request.headers.get("authorization");
+  if (authorization?.startsWith("Bearer ")) return findActorByApiToken(authorization.slice(7).trim());
+  return findActorBySessionToken(readCookie(request.headers.get("cookie"), SESSION_COOKIE));
+};

@@ -1,0 +1,79 @@
+// Server-Sent Events for one build, read from Postgres so it works whichever process
+// runs the build: replays stored log lines, then follows; `id` is the line's seq, so a
+// reconnect with Last-Event-ID resumes without duplicates. Ends when the build ends.
+import "server-only";
+import { db } from "@/lib/db";
+import { findLogLines } from "@/lib/data/builds";
+import { toStepDto } from "@/lib/data/mappers";
+import { AppError } from "@/lib/errors";
+import { isFinished } from "@/lib/types";
+
+const POLL_MS = 400;
+const KEEPALIVE_MS = 15_000;
+
+const encoder = new TextEncoder();
+const frame = (event: string, data: unknown, id?: number) =>
+  encoder.encode(`${id !== undefined ? `id: ${id}\n` : ""}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+
+const readState = (buildId: string) =>
+  db.build.findUnique({
+    where: { id: buildId },
+    select: { status: true, stepsTotal: true, stepsDone: true, cachedSteps: true, logLines: true, logTruncated: true, error: true, errorCode: true, totalSize: true, startedAt: true, finishedAt: true },
+  });
+
+export const streamBuildEvents = async (buildId: string, afterSeq: number, signal: AbortSignal): Promise<ReadableStream<Uint8Array>> => {
+  if (!(await readState(buildId))) throw new AppError("NOT_FOUND", `build ${buildId} not found`);
+  let lastSeq = afterSeq;
+  let fingerprint = "";
+  let lastWrite = Date.now();
+
+  return new ReadableStream<Uint8Array>({
+    async start(controller) {
+      const send = (chunk: Uint8Array) => {
+        controller.enqueue(chunk);
+        lastWrite = Date.now();
+      };
+      send(encoder.encode("retry: 2000\n\n"));
+      try {
+        while (!signal.aborted) {
+          // Read the state first: lines written before a finished state are all visible below.
+          const state = await readState(buildId);
+          if (!state) break;
+          for (let more = true; more && !signal.aborted; ) {
+            const lines = await findLogLines(buildId, lastSeq, 500);
+            for (const line of lines) send(frame("log", line, line.seq));
+            if (lines.length) lastSeq = lines[lines.length - 1].seq;
+            more = lines.length === 500;
+          }
+          const nextFingerprint = `${state.status}|${state.stepsTotal}|${state.stepsDone}|${state.cachedSteps}|${state.logTruncated}`;
+          if (nextFingerprint !== fingerprint) {
+            fingerprint = nextFingerprint;
+            const steps = await db.buildStep.findMany({ where: { buildId }, orderBy: { position: "asc" } });
+            send(
+              frame("state", {
+                ...state,
+                totalSize: state.totalSize === null ? null : Number(state.totalSize),
+                startedAt: state.startedAt?.toISOString() ?? null,
+                finishedAt: state.finishedAt?.toISOString() ?? null,
+                steps: steps.map(toStepDto),
+              }),
+            );
+          }
+          if (isFinished(state.status) && lastSeq >= state.logLines) {
+            send(frame("end", { status: state.status }));
+            break;
+          }
+          if (Date.now() - lastWrite > KEEPALIVE_MS) send(encoder.encode(": keep-alive\n\n"));
+          await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+        }
+      } catch (error) {
+        if (!signal.aborted) send(frame("error", { message: error instanceof Error ? error.message : String(error) }));
+      }
+      try {
+        controller.close();
+      } catch {
+        // the client went away first
+      }
+    },
+  });
+};

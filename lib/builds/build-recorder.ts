@@ -1,0 +1,139 @@
+// Writes a running build's log lines and step updates to Postgres in small batches, so
+// any process can follow the build live. Log size is capped per build with a marker.
+import "server-only";
+import { db } from "@/lib/db";
+import type { BuildStep } from "@/lib/docker/build-stream";
+
+const FLUSH_INTERVAL_MS = 250;
+const FLUSH_LINES = 200;
+
+type PendingLine = { seq: number; stream: string; text: string; at: Date };
+
+export type BuildRecorder = {
+  log: (text: string, stream?: "stdout" | "stderr" | "system") => void;
+  step: (step: BuildStep) => void;
+  flush: () => Promise<void>;
+  close: () => Promise<void>;
+};
+
+export const createBuildRecorder = async (buildId: string, maxLogBytes: number): Promise<BuildRecorder> => {
+  const existing = await db.build.findUniqueOrThrow({ where: { id: buildId }, select: { logLines: true, logBytes: true, logTruncated: true } });
+  let seq = existing.logLines;
+  let bytes = existing.logBytes;
+  let truncated = existing.logTruncated;
+  let lines: PendingLine[] = [];
+  const steps = new Map<string, BuildStep>();
+  const stepPositions = new Map<string, number>();
+  const stepState = new Map<string, BuildStep>();
+  let flushing: Promise<void> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+
+  const pushLine = (text: string, stream: string) => {
+    seq += 1;
+    lines.push({ seq, stream, text, at: new Date() });
+  };
+
+  const writeBatch = async () => {
+    const batch = lines;
+    lines = [];
+    const stepBatch = [...steps.values()];
+    steps.clear();
+    if (!batch.length && !stepBatch.length) return;
+    const all = [...new Map([...stepState, ...stepBatch.map((s) => [s.digest, s] as const)]).values()];
+    try {
+      await writeRows(batch, stepBatch, all);
+      for (const step of stepBatch) stepState.set(step.digest, step);
+    } catch (error) {
+      // Keep what failed for the next attempt: a database blip must not lose log lines.
+      lines = [...batch, ...lines];
+      for (const step of stepBatch) if (!steps.has(step.digest)) steps.set(step.digest, step);
+      throw error;
+    }
+  };
+
+  const writeRows = (batch: PendingLine[], stepBatch: BuildStep[], all: BuildStep[]) =>
+    db.$transaction([
+      db.logLine.createMany({ data: batch.map((l) => ({ ...l, buildId })), skipDuplicates: true }),
+      ...stepBatch.map((step) =>
+        db.buildStep.upsert({
+          where: { buildId_digest: { buildId, digest: step.digest } },
+          create: { buildId, digest: step.digest, position: stepPositions.get(step.digest)!, ...stepFields(step) },
+          update: stepFields(step),
+        }),
+      ),
+      db.build.update({
+        where: { id: buildId },
+        data: {
+          ...(batch.length ? { logLines: batch[batch.length - 1].seq } : {}),
+          logBytes: bytes,
+          logTruncated: truncated,
+          ...(stepBatch.length
+            ? {
+                stepsTotal: all.length,
+                stepsDone: all.filter((s) => s.completedAt).length,
+                cachedSteps: all.filter((s) => s.cached).length,
+              }
+            : {}),
+        },
+      }),
+    ]);
+
+  const flush = () => {
+    flushing = flushing.catch(() => {}).then(writeBatch);
+    return flushing;
+  };
+
+  const schedule = () => {
+    if (lines.length >= FLUSH_LINES) void flush().catch(() => {});
+    else timer ??= setTimeout(() => {
+      timer = undefined;
+      void flush().catch((error) => console.error("[recorder] flush failed", error));
+    }, FLUSH_INTERVAL_MS);
+  };
+
+  return {
+    log: (text, stream = "stdout") => {
+      if (truncated) return;
+      const size = Buffer.byteLength(text);
+      if (bytes + size > maxLogBytes) {
+        truncated = true;
+        pushLine(`[layerboard] log truncated after ${bytes} bytes (limit ${maxLogBytes})`, "system");
+      } else {
+        bytes += size;
+        pushLine(text, stream);
+      }
+      schedule();
+    },
+    step: (step) => {
+      if (!stepPositions.has(step.digest)) stepPositions.set(step.digest, stepPositions.size);
+      steps.set(step.digest, step);
+      schedule();
+    },
+    flush,
+    close: async () => {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      await retry(flush);
+    },
+  };
+};
+
+export const retry = async <T>(fn: () => Promise<T>, attempts = 30, delayMs = 1000): Promise<T> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+};
+
+const stepFields = (step: BuildStep) => ({
+  name: step.name,
+  stage: step.stage,
+  startedAt: step.startedAt,
+  completedAt: step.completedAt,
+  cached: step.cached,
+  error: step.error,
+});

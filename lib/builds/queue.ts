@@ -1,0 +1,39 @@
+// The build job queue: pg-boss on the same Postgres, so any process can enqueue and any
+// worker, on any machine, can claim. Build state itself lives in the Build table.
+import "server-only";
+import { PgBoss } from "pg-boss";
+import { getEnv } from "@/lib/env";
+
+export const BUILD_QUEUE = "layerboard-builds";
+export type BuildJob = { buildId: string };
+
+const cache = globalThis as unknown as { layerboardBoss?: Promise<PgBoss> };
+
+const startBoss = async (): Promise<PgBoss> => {
+  const boss = new PgBoss({ connectionString: getEnv().DATABASE_URL, max: 4, application_name: "layerboard-queue" });
+  boss.on("error", (error) => console.error("[queue]", error));
+  await boss.start();
+  // A build is never retried by the queue: a worker that dies leaves an interrupted
+  // build for a person to re-run, not a silent second attempt.
+  await boss.createQueue(BUILD_QUEUE, { retryLimit: 0, expireInSeconds: 4 * 3600 });
+  return boss;
+};
+
+export const getQueue = (): Promise<PgBoss> => {
+  cache.layerboardBoss ??= startBoss().catch((error) => {
+    cache.layerboardBoss = undefined;
+    throw error;
+  });
+  return cache.layerboardBoss;
+};
+
+export const enqueueBuildJob = async (buildId: string): Promise<void> => {
+  const boss = await getQueue();
+  await boss.send(BUILD_QUEUE, { buildId } satisfies BuildJob, { singletonKey: buildId });
+};
+
+export const stopQueue = async (): Promise<void> => {
+  const pending = cache.layerboardBoss;
+  cache.layerboardBoss = undefined;
+  if (pending) await (await pending).stop({ graceful: true, timeout: 10_000 });
+};

@@ -1,0 +1,204 @@
+// The one pipeline every build goes through: resolve context → build → analyse →
+// (builder pattern: copy the artefact out, build the runtime image) → smoke run → persist.
+import "server-only";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import type Docker from "dockerode";
+import { db } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import { AppError, isAppError } from "@/lib/errors";
+import { openContext, type ContextSource } from "@/lib/builds/context/open-context";
+import { createBuildRecorder, retry, type BuildRecorder } from "@/lib/builds/build-recorder";
+import { declaresArg, findFinalBaseImage } from "@/lib/builds/dockerfile";
+import { mergeTarStreams } from "@/lib/builds/tar-merge";
+import { buildImage } from "@/lib/docker/build-image";
+import { analyseImage, type ImageAnalysis } from "@/lib/docker/analyse-image";
+import { runSmoke } from "@/lib/docker/smoke-run";
+import { exportPathFromImage } from "@/lib/docker/copy-from-image";
+import { getEngineInfo } from "@/lib/docker/engine-info";
+import type { BuildEvent } from "@/lib/docker/build-stream";
+import type { Build, Project, Variant } from "@/lib/generated/prisma/client";
+
+type Settings = Pick<
+  Variant,
+  "dockerfile" | "target" | "buildArgs" | "smokeCommand" | "builder" | "noCache" | "runtimeDockerfile" | "artifactPath" | "strategy"
+>;
+
+export type RunBuildOptions = { docker: Docker; workerId: string; signal: AbortSignal };
+
+const contextSourceOf = async (project: Project): Promise<ContextSource> => {
+  if (project.contextKind === "GIT") return { kind: "GIT", url: project.gitUrl ?? "", ref: project.gitRef ?? "HEAD" };
+  if (project.contextKind === "ARCHIVE") {
+    const archive = await db.contextArchive.findUnique({ where: { id: project.archiveId ?? "" } });
+    if (!archive) throw new AppError("CONTEXT_REFUSED", "the uploaded context archive is missing");
+    return { kind: "ARCHIVE", data: Buffer.from(archive.data), filename: archive.filename };
+  }
+  return { kind: "DIRECTORY", path: project.contextPath ?? "" };
+};
+
+const imageTagFor = (project: Project, variant: Variant, buildId: string) =>
+  `layerboard/${project.slug}-${variant.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "")}:${buildId.toLowerCase()}`;
+
+// Build args the Dockerfile declares get the configured local base image unless the variant sets one.
+const effectiveBuildArgs = (dockerfileText: string, variantArgs: Record<string, string>) => {
+  const args = { ...variantArgs };
+  if (!args.BASE_IMAGE && declaresArg(dockerfileText, "BASE_IMAGE")) args.BASE_IMAGE = getEnv().LAYERBOARD_BASE_IMAGE;
+  return args;
+};
+
+const forwardEvents = (recorder: BuildRecorder, prefix = "") => (event: BuildEvent) => {
+  if (event.type === "log") recorder.log(prefix + event.text, event.stream);
+  else if (event.type === "step") recorder.step(event.step);
+  else if (event.type === "error") recorder.log(prefix + event.message, "stderr");
+};
+
+const persistLayers = (buildId: string, image: string, analysis: ImageAnalysis) =>
+  db.layer.createMany({
+    data: analysis.layers.map((layer) => ({
+      buildId,
+      image,
+      position: layer.position,
+      createdBy: layer.createdBy,
+      instruction: layer.instruction,
+      size: BigInt(layer.size),
+      isEmpty: layer.isEmpty,
+      isFromBase: layer.isFromBase,
+      layerDigest: layer.layerDigest,
+    })),
+    skipDuplicates: true,
+  });
+
+const readDockerfile = async (dir: string, dockerfile: string) => {
+  const resolved = path.resolve(dir, dockerfile);
+  if (!resolved.startsWith(path.resolve(dir) + path.sep)) throw new AppError("CONTEXT_REFUSED", `Dockerfile ${dockerfile} escapes the context`);
+  return readFile(resolved, "utf8").catch(() => {
+    throw new AppError("CONTEXT_REFUSED", `Dockerfile not found in the context: ${dockerfile}`);
+  });
+};
+
+export const runBuild = async (build: Build & { project: Project; variant: Variant }, options: RunBuildOptions) => {
+  const { docker, signal } = options;
+  const env = getEnv();
+  const settings = { ...build.variant, ...(build.settings as Partial<Settings>) } as Settings;
+  const recorder = await createBuildRecorder(build.id, env.LAYERBOARD_MAX_LOG_BYTES);
+  const labels = { "layerboard.build": build.id, "layerboard.project": build.project.slug };
+  const tag = imageTagFor(build.project, build.variant, build.id);
+  let context: Awaited<ReturnType<typeof openContext>> | undefined;
+  try {
+    context = await openContext(await contextSourceOf(build.project));
+    const engine = await getEngineInfo(docker);
+    if (!engine.reachable) throw new AppError("ENGINE_UNAVAILABLE", `engine unreachable: ${engine.reason}`);
+    await db.build.update({
+      where: { id: build.id },
+      data: { contextRevision: build.contextRevision ?? context.revision, engineVersion: engine.version, storageDriver: engine.storageDriver, imageTag: tag },
+    });
+    recorder.log(`[layerboard] building ${settings.dockerfile} on engine ${engine.version} (${settings.builder.toLowerCase()})`, "system");
+
+    const dockerfileText = await readDockerfile(context.dir, settings.dockerfile);
+    const buildArgs = effectiveBuildArgs(dockerfileText, (settings.buildArgs ?? {}) as Record<string, string>);
+    const common = { docker, buildArgs, noCache: settings.noCache, labels, builder: settings.builder, networkMode: env.LAYERBOARD_NETWORK_MODE, signal };
+    const isBuilderPattern = settings.strategy === "BUILDER_PATTERN" && settings.runtimeDockerfile && settings.artifactPath;
+
+    const first = await buildImage({
+      ...common,
+      context: context.createTarStream({ dockerfile: settings.dockerfile }),
+      dockerfile: settings.dockerfile,
+      target: settings.target,
+      tag: isBuilderPattern ? `${tag}-build` : tag,
+      onEvent: forwardEvents(recorder, isBuilderPattern ? "[build image] " : ""),
+    });
+
+    let finalImageId = first.imageId;
+    let finalDockerfile = dockerfileText;
+    let finalBuildArgs = buildArgs;
+    if (isBuilderPattern) {
+      const buildAnalysis = await analyseImage(first.imageId, { docker, baseImage: findFinalBaseImage(dockerfileText, buildArgs, settings.target) });
+      await retry(() => persistLayers(build.id, "build", buildAnalysis));
+      await db.build.update({ where: { id: build.id }, data: { buildImageId: first.imageId, buildImageSize: BigInt(buildAnalysis.totalSize) } });
+      recorder.log(`[layerboard] copying ${settings.artifactPath} out of the build image`, "system");
+      const artifact = await exportPathFromImage(first.imageId, settings.artifactPath!, { docker, labels });
+      try {
+        finalDockerfile = await readDockerfile(context.dir, settings.runtimeDockerfile!);
+        finalBuildArgs = effectiveBuildArgs(finalDockerfile, (settings.buildArgs ?? {}) as Record<string, string>);
+        const runtime = await buildImage({
+          ...common,
+          buildArgs: finalBuildArgs,
+          context: mergeTarStreams([
+            { tar: context.createTarStream({ dockerfile: settings.runtimeDockerfile! }) },
+            { tar: artifact.tar, prefix: "artifact" },
+          ]),
+          dockerfile: settings.runtimeDockerfile!,
+          target: null,
+          tag,
+          onEvent: forwardEvents(recorder, "[runtime image] "),
+        });
+        finalImageId = runtime.imageId;
+      } finally {
+        await artifact.cleanup();
+      }
+    }
+
+    const analysis = await analyseImage(finalImageId, {
+      docker,
+      baseImage: findFinalBaseImage(finalDockerfile, finalBuildArgs, isBuilderPattern ? null : settings.target),
+    });
+    await retry(() => persistLayers(build.id, "main", analysis));
+    await retry(() =>
+      db.build.update({ where: { id: build.id }, data: { imageId: analysis.imageId, totalSize: BigInt(analysis.totalSize), storageDriver: analysis.storageDriver } }),
+    );
+    recorder.log(`[layerboard] image ${analysis.imageId.slice(0, 19)} is ${analysis.totalSize} bytes; smoke run…`, "system");
+
+    const smoke = await runSmoke(analysis.imageId, {
+      docker,
+      command: (settings.smokeCommand as string[] | null) ?? null,
+      timeoutMs: env.LAYERBOARD_SMOKE_TIMEOUT_S * 1000,
+      memoryBytes: env.LAYERBOARD_SMOKE_MEMORY_MB * 1024 * 1024,
+      labels,
+    });
+    recorder.log(
+      smoke.runs
+        ? `[layerboard] smoke run passed in ${smoke.durationMs} ms`
+        : `[layerboard] the image does not run: ${smoke.error ?? `exit code ${smoke.exitCode}${smoke.timedOut ? " (timed out)" : ""}`}`,
+      "system",
+    );
+    await retry(() =>
+      db.smokeResult.upsert({
+        where: { buildId: build.id },
+        create: { buildId: build.id, ...smoke },
+        update: smoke,
+      }),
+    );
+    await recorder.close();
+    await finishBuild(build.id, "SUCCEEDED", null);
+  } catch (error) {
+    const cancelled = signal.aborted || (isAppError(error) && error.code === "BUILD_CANCELLED");
+    const message = error instanceof Error ? error.message : String(error);
+    recorder.log(`[layerboard] ${cancelled ? "cancelled" : `failed: ${message}`}`, "system");
+    await recorder.close().catch(() => undefined);
+    if (cancelled) await finishBuild(build.id, "CANCELLED", { code: "CANCELLED", message: String(signal.reason ?? "cancelled by a user") });
+    else await finishBuild(build.id, "FAILED", { code: isAppError(error) ? error.code : "INTERNAL", message });
+  } finally {
+    await context?.cleanup().catch(() => undefined);
+  }
+};
+
+export const finishBuild = async (
+  buildId: string,
+  status: "SUCCEEDED" | "FAILED" | "CANCELLED" | "INTERRUPTED",
+  failure: { code: string; message: string } | null,
+) => {
+  await retry(async () => {
+    const build = await db.build.findUniqueOrThrow({ where: { id: buildId }, select: { startedAt: true, queuedAt: true } });
+    const finishedAt = new Date();
+    await db.build.updateMany({
+      where: { id: buildId, status: { in: ["RUNNING", "QUEUED"] } },
+      data: {
+        status,
+        finishedAt,
+        durationMs: finishedAt.getTime() - (build.startedAt ?? build.queuedAt).getTime(),
+        errorCode: failure?.code ?? null,
+        error: failure?.message ?? null,
+      },
+    });
+  });
+};

@@ -1,0 +1,106 @@
+// A build worker: claims build jobs from the Postgres queue, runs them on its own engine
+// (DOCKER_HOST), heartbeats, honours cancel requests and shuts down without leaving a
+// build "running".
+import "server-only";
+import os from "node:os";
+import { randomBytes } from "node:crypto";
+import type Docker from "dockerode";
+import { db } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import { createDockerClient } from "@/lib/docker/client";
+import { getEngineInfo } from "@/lib/docker/engine-info";
+import { BUILD_QUEUE, getQueue, type BuildJob } from "@/lib/builds/queue";
+import { runBuild, finishBuild } from "@/lib/builds/run-build";
+import { interruptOrphanedBuilds } from "@/lib/builds/orphaned-builds";
+
+const HEARTBEAT_MS = 2000;
+const ENGINE_RETRY_MS = 3000;
+
+export type WorkerHandle = { id: string; stop: (options?: { graceMs?: number }) => Promise<void> };
+
+export const startWorker = async (options: { concurrency?: number; dockerHost?: string } = {}): Promise<WorkerHandle> => {
+  const env = getEnv();
+  const dockerHost = options.dockerHost ?? env.DOCKER_HOST ?? "unix:///var/run/docker.sock";
+  const docker: Docker = createDockerClient(dockerHost);
+  const concurrency = options.concurrency ?? env.LAYERBOARD_WORKER_CONCURRENCY;
+  const id = `${os.hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
+  const active = new Map<string, AbortController>();
+  let stopping = false;
+
+  await db.worker.create({ data: { id, hostname: os.hostname(), pid: process.pid, dockerHost } });
+  const interrupted = await interruptOrphanedBuilds(env.LAYERBOARD_HEARTBEAT_TIMEOUT_S);
+  if (interrupted) console.log(`[worker ${id}] marked ${interrupted} orphaned build(s) interrupted`);
+
+  const heartbeat = setInterval(async () => {
+    try {
+      const now = new Date();
+      await db.worker.update({ where: { id }, data: { heartbeatAt: now } });
+      if (!active.size) return;
+      const ids = [...active.keys()];
+      await db.build.updateMany({ where: { id: { in: ids }, status: "RUNNING" }, data: { heartbeatAt: now } });
+      const cancelled = await db.build.findMany({ where: { id: { in: ids }, cancelRequested: true }, select: { id: true } });
+      for (const { id: buildId } of cancelled) active.get(buildId)?.abort("cancelled by a user");
+    } catch (error) {
+      console.error(`[worker ${id}] heartbeat failed`, (error as Error).message);
+    }
+  }, HEARTBEAT_MS);
+  const reaper = setInterval(
+    () => void interruptOrphanedBuilds(env.LAYERBOARD_HEARTBEAT_TIMEOUT_S).catch(() => undefined),
+    Math.max(5, env.LAYERBOARD_HEARTBEAT_TIMEOUT_S / 3) * 1000,
+  );
+
+  // While the engine is down the build stays queued; it runs once the engine is back.
+  const waitForEngine = async () => {
+    for (let warned = false; !stopping; warned = true) {
+      const info = await getEngineInfo(docker);
+      if (info.reachable) return true;
+      if (!warned) console.warn(`[worker ${id}] engine unreachable (${info.reason}); waiting`);
+      await new Promise((resolve) => setTimeout(resolve, ENGINE_RETRY_MS));
+    }
+    return false;
+  };
+
+  const handle = async (buildId: string) => {
+    if (!(await waitForEngine())) return;
+    const claimed = await db.build.updateMany({
+      where: { id: buildId, status: "QUEUED" },
+      data: { status: "RUNNING", startedAt: new Date(), heartbeatAt: new Date(), workerId: id },
+    });
+    if (!claimed.count) return; // cancelled while queued, or already taken
+    const build = await db.build.findUniqueOrThrow({ where: { id: buildId }, include: { project: true, variant: true } });
+    const controller = new AbortController();
+    active.set(buildId, controller);
+    try {
+      await runBuild(build, { docker, workerId: id, signal: controller.signal });
+    } finally {
+      active.delete(buildId);
+    }
+  };
+
+  const boss = await getQueue();
+  await boss.work<BuildJob>(
+    BUILD_QUEUE,
+    { localConcurrency: concurrency, batchSize: 1, pollingIntervalSeconds: 0.5 },
+    async ([job]) => handle(job.data.buildId),
+  );
+  console.log(`[worker ${id}] taking builds on ${dockerHost} (concurrency ${concurrency})`);
+
+  return {
+    id,
+    stop: async ({ graceMs = 30_000 } = {}) => {
+      stopping = true;
+      const offWork = boss.offWork(BUILD_QUEUE, { wait: false }).catch(() => undefined);
+      const deadline = Date.now() + graceMs;
+      while (active.size && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+      for (const [buildId, controller] of active) {
+        // Recorded first, so the aborted pipeline cannot record it as a user's cancel.
+        await finishBuild(buildId, "INTERRUPTED", { code: "INTERRUPTED", message: "interrupted: the worker shut down" });
+        controller.abort("worker shutting down");
+      }
+      await offWork;
+      clearInterval(heartbeat);
+      clearInterval(reaper);
+      await db.worker.update({ where: { id }, data: { stoppedAt: new Date() } }).catch(() => undefined);
+    },
+  };
+};

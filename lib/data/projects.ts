@@ -1,0 +1,66 @@
+// Projects and their variants.
+import "server-only";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { toProjectDto, toVariantDto } from "@/lib/data/mappers";
+import type { ProjectDto, VariantDto } from "@/lib/types";
+import type { ProjectInput, VariantInput } from "@/lib/validations/build";
+
+export const findProjects = async (): Promise<ProjectDto[]> => {
+  const rows = await db.project.findMany({ include: { variants: true }, orderBy: { createdAt: "asc" } });
+  return rows.map(toProjectDto);
+};
+
+export const getProject = async (id: string): Promise<ProjectDto> => {
+  const row = await db.project.findFirst({ where: { OR: [{ id }, { slug: id }] }, include: { variants: true } });
+  if (!row) throw new AppError("NOT_FOUND", `project ${id} not found`);
+  return toProjectDto(row);
+};
+
+export const getVariant = async (id: string): Promise<VariantDto> => {
+  const row = await db.variant.findUnique({ where: { id } });
+  if (!row) throw new AppError("NOT_FOUND", `variant ${id} not found`);
+  return toVariantDto(row);
+};
+
+export const createProject = async (input: ProjectInput): Promise<ProjectDto> => {
+  const existing = await db.project.findUnique({ where: { slug: input.slug } });
+  if (existing) throw new AppError("CONFLICT", `a project with slug "${input.slug}" already exists`);
+  const row = await db.project.create({ data: input, include: { variants: true } });
+  return toProjectDto(row);
+};
+
+const variantData = (input: VariantInput) => ({
+  ...input,
+  target: input.target ?? null,
+  smokeCommand: input.smokeCommand ?? undefined,
+  sizeBudgetBytes: input.sizeBudgetBytes == null ? null : BigInt(input.sizeBudgetBytes),
+  regressionThresholdPct: input.regressionThresholdPct ?? null,
+  runtimeDockerfile: input.runtimeDockerfile ?? null,
+  artifactPath: input.artifactPath ?? null,
+});
+
+export const createVariant = async (projectId: string, input: VariantInput): Promise<VariantDto> => {
+  const project = await getProject(projectId);
+  if (project.variants.some((v) => v.name === input.name))
+    throw new AppError("CONFLICT", `variant "${input.name}" already exists in ${project.name}`);
+  const row = await db.variant.create({
+    data: { ...variantData(input), projectId: project.id, position: project.variants.length },
+  });
+  return toVariantDto(row);
+};
+
+export const updateVariantBudget = async (
+  variantId: string,
+  budget: { sizeBudgetBytes: number | null; regressionThresholdPct: number | null },
+): Promise<VariantDto> => {
+  await getVariant(variantId);
+  const row = await db.variant.update({
+    where: { id: variantId },
+    data: {
+      sizeBudgetBytes: budget.sizeBudgetBytes == null ? null : BigInt(budget.sizeBudgetBytes),
+      regressionThresholdPct: budget.regressionThresholdPct,
+    },
+  });
+  return toVariantDto(row);
+};

@@ -1,0 +1,68 @@
+// Schemas for build, project and variant input, shared by forms and route handlers.
+import { z } from "zod";
+
+export const idSchema = z.string().trim().min(1, "id is required").max(64, "id is too long").regex(/^[a-zA-Z0-9_-]+$/, "id has invalid characters");
+
+export const startBuildSchema = z.object({ variantId: idSchema });
+export type StartBuildInput = z.infer<typeof startBuildSchema>;
+
+// Dockerfile paths are relative to the context and may not climb out of it.
+export const dockerfilePathSchema = z
+  .string()
+  .trim()
+  .min(1, "Dockerfile path is required")
+  .max(255, "Dockerfile path is too long")
+  .regex(/^[A-Za-z0-9._/-]+$/, "Dockerfile path may contain letters, digits, . _ - and /")
+  .refine((p) => !p.startsWith("/") && !p.split("/").includes(".."), "Dockerfile path must stay inside the context");
+
+export const targetSchema = z
+  .string()
+  .trim()
+  .max(128, "target is too long")
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "target may contain letters, digits, . _ and -");
+
+export const buildArgsSchema = z
+  .record(
+    z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, "build arg names are letters, digits and _"),
+    z.string().max(4096, "build arg value is too long"),
+  )
+  .refine((args) => Object.keys(args).length <= 64, "at most 64 build args");
+
+export const smokeCommandSchema = z
+  .array(z.string().max(1024, "smoke command argument is too long"))
+  .min(1, "smoke command needs at least one argument")
+  .max(64, "smoke command has too many arguments");
+
+export const variantSchema = z.object({
+  name: z.string().trim().min(1, "name is required").max(80, "name is too long"),
+  strategy: z.enum(["SINGLE_STAGE", "MULTI_STAGE", "VENV_COPIES", "BUILDER_PATTERN", "CUSTOM"]).default("CUSTOM"),
+  dockerfile: dockerfilePathSchema.default("Dockerfile"),
+  target: targetSchema.nullish(),
+  buildArgs: buildArgsSchema.default({}),
+  smokeCommand: smokeCommandSchema.nullish(),
+  sizeBudgetBytes: z.number().int().positive().nullish(),
+  regressionThresholdPct: z.number().positive().max(1000).nullish(),
+  builder: z.enum(["BUILDKIT", "CLASSIC"]).default("BUILDKIT"),
+  noCache: z.boolean().default(false),
+  runtimeDockerfile: dockerfilePathSchema.nullish(),
+  artifactPath: z.string().trim().startsWith("/", "artifact path must be absolute in the build image").max(255).nullish(),
+});
+export type VariantInput = z.infer<typeof variantSchema>;
+
+export const projectSchema = z.object({
+  name: z.string().trim().min(1, "name is required").max(80, "name is too long"),
+  slug: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "slug is lowercase letters, digits and -"),
+  description: z.string().max(2000).default(""),
+  contextKind: z.enum(["DIRECTORY", "GIT", "ARCHIVE"]).default("DIRECTORY"),
+  contextPath: z.string().trim().max(1024).nullish(),
+  gitUrl: z.string().trim().max(2048).nullish(),
+  gitRef: z.string().trim().max(255).regex(/^[^\s-][^\s]*$/, "git ref may not start with - or contain spaces").nullish(),
+});
+export type ProjectInput = z.infer<typeof projectSchema>;
+
+export const buildListQuerySchema = z.object({
+  projectId: idSchema.optional(),
+  variantId: idSchema.optional(),
+  status: z.enum(["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED", "INTERRUPTED"]).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
