@@ -23,5 +23,5 @@ export const mergeTarStreams = (sources: TarSource[]): Readable => {
     pack.finalize();
   };
   copyAll().catch((error) => pack.destroy(error));
-  return pack;
+  return pack as unknown as Readable;
 };

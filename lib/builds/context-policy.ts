@@ -1,0 +1,23 @@
+// Checks, before anything is queued or saved, that a project's context comes from an
+// allowed place: a directory under LAYERBOARD_CONTEXT_ROOTS or a git URL of an allowed scheme.
+import "server-only";
+import { getContextRoots } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { resolveDirectoryContext } from "@/lib/builds/context/directory-context";
+
+const GIT_URL = /^(https?:\/\/|ssh:\/\/|file:\/\/|git@[^:\s]+:)[^\s]+$/;
+
+type ContextFields = { contextKind?: string | null; contextPath?: string | null; gitUrl?: string | null; archiveId?: string | null };
+
+export const assertProjectContextAllowed = async (project: ContextFields): Promise<void> => {
+  const kind = project.contextKind ?? "DIRECTORY";
+  if (kind === "DIRECTORY") {
+    if (!project.contextPath) throw new AppError("VALIDATION", "contextPath: a directory context needs a path");
+    await resolveDirectoryContext(project.contextPath, getContextRoots());
+  } else if (kind === "GIT") {
+    if (!project.gitUrl || !GIT_URL.test(project.gitUrl))
+      throw new AppError("VALIDATION", "gitUrl: use an https://, http://, ssh://, git@host: or file:// repository URL");
+  } else if (kind === "ARCHIVE" && !project.archiveId) {
+    throw new AppError("VALIDATION", "archive: upload a .tar or .tar.gz context first");
+  }
+};
