@@ -1,0 +1,27 @@
+"use server";
+import { redirect } from "next/navigation";
+import { runAction, type ActionResult } from "@/lib/actions/result";
+import { signIn } from "@/lib/data/users";
+import { clearSessionCookie, getClientKey, setSessionCookie } from "@/lib/auth/session";
+import { signInSchema } from "@/lib/validations/auth";
+import { cookies } from "next/headers";
+import { SESSION_COOKIE } from "@/lib/auth/actor";
+import { deleteSession } from "@/lib/data/users";
+
+export const signInAction = async (_state: ActionResult | null, form: FormData): Promise<ActionResult> => {
+  const result = await runAction(async () => {
+    const input = signInSchema.parse({ email: form.get("email"), password: form.get("password") });
+    const session = await signIn({ ...input, clientKey: await getClientKey() });
+    await setSessionCookie(session.token, session.expiresAt);
+    return undefined;
+  });
+  if (result.ok) redirect("/");
+  return result;
+};
+
+export const signOutAction = async () => {
+  const token = (await cookies()).get(SESSION_COOKIE)?.value;
+  if (token) await deleteSession(token);
+  await clearSessionCookie();
+  redirect("/login");
+};

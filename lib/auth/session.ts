@@ -1,0 +1,43 @@
+// The signed-in user of a page or server action, from the session cookie.
+import "server-only";
+import { cookies, headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { AppError } from "@/lib/errors";
+import { findActorBySessionToken, SESSION_COOKIE, type Actor } from "@/lib/auth/actor";
+import { hasRole, type Role } from "@/lib/auth/roles";
+import { getEnv } from "@/lib/env";
+
+export const getCurrentActor = async (): Promise<Actor | null> => findActorBySessionToken((await cookies()).get(SESSION_COOKIE)?.value);
+
+// For pages: sends anonymous visitors to the sign-in page.
+export const requirePageActor = async (role: Role = "VIEWER"): Promise<Actor> => {
+  const actor = await getCurrentActor();
+  if (!actor) redirect("/login");
+  if (!hasRole(actor.role, role)) throw new AppError("FORBIDDEN", `this page needs the ${role.toLowerCase()} role`);
+  return actor;
+};
+
+// For server actions: Next.js already refuses cross-origin action posts; the role is ours to check.
+export const requireActionActor = async (role: Role): Promise<Actor> => {
+  const actor = await getCurrentActor();
+  if (!actor) throw new AppError("UNAUTHENTICATED", "your session has expired; sign in again");
+  if (!hasRole(actor.role, role)) throw new AppError("FORBIDDEN", `this needs the ${role.toLowerCase()} role`);
+  return actor;
+};
+
+export const setSessionCookie = async (token: string, expiresAt: Date) => {
+  (await cookies()).set(SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: getEnv().LAYERBOARD_SECURE_COOKIES === "true",
+    path: "/",
+    expires: expiresAt,
+  });
+};
+
+export const clearSessionCookie = async () => (await cookies()).delete(SESSION_COOKIE);
+
+export const getClientKey = async () => {
+  const h = await headers();
+  return h.get("x-forwarded-for")?.split(",")[0].trim() || h.get("x-real-ip") || "local";
+};

@@ -1,0 +1,63 @@
+// Users, sessions and login attempts.
+import "server-only";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { hashPassword, verifyPassword } from "@/lib/auth/password";
+import { createSecret, hashSecret } from "@/lib/auth/tokens";
+import type { Role } from "@/lib/auth/roles";
+
+export const SESSION_TTL_MS = 7 * 24 * 3600 * 1000;
+const LOGIN_WINDOW_MS = 15 * 60 * 1000;
+const MAX_FAILED_LOGINS = 5;
+
+export type UserDto = { id: string; email: string; name: string; role: Role; createdAt: string };
+
+const toUserDto = (u: { id: string; email: string; name: string; role: Role; createdAt: Date }): UserDto => ({
+  id: u.id,
+  email: u.email,
+  name: u.name,
+  role: u.role,
+  createdAt: u.createdAt.toISOString(),
+});
+
+export const findUsers = async (): Promise<UserDto[]> => (await db.user.findMany({ orderBy: { createdAt: "asc" } })).map(toUserDto);
+
+export const createUser = async (input: { email: string; name: string; password: string; role: Role }): Promise<UserDto> => {
+  const email = input.email.toLowerCase();
+  if (await db.user.findUnique({ where: { email } })) throw new AppError("CONFLICT", `a user with email ${email} already exists`);
+  const user = await db.user.create({ data: { email, name: input.name, role: input.role, passwordHash: await hashPassword(input.password) } });
+  return toUserDto(user);
+};
+
+// The first admin comes from the environment (or a generated password the launcher prints).
+export const ensureAdminUser = async (email: string, password: string): Promise<{ created: boolean }> => {
+  if (await db.user.count({ where: { role: "ADMIN" } })) return { created: false };
+  await createUser({ email, name: "Administrator", password, role: "ADMIN" });
+  return { created: true };
+};
+
+export const createSession = async (userId: string): Promise<{ token: string; expiresAt: Date }> => {
+  const token = createSecret("lbs");
+  const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
+  await db.session.create({ data: { userId, tokenHash: hashSecret(token), expiresAt } });
+  return { token, expiresAt };
+};
+
+export const deleteSession = async (token: string) => {
+  await db.session.deleteMany({ where: { tokenHash: hashSecret(token) } });
+};
+
+// Rate limited per email and per client address: a few failures, then a 15-minute wait.
+export const signIn = async (input: { email: string; password: string; clientKey: string }) => {
+  const email = input.email.toLowerCase();
+  const keys = [`email:${email}`, `client:${input.clientKey}`];
+  const since = new Date(Date.now() - LOGIN_WINDOW_MS);
+  const failures = await db.loginAttempt.groupBy({ by: ["key"], where: { key: { in: keys }, succeeded: false, createdAt: { gte: since } }, _count: { _all: true } });
+  if (failures.some((f) => f._count._all >= MAX_FAILED_LOGINS)) throw new AppError("RATE_LIMITED", "too many failed sign-ins; try again in 15 minutes");
+  const user = await db.user.findUnique({ where: { email } });
+  const ok = user ? await verifyPassword(user.passwordHash, input.password) : false;
+  await db.loginAttempt.createMany({ data: keys.map((key) => ({ key, succeeded: ok })) });
+  if (!user || !ok) throw new AppError("UNAUTHENTICATED", "wrong email or password");
+  await db.session.deleteMany({ where: { userId: user.id, expiresAt: { lt: new Date() } } });
+  return createSession(user.id);
+};

@@ -1,0 +1,78 @@
+// One command for the whole app: database (embedded unless DATABASE_URL is set) →
+// migrations → seed → one build worker → Next.js (dev or production).
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { ensureDatabase } from "./database";
+import { migrateDatabase } from "./migrate";
+
+const mode = process.argv[2] === "start" ? "start" : "dev";
+const bin = (name: string) => path.resolve("node_modules", ".bin", name);
+const dataDir = path.resolve(process.env.LAYERBOARD_DATA_DIR ?? ".layerboard");
+const serverTsx = [bin("tsx"), "--conditions=react-server"];
+
+const adminPassword = () => {
+  if (process.env.LAYERBOARD_ADMIN_PASSWORD) return process.env.LAYERBOARD_ADMIN_PASSWORD;
+  const file = path.join(dataDir, "admin-password");
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, `${randomBytes(12).toString("base64url")}\n`, { mode: 0o600 });
+  }
+  return readFileSync(file, "utf8").trim();
+};
+
+const run = (command: string, args: string[], env: NodeJS.ProcessEnv) => {
+  const result = spawnSync(command, args, { env, stdio: "inherit" });
+  if (result.status !== 0) throw new Error(`${path.basename(command)} ${args.join(" ")} failed (exit ${result.status})`);
+};
+
+const children: ChildProcess[] = [];
+const db = await ensureDatabase();
+console.log(`[layerboard] database: ${db.isEmbedded ? `embedded PostgreSQL (data in ${path.join(dataDir, "postgres")})` : "DATABASE_URL"}`);
+migrateDatabase(db.url);
+
+const password = adminPassword();
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  DATABASE_URL: db.url,
+  LAYERBOARD_ADMIN_EMAIL: process.env.LAYERBOARD_ADMIN_EMAIL ?? "admin@localhost",
+  LAYERBOARD_ADMIN_PASSWORD: password,
+};
+run(serverTsx[0], [...serverTsx.slice(1), "scripts/seed.ts"], env);
+if (!process.env.LAYERBOARD_ADMIN_PASSWORD)
+  console.log(`[layerboard] sign in as ${env.LAYERBOARD_ADMIN_EMAIL} with the password in ${path.join(dataDir, "admin-password")}`);
+
+// The bundled example builds on a local Debian base image when no registry answers.
+if (process.env.LAYERBOARD_SKIP_BASE_IMAGE !== "1") {
+  const baseImage = spawn("bash", ["scripts/base-image.sh"], { env, stdio: ["ignore", "inherit", "inherit"] });
+  baseImage.on("exit", (code) => code && console.warn("[layerboard] the local base image could not be made; builds of the example need it"));
+}
+
+if (process.env.LAYERBOARD_WORKERS !== "0") {
+  children.push(spawn(serverTsx[0], [...serverTsx.slice(1), "scripts/worker.ts"], { env, stdio: "inherit" }));
+}
+
+if (mode === "start" && !existsSync(path.resolve(".next", "BUILD_ID"))) run(bin("next"), ["build"], env);
+const port = process.env.PORT ?? "3000";
+children.push(spawn(bin("next"), [mode, "-p", port, ...(process.env.HOSTNAME_BIND ? ["-H", process.env.HOSTNAME_BIND] : [])], { env, stdio: "inherit" }));
+console.log(`[layerboard] http://localhost:${port}`);
+
+let stopping = false;
+const shutdown = async () => {
+  if (stopping) return;
+  stopping = true;
+  await Promise.all(
+    children.map((child) => new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      child.kill("SIGTERM");
+      setTimeout(() => child.kill("SIGKILL"), 40_000).unref();
+    })),
+  );
+  await db.stop();
+  process.exit(0);
+};
+process.on("SIGINT", () => void shutdown());
+process.on("SIGTERM", () => void shutdown());
+for (const child of children) child.on("exit", (code) => !stopping && (console.error(`[layerboard] a process exited (${code}); stopping`), void shutdown()));
