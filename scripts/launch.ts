@@ -38,6 +38,7 @@ const env: NodeJS.ProcessEnv = {
   DATABASE_URL: db.url,
   LAYERBOARD_ADMIN_EMAIL: process.env.LAYERBOARD_ADMIN_EMAIL ?? "admin@localhost",
   LAYERBOARD_ADMIN_PASSWORD: password,
+  NEXT_TELEMETRY_DISABLED: "1",
 };
 run(serverTsx[0], [...serverTsx.slice(1), "scripts/seed.ts"], env);
 if (!process.env.LAYERBOARD_ADMIN_PASSWORD)

@@ -1,0 +1,33 @@
+// API tokens for CI and the CLI: shown once, stored as a SHA-256 hash, revocable.
+import "server-only";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { createSecret, hashSecret } from "@/lib/auth/tokens";
+import type { Role } from "@/lib/auth/roles";
+
+export type ApiTokenDto = { id: string; name: string; prefix: string; role: Role; createdAt: string; lastUsedAt: string | null; revokedAt: string | null };
+
+export const createApiToken = async (input: { name: string; role: Role; createdById: string }): Promise<{ token: string; apiToken: ApiTokenDto }> => {
+  const token = createSecret("lbt");
+  const row = await db.apiToken.create({
+    data: { name: input.name, role: input.role, createdById: input.createdById, tokenHash: hashSecret(token), prefix: token.slice(0, 10) },
+  });
+  return { token, apiToken: toDto(row) };
+};
+
+export const findApiTokens = async (): Promise<ApiTokenDto[]> => (await db.apiToken.findMany({ orderBy: { createdAt: "desc" } })).map(toDto);
+
+export const revokeApiToken = async (id: string) => {
+  const updated = await db.apiToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
+  if (!updated.count) throw new AppError("NOT_FOUND", `API token ${id} not found or already revoked`);
+};
+
+const toDto = (t: { id: string; name: string; prefix: string; role: Role; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null }): ApiTokenDto => ({
+  id: t.id,
+  name: t.name,
+  prefix: t.prefix,
+  role: t.role,
+  createdAt: t.createdAt.toISOString(),
+  lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+  revokedAt: t.revokedAt?.toISOString() ?? null,
+});
