@@ -1,0 +1,123 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AppError } from "@/lib/errors";
+import { assertDockerfileInContext, openContext } from "./open-context";
+import { makeTempDir, writeFiles } from "./test-helpers";
+
+let base: string;
+let root: string;
+let outside: string;
+
+beforeAll(async () => {
+  base = await makeTempDir();
+  root = path.join(base, "root");
+  outside = path.join(base, "outside");
+  await writeFiles(root, { "app/Dockerfile": "FROM scratch\n", "app/sub/file.txt": "x" });
+  await writeFiles(outside, { "secret/Dockerfile": "FROM scratch\n", "Dockerfile": "FROM scratch\n" });
+  await fs.symlink(path.join(outside, "secret"), path.join(root, "escape"));
+  await fs.symlink("app/sub", path.join(root, "inner-link"));
+  await fs.writeFile(path.join(root, "plain-file"), "x");
+});
+
+afterAll(async () => {
+  await fs.rm(base, { recursive: true, force: true });
+});
+
+const refusal = async (promise: Promise<unknown>): Promise<AppError> => {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  return error as AppError;
+};
+
+describe("openContext DIRECTORY", () => {
+  it("opens a path relative to a root, at its real path, with a no-op cleanup", async () => {
+    const context = await openContext({ kind: "DIRECTORY", path: "app" }, { roots: [root] });
+    expect(context.dir).toBe(path.join(root, "app"));
+    expect(context.revision).toBeNull();
+    await context.cleanup();
+    expect((await fs.stat(context.dir)).isDirectory()).toBe(true);
+  });
+
+  it("opens an absolute path inside a root and a symlink that stays inside", async () => {
+    const absolute = await openContext({ kind: "DIRECTORY", path: path.join(root, "app") }, { roots: [root] });
+    expect(absolute.dir).toBe(path.join(root, "app"));
+    const linked = await openContext({ kind: "DIRECTORY", path: "inner-link" }, { roots: [root] });
+    expect(linked.dir).toBe(path.join(root, "app/sub"));
+  });
+
+  it("refuses ../ traversal, naming the path and the allowed roots", async () => {
+    const error = await refusal(openContext({ kind: "DIRECTORY", path: "../outside" }, { roots: [root] }));
+    expect(error.code).toBe("CONTEXT_REFUSED");
+    expect(error.message).toContain('"../outside"');
+    expect(error.message).toContain(root);
+    const nested = await refusal(openContext({ kind: "DIRECTORY", path: "app/../../outside" }, { roots: [root] }));
+    expect(nested.code).toBe("CONTEXT_REFUSED");
+  });
+
+  it("refuses an absolute path elsewhere without saying whether it exists", async () => {
+    const existing = await refusal(openContext({ kind: "DIRECTORY", path: outside }, { roots: [root] }));
+    const missing = await refusal(openContext({ kind: "DIRECTORY", path: "/no/such/dir" }, { roots: [root] }));
+    expect(existing.code).toBe("CONTEXT_REFUSED");
+    expect(existing.message).toContain("outside the allowed roots");
+    expect(missing.message).toContain("outside the allowed roots");
+    await refusal(openContext({ kind: "DIRECTORY", path: "/etc" }, { roots: [root] }));
+  });
+
+  it("refuses a symlinked directory that points outside the roots", async () => {
+    const error = await refusal(openContext({ kind: "DIRECTORY", path: "escape" }, { roots: [root] }));
+    expect(error.code).toBe("CONTEXT_REFUSED");
+    expect(error.message).toContain("symlink");
+    await refusal(openContext({ kind: "DIRECTORY", path: path.join(root, "escape") }, { roots: [root] }));
+  });
+
+  it("refuses missing paths, files and NUL bytes", async () => {
+    expect((await refusal(openContext({ kind: "DIRECTORY", path: "nope" }, { roots: [root] }))).message).toContain(
+      "does not exist",
+    );
+    expect(
+      (await refusal(openContext({ kind: "DIRECTORY", path: "plain-file" }, { roots: [root] }))).message,
+    ).toContain("not a directory");
+    await refusal(openContext({ kind: "DIRECTORY", path: "app\0" }, { roots: [root] }));
+    await refusal(openContext({ kind: "DIRECTORY", path: "app" }, { roots: [] }));
+  });
+
+  it("reports the git commit of a work tree, with -dirty when the context is modified", async () => {
+    const repo = path.join(root, "repo");
+    await writeFiles(repo, { "Dockerfile": "FROM scratch\n" });
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd: repo }).toString();
+    git("init", "-q", "-b", "main");
+    git("add", ".");
+    git("commit", "-q", "-m", "one");
+    const head = git("rev-parse", "HEAD").trim();
+    expect((await openContext({ kind: "DIRECTORY", path: "repo" }, { roots: [root] })).revision).toBe(head);
+    await fs.writeFile(path.join(repo, "new.txt"), "x");
+    expect((await openContext({ kind: "DIRECTORY", path: "repo" }, { roots: [root] })).revision).toBe(`${head}-dirty`);
+  });
+});
+
+describe("assertDockerfileInContext", () => {
+  it("accepts a Dockerfile inside the context and returns its relative path", async () => {
+    await expect(assertDockerfileInContext(root, "app/Dockerfile")).resolves.toBe("app/Dockerfile");
+    await expect(assertDockerfileInContext(root, "./app//Dockerfile")).resolves.toBe("app/Dockerfile");
+  });
+
+  it("refuses paths escaping the context, directly or through a symlink", async () => {
+    const app = path.join(root, "app");
+    expect((await refusal(assertDockerfileInContext(app, "../../outside/Dockerfile"))).message).toContain("escapes");
+    expect((await refusal(assertDockerfileInContext(app, "/etc/passwd"))).code).toBe("CONTEXT_REFUSED");
+    expect((await refusal(assertDockerfileInContext(root, "escape/Dockerfile"))).message).toContain("symlink");
+  });
+
+  it("refuses a missing Dockerfile or a directory", async () => {
+    const error = await refusal(assertDockerfileInContext(root, "app/Dockerfile.prod"));
+    expect(error.code).toBe("CONTEXT_REFUSED");
+    expect(error.message).toBe("Dockerfile not found: app/Dockerfile.prod");
+    expect((await refusal(assertDockerfileInContext(root, "app"))).message).toContain("Dockerfile not found");
+  });
+});
