@@ -1,0 +1,79 @@
+// Whether the engine answers, and what it is: shown in settings and recorded with each build.
+import "server-only";
+import type Docker from "dockerode";
+import { getDocker } from "@/lib/docker/client";
+
+export type EngineInfo =
+  | {
+      reachable: true;
+      version: string;
+      apiVersion: string;
+      storageDriver: string;
+      // Newer engines default to the containerd image store, where image `Size` means
+      // something else than on overlay2/graph drivers.
+      containerdImageStore: boolean;
+      os: string;
+      arch: string;
+      // Whether `POST /build?version=2` (BuildKit) is available on this engine.
+      buildkit: boolean;
+    }
+  | { reachable: false; reason: string };
+
+const TIMEOUT_MS = 3_000;
+
+type VersionInfo = { Version?: string; ApiVersion?: string; Os?: string; Arch?: string };
+type SystemInfo = { Driver?: string; DriverStatus?: [string, string][]; OSType?: string; Architecture?: string };
+
+// dockerode 5 accepts { abortSignal } here; @types/dockerode 4 only knows the callback form.
+type SignalOptions = { abortSignal: AbortSignal };
+const withSignal = (docker: Docker) =>
+  docker as unknown as {
+    version: (options: SignalOptions) => Promise<VersionInfo>;
+    info: (options: SignalOptions) => Promise<SystemInfo>;
+  };
+
+const compareApiVersions = (a: string, b: string) => {
+  const [aMajor = 0, aMinor = 0] = a.split(".").map(Number);
+  const [bMajor = 0, bMinor = 0] = b.split(".").map(Number);
+  return aMajor - bMajor || aMinor - bMinor;
+};
+
+const describeFailure = (error: unknown, signal: AbortSignal): string => {
+  if (signal.aborted) return `no answer within ${TIMEOUT_MS / 1000} s`;
+  const failure = error as { code?: string; message?: string; statusCode?: number };
+  if (failure.code === "ENOENT") return `no engine socket (${failure.message})`;
+  if (failure.code === "ECONNREFUSED") return `connection refused (${failure.message})`;
+  return failure.message ?? String(error);
+};
+
+// Never throws: an engine that is down or slow is a state to show, not an exception.
+export const getEngineInfo = async (docker: Docker = getDocker()): Promise<EngineInfo> => {
+  const signal = AbortSignal.timeout(TIMEOUT_MS);
+  // docker-modem only ties the signal to a request before its response starts; the race
+  // covers an engine that accepts the connection and then stays silent.
+  const timeout = new Promise<never>((_, reject) =>
+    signal.addEventListener("abort", () => reject(signal.reason), { once: true }),
+  );
+  try {
+    const [version, info] = (await Promise.race([
+      Promise.all([withSignal(docker).version({ abortSignal: signal }), withSignal(docker).info({ abortSignal: signal })]),
+      timeout,
+    ])) as [VersionInfo, SystemInfo];
+    const apiVersion = version.ApiVersion ?? "";
+    const os = info.OSType ?? version.Os ?? "";
+    const driverType = info.DriverStatus?.find(([key]) => key === "driver-type")?.[1] ?? "";
+    return {
+      reachable: true,
+      version: version.Version ?? "",
+      apiVersion,
+      storageDriver: info.Driver ?? "",
+      containerdImageStore: driverType.includes("containerd.snapshotter"),
+      os,
+      arch: info.Architecture ?? version.Arch ?? "",
+      // BuildKit came with API 1.39 (Docker 18.09) and builds Linux images only.
+      buildkit: os === "linux" && compareApiVersions(apiVersion, "1.39") >= 0,
+    };
+  } catch (error) {
+    return { reachable: false, reason: describeFailure(error, signal) };
+  }
+};
