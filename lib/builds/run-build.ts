@@ -26,8 +26,8 @@ type Settings = Pick<
 
 export type RunBuildOptions = { docker: Docker; workerId: string; signal: AbortSignal };
 
-const contextSourceOf = async (project: Project): Promise<ContextSource> => {
-  if (project.contextKind === "GIT") return { kind: "GIT", url: project.gitUrl ?? "", ref: project.gitRef ?? "HEAD" };
+const contextSourceOf = async (project: Project, pinnedRevision: string | null): Promise<ContextSource> => {
+  if (project.contextKind === "GIT") return { kind: "GIT", url: project.gitUrl ?? "", ref: pinnedRevision ?? project.gitRef ?? "HEAD" };
   if (project.contextKind === "ARCHIVE") {
     const archive = await db.contextArchive.findUnique({ where: { id: project.archiveId ?? "" } });
     if (!archive) throw new AppError("CONTEXT_REFUSED", "the uploaded context archive is missing");
@@ -85,7 +85,7 @@ export const runBuild = async (build: Build & { project: Project; variant: Varia
   const tag = imageTagFor(build.project, build.variant, build.id);
   let context: Awaited<ReturnType<typeof openContext>> | undefined;
   try {
-    context = await openContext(await contextSourceOf(build.project));
+    context = await openContext(await contextSourceOf(build.project, build.contextRevision));
     const engine = await getEngineInfo(docker);
     if (!engine.reachable) throw new AppError("ENGINE_UNAVAILABLE", `engine unreachable: ${engine.reason}`);
     await db.build.update({
