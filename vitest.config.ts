@@ -37,7 +37,7 @@ export default defineConfig({
         test: {
           name: "e2e",
           include: ["tests/e2e/**/*.test.ts"],
-          globalSetup: ["tests/support/global-setup.ts"],
+          globalSetup: ["tests/support/e2e-setup.ts"],
           environment: "node",
           testTimeout: 600_000,
           hookTimeout: 600_000,
