@@ -176,10 +176,19 @@ export const runBuild = async (build: Build & { project: Project; variant: Varia
     recorder.log(`[layerboard] ${cancelled ? "cancelled" : `failed: ${message}`}`, "system");
     await recorder.close().catch(() => undefined);
     if (cancelled) await finishBuild(build.id, "CANCELLED", { code: "CANCELLED", message: String(signal.reason ?? "cancelled by a user") });
-    else await finishBuild(build.id, "FAILED", { code: isAppError(error) ? error.code : "INTERNAL", message });
+    else await finishBuild(build.id, "FAILED", await describeFailure(error, docker));
   } finally {
     await context?.cleanup().catch(() => undefined);
   }
+};
+
+// A stream cut mid-build usually means the engine went away: say so plainly.
+const describeFailure = async (error: unknown, docker: Docker) => {
+  const message = error instanceof Error ? error.message : String(error);
+  if (isAppError(error) && error.code !== "BUILD_FAILED" && error.code !== "INTERNAL") return { code: error.code, message };
+  const engine = await getEngineInfo(docker);
+  if (!engine.reachable) return { code: "ENGINE_UNAVAILABLE", message: `engine unreachable: ${engine.reason} (${message})` };
+  return { code: isAppError(error) ? error.code : "INTERNAL", message };
 };
 
 export const finishBuild = async (
