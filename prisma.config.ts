@@ -1,5 +1,7 @@
 // Prisma CLI configuration: the JS schema engine over adapter-pg, so generate and
 // migrate work offline (the host Prisma downloads engine binaries from is unreachable).
+// `prisma generate` with DATABASE_URL unset still tries to download the query engine, so
+// the package.json scripts give it a placeholder URL; generate never connects.
 import path from "node:path";
 import { defineConfig } from "prisma/config";
 import { PrismaPg } from "@prisma/adapter-pg";
