@@ -27,8 +27,15 @@ trap 'rm -rf "$rootfs"' EXIT
 echo "building $image with debootstrap from $mirror"
 debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >/tmp/layerboard-debootstrap.log 2>&1 \
   || { tail -20 /tmp/layerboard-debootstrap.log; exit 1; }
-# Same hygiene as the official slim image: no apt lists or caches in the base layer.
-rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/*.bin
+# Same hygiene as the official Debian image: no apt lists, caches or downloaded .debs in
+# the base layer, and apt set to clean its caches after each install (docker-clean).
+rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/*.bin "$rootfs"/var/cache/apt/archives/*.deb
+cat > "$rootfs/etc/apt/apt.conf.d/docker-clean" <<'APT'
+DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+APT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+Dir::Cache::pkgcache "";
+Dir::Cache::srcpkgcache "";
+APT
 tar -C "$rootfs" -c . | docker import \
   --change 'CMD ["bash"]' \
   --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
