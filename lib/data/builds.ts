@@ -39,18 +39,19 @@ export const toSummaries = async (rows: BuildRowWithRelations[]): Promise<BuildS
 
 export const createBuild = async (
   variantId: string,
-  options: { comparisonId?: string; contextRevision?: string | null } = {},
+  options: { comparisonId?: string; contextRevision?: string | null; builder?: "BUILDKIT" | "CLASSIC" } = {},
 ): Promise<BuildSummaryDto> => {
   const variant = await db.variant.findUnique({ where: { id: variantId }, include: { project: true } });
   if (!variant) throw new AppError("NOT_FOUND", `variant ${variantId} not found`);
   await assertProjectContextAllowed(variant.project);
-  const { id: _id, createdAt: _c, projectId: _p, project: _project, position: _pos, ...settings } = variant;
+  const { id: _id, createdAt: _c, projectId: _p, project: _project, position: _pos, ...variantSettings } = variant;
+  const settings = { ...variantSettings, builder: options.builder ?? variant.builder };
   const build = await db.build.create({
     data: {
       projectId: variant.projectId,
       variantId: variant.id,
       comparisonId: options.comparisonId ?? null,
-      builder: variant.builder,
+      builder: settings.builder,
       contextRevision: options.contextRevision ?? null,
       settings: JSON.parse(JSON.stringify(settings, (_k, v) => (typeof v === "bigint" ? Number(v) : v))),
     },

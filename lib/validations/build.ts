@@ -3,7 +3,9 @@ import { z } from "zod";
 
 export const idSchema = z.string().trim().min(1, "id is required").max(64, "id is too long").regex(/^[a-zA-Z0-9_-]+$/, "id has invalid characters");
 
-export const startBuildSchema = z.object({ variantId: idSchema });
+// `builder` overrides the variant's builder for one build (e.g. classic when BuildKit
+// needs a session feature such as secret mounts).
+export const startBuildSchema = z.object({ variantId: idSchema, builder: z.enum(["BUILDKIT", "CLASSIC"]).optional() });
 export type StartBuildInput = z.infer<typeof startBuildSchema>;
 
 // Dockerfile paths are relative to the context and may not climb out of it.

@@ -10,8 +10,8 @@ export const GET = apiRoute("VIEWER", async ({ request }) => {
 export const POST = apiRoute(
   "BUILDER",
   async ({ request }) => {
-    const { variantId } = startBuildSchema.parse(await readJson(request));
-    return { build: await createBuild(variantId) };
+    const { variantId, builder } = startBuildSchema.parse(await readJson(request));
+    return { build: await createBuild(variantId, { builder }) };
   },
   { status: 201 },
 );
