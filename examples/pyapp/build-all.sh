@@ -2,12 +2,15 @@
 # Builds every variant of this example by hand with the docker CLI, runs each image's own
 # CMD without network, and prints size and outcome (the numbers in README.md).
 # Usage: BASE_IMAGE=layerboard/bookworm-base:local examples/pyapp/build-all.sh
+# LAYERBOARD_NETWORK_MODE=host builds with the host network (an engine without a bridge).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 base="${BASE_IMAGE:-debian:bookworm-slim}"
 prefix="${TAG_PREFIX:-layerdemo}"
 
-build() { docker build -q --build-arg BASE_IMAGE="$base" -f "$1" -t "$2" "$3" >/dev/null; }
+net=()
+[ -n "${LAYERBOARD_NETWORK_MODE:-}" ] && net=(--network "$LAYERBOARD_NETWORK_MODE")
+build() { docker build -q --force-rm "${net[@]}" --build-arg BASE_IMAGE="$base" -f "$1" -t "$2" "$3" >/dev/null; }
 
 report() {
   local tag=$1 size out rc=0
