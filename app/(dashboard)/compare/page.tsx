@@ -1,0 +1,255 @@
+import Link from "next/link";
+import { formatDistanceToNowStrict } from "date-fns";
+import { findBuilds, getBuild } from "@/lib/data/builds";
+import { findComparisons, getComparison } from "@/lib/data/comparisons";
+import { findProjects } from "@/lib/data/projects";
+import { isAppError } from "@/lib/errors";
+import { computeComparisonMetrics, type ComparisonMetrics } from "@/lib/builds/comparison-metrics";
+import { diffLayers } from "@/lib/builds/layer-diff";
+import { STRATEGY_META } from "@/lib/builds/strategy-meta";
+import { buildCompareHref, chooseDiffPair, MAX_PICKED_BUILDS, parseCompareParams, type CompareParams } from "@/lib/charts/compare-params";
+import { shapeSizeComparison } from "@/lib/charts/shape-size-comparison";
+import { formatBytes, shortId } from "@/lib/format/bytes";
+import { isFinished, type BuildDetailDto, type BuildSummaryDto } from "@/lib/types";
+import { Card } from "@/components/ui/card";
+import { EmptyState, ErrorState } from "@/components/ui/states";
+import { AutoRefresh } from "@/components/compare/auto-refresh";
+import { ComparisonTable } from "@/components/compare/comparison-table";
+import { LayerDiffTable } from "@/components/compare/layer-diff-table";
+import { DiffPicker } from "@/components/compare/diff-picker";
+import { BuildPicker } from "@/components/compare/build-picker";
+import { pickSmokeErrorLine } from "@/components/compare/smoke-error-line";
+import { SizeComparisonChart } from "@/components/charts/size-comparison-chart";
+
+export const metadata = { title: "Compare" };
+
+type PageProps = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+type Loaded = {
+  title: string;
+  projectId: string | null;
+  projectName: string | null;
+  revision: string | null;
+  createdAt: string | null;
+  builds: BuildSummaryDto[];
+  metrics: ComparisonMetrics;
+  missing: number;
+};
+
+const loadView = async (params: CompareParams): Promise<Loaded | { error: string } | null> => {
+  if (params.comparisonId) {
+    try {
+      const comparison = await getComparison(params.comparisonId, params.baselineId);
+      return {
+        title: `Comparison of ${comparison.projectName}`,
+        projectId: comparison.projectId,
+        projectName: comparison.projectName,
+        revision: comparison.contextRevision,
+        createdAt: comparison.createdAt,
+        builds: comparison.builds,
+        metrics: comparison.metrics,
+        missing: 0,
+      };
+    } catch (error) {
+      if (isAppError(error) && error.code === "NOT_FOUND") return { error: `There is no comparison ${params.comparisonId}. It may have been deleted with its project.` };
+      throw error;
+    }
+  }
+  if (params.buildIds.length) {
+    const builds = await findBuilds({ ids: params.buildIds, limit: MAX_PICKED_BUILDS });
+    if (!builds.length) return { error: "None of the chosen builds exist." };
+    const projects = [...new Set(builds.map((b) => b.projectName))];
+    return {
+      title: `${builds.length} chosen builds`,
+      projectId: projects.length === 1 ? builds[0].projectId : null,
+      projectName: projects.length === 1 ? projects[0] : null,
+      revision: null,
+      createdAt: null,
+      builds,
+      metrics: computeComparisonMetrics(builds, params.baselineId),
+      missing: params.buildIds.length - builds.length,
+    };
+  }
+  return null;
+};
+
+// Layers and smoke output of finished builds; a comparison holds a handful of builds.
+const loadDetails = async (builds: BuildSummaryDto[]) => {
+  const finished = builds.filter((b) => isFinished(b.status));
+  const details = await Promise.all(finished.map((b) => getBuild(b.id).catch(() => null)));
+  return new Map(details.filter((d): d is BuildDetailDto => d !== null).map((d) => [d.id, d]));
+};
+
+const keepParams = (params: CompareParams): Record<string, string> => {
+  const keep: Record<string, string> = {};
+  if (params.comparisonId) keep.comparison = params.comparisonId;
+  else if (params.buildIds.length) keep.builds = params.buildIds.join(",");
+  if (params.baselineId) keep.baseline = params.baselineId;
+  return keep;
+};
+
+const Picker = async ({ params, projectId }: { params: CompareParams; projectId: string | null }) => {
+  const projects = await findProjects();
+  if (!projects.length) return <EmptyState title="No projects yet">Create a project in Settings first.</EmptyState>;
+  const project = projects.find((p) => p.id === (params.projectId ?? projectId)) ?? projects[0];
+  const [recent, comparisons] = await Promise.all([findBuilds({ projectId: project.id, status: "SUCCEEDED", limit: 30 }), findComparisons(project.id, 10)]);
+  return (
+    <div className="grid gap-6 lg:grid-cols-3">
+      <div className="space-y-3 lg:col-span-2">
+        <form method="get" action="/compare" className="flex flex-wrap items-end gap-2 text-sm">
+          <label className="flex flex-col gap-1">
+            <span className="text-xs text-slate-500 dark:text-slate-400">Project</span>
+            <select name="project" defaultValue={project.id} className="rounded-md border border-slate-300 bg-white px-2 py-1.5 dark:border-slate-700 dark:bg-slate-900">
+              {projects.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="submit" className="rounded-md border border-slate-300 px-3 py-1.5 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">
+            Show builds
+          </button>
+        </form>
+        {recent.length < 2 ? (
+          <EmptyState title="Fewer than two successful builds in this project">
+            <Link href={`/projects/${project.id}`} className="underline">
+              Open the project
+            </Link>{" "}
+            and compare all variants.
+          </EmptyState>
+        ) : (
+          <BuildPicker
+            key={project.id}
+            max={MAX_PICKED_BUILDS}
+            initial={params.buildIds}
+            builds={recent.map((b) => ({
+              id: b.id,
+              label: b.variantName,
+              color: STRATEGY_META[b.strategy].color,
+              detail: `${formatBytes(b.totalSize)} · ${b.runs === false ? "does not run · " : ""}${shortId(b.id, 8)} · ${b.finishedAt ? formatDistanceToNowStrict(new Date(b.finishedAt), { addSuffix: true }) : ""}`,
+            }))}
+          />
+        )}
+      </div>
+      <div>
+        <h3 className="mb-2 text-sm font-medium">Recent comparisons of {project.name}</h3>
+        {comparisons.length === 0 ? (
+          <p className="text-sm text-slate-500">None yet.</p>
+        ) : (
+          <ul className="space-y-1 text-sm">
+            {comparisons.map((c) => (
+              <li key={c.id}>
+                <Link href={`/compare?comparison=${c.id}`} className="text-indigo-700 hover:underline dark:text-indigo-300">
+                  {formatDistanceToNowStrict(c.createdAt, { addSuffix: true })}
+                </Link>
+                {c.contextRevision && <span className="ml-2 font-mono text-xs text-slate-500">{shortId(c.contextRevision, 10)}</span>}
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+    </div>
+  );
+};
+
+export default async function ComparePage({ searchParams }: PageProps) {
+  const params = parseCompareParams(await searchParams);
+  const view = await loadView(params);
+
+  if (view === null) {
+    return (
+      <div className="space-y-6">
+        <h1 className="text-2xl font-semibold">Compare</h1>
+        <Card title="Pick builds to compare">
+          <Picker params={params} projectId={null} />
+        </Card>
+      </div>
+    );
+  }
+  if ("error" in view) {
+    return (
+      <div className="space-y-4">
+        <h1 className="text-2xl font-semibold">Compare</h1>
+        <ErrorState title="Nothing to compare" message={view.error} />
+        <Link href="/compare" className="text-sm underline">
+          Pick builds instead
+        </Link>
+      </div>
+    );
+  }
+
+  const details = await loadDetails(view.builds);
+  const doneCount = view.builds.filter((b) => isFinished(b.status)).length;
+  // The smallest size alone can be a broken image (venv --copies): name the smallest that starts too.
+  const runningSizes = view.metrics.rows.filter((r) => r.size !== null && r.build.runs === true).map((r) => r.size!);
+  const smallestRunning = runningSizes.length ? Math.min(...runningSizes) : null;
+  const rows = view.metrics.rows.map((row) => ({
+    ...row,
+    isSmallestRunning: row.build.runs === true && row.size === smallestRunning,
+    smokeError: pickSmokeErrorLine(details.get(row.build.id)?.smoke ?? null),
+    baselineHref: buildCompareHref(params, { baselineId: row.build.id }),
+  }));
+  const bars = shapeSizeComparison(view.metrics.rows.map((r) => r.build));
+  const diffable = view.metrics.rows.map((r) => r.build).filter((b) => (details.get(b.id)?.layers.length ?? 0) > 0);
+  const pair = chooseDiffPair(params.diff, diffable.map((b) => b.id));
+  const labelOf = (id: string) => {
+    const build = view.builds.find((b) => b.id === id)!;
+    return `${build.variantName} (${shortId(build.id, 8)})`;
+  };
+  const baseline = view.builds.find((b) => b.id === view.metrics.baselineBuildId);
+
+  return (
+    <div className="space-y-6">
+      <header className="flex flex-wrap items-start justify-between gap-3">
+        <div>
+          <h1 className="text-2xl font-semibold">{view.title}</h1>
+          <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">
+            {view.projectId && view.projectName && (
+              <Link href={`/projects/${view.projectId}`} className="text-indigo-700 hover:underline dark:text-indigo-300">
+                {view.projectName}
+              </Link>
+            )}
+            {view.createdAt && <> · started {formatDistanceToNowStrict(new Date(view.createdAt), { addSuffix: true })}</>}
+            {view.revision && <> · revision <span className="font-mono">{shortId(view.revision, 12)}</span></>}
+            {baseline && <> · baseline {baseline.variantName}</>}
+          </p>
+        </div>
+        <div className="flex flex-col items-end gap-1">
+          <p className="text-sm tabular-nums" data-testid="comparison-progress" data-done={view.metrics.done}>
+            {doneCount} of {view.builds.length} builds finished
+          </p>
+          <AutoRefresh active={!view.metrics.done} label="Builds are running; this page refreshes every 3 s." />
+        </div>
+      </header>
+
+      {view.missing > 0 && <ErrorState title="Some builds were not found" message={`${view.missing} of the chosen builds do not exist and are left out.`} />}
+
+      <Card title="Side by side">
+        <ComparisonTable rows={rows} />
+      </Card>
+
+      <Card title="Size: base image and own layers">
+        {bars.length === 0 ? <EmptyState title="No sizes yet">Sizes appear as builds finish.</EmptyState> : <SizeComparisonChart bars={bars} />}
+      </Card>
+
+      <Card title="Layer diff">
+        {pair ? (
+          <div className="space-y-4">
+            <DiffPicker options={diffable.map((b) => ({ id: b.id, label: labelOf(b.id) }))} selected={pair} keep={keepParams(params)} />
+            <LayerDiffTable diff={diffLayers(details.get(pair[0])!.layers, details.get(pair[1])!.layers)} labelA={labelOf(pair[0])} labelB={labelOf(pair[1])} />
+          </div>
+        ) : (
+          <EmptyState title="Two finished builds with layers are needed for a diff">{view.metrics.done ? "These builds recorded no layers." : "Waiting for builds to finish."}</EmptyState>
+        )}
+      </Card>
+
+      <details className="rounded-xl border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
+        <summary className="cursor-pointer text-base font-semibold">Pick other builds</summary>
+        <div className="mt-3">
+          <Picker params={params} projectId={view.projectId} />
+        </div>
+      </details>
+    </div>
+  );
+}

@@ -1,0 +1,203 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { formatDistanceToNowStrict } from "date-fns";
+import { getProject } from "@/lib/data/projects";
+import { findBuilds } from "@/lib/data/builds";
+import { findComparisons } from "@/lib/data/comparisons";
+import { findLatestSizes, findSizeHistory } from "@/lib/data/charts";
+import { requirePageActor } from "@/lib/auth/session";
+import { hasRole } from "@/lib/auth/roles";
+import { isAppError } from "@/lib/errors";
+import { parseHistoryParams, rangeStart } from "@/lib/charts/history-params";
+import { assignSeriesColors, findBudgetLines, pivotHistory } from "@/lib/charts/shape-size-history";
+import { STRATEGY_META } from "@/lib/builds/strategy-meta";
+import { shortId } from "@/lib/format/bytes";
+import { Card } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/states";
+import { Bytes } from "@/components/ui/bytes";
+import { RunsBadge } from "@/components/ui/status-badge";
+import { SizeHistoryChart } from "@/components/charts/size-history-chart";
+import { DurationHistoryChart } from "@/components/charts/duration-history-chart";
+import { HistoryMarkerKey } from "@/components/projects/history-line-chart";
+import { HistoryFilters } from "@/components/projects/history-filters";
+import { ActionButton } from "@/components/projects/action-button";
+import { RecentBuildsList } from "@/components/projects/recent-builds-list";
+import { buildVariantAction, compareAllAction } from "./actions";
+import type { ProjectDto } from "@/lib/types";
+
+type PageProps = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+const loadProject = async (id: string): Promise<ProjectDto> => {
+  try {
+    return await getProject(id);
+  } catch (error) {
+    if (isAppError(error) && error.code === "NOT_FOUND") notFound();
+    throw error;
+  }
+};
+
+export const generateMetadata = async ({ params }: PageProps) => {
+  const { id } = await params;
+  const project = await getProject(id).catch(() => null);
+  return { title: project?.name ?? "Project" };
+};
+
+const describeContext = (project: ProjectDto) => {
+  if (project.contextKind === "GIT") return `git ${project.gitUrl ?? "?"}${project.gitRef ? ` @ ${project.gitRef}` : ""}`;
+  if (project.contextKind === "ARCHIVE") return "uploaded archive";
+  return `directory ${project.contextPath ?? "?"}`;
+};
+
+export default async function ProjectPage({ params, searchParams }: PageProps) {
+  const [{ id }, query, actor] = await Promise.all([params, searchParams, requirePageActor()]);
+  const project = await loadProject(id);
+  const history = parseHistoryParams(query);
+  const allSeries = assignSeriesColors(project.variants);
+  const visibleIds = history.variantIds?.filter((vid) => allSeries.some((s) => s.id === vid)) ?? null;
+  const series = visibleIds?.length ? allSeries.filter((s) => visibleIds.includes(s.id)) : allSeries;
+
+  const [points, latest, builds, comparisons] = await Promise.all([
+    findSizeHistory(project.id, { since: rangeStart(history.range), variantIds: series.map((s) => s.id) }),
+    findLatestSizes({ projectId: project.id, perVariant: 1 }),
+    findBuilds({ projectId: project.id, limit: 15 }),
+    findComparisons(project.id, 10),
+  ]);
+  const sizeRows = pivotHistory(points, series, "size");
+  const durationRows = pivotHistory(points, series, "duration");
+  const canBuild = hasRole(actor.role, "BUILDER");
+  const basePath = `/projects/${project.id}`;
+
+  return (
+    <div className="space-y-6">
+      <header className="flex flex-wrap items-start justify-between gap-4">
+        <div className="min-w-0">
+          <nav aria-label="Breadcrumb" className="text-sm text-slate-500 dark:text-slate-400">
+            <Link href="/" className="hover:underline">
+              Overview
+            </Link>{" "}
+            / project
+          </nav>
+          <h1 className="text-2xl font-semibold">{project.name}</h1>
+          {project.description && <p className="mt-1 max-w-3xl text-sm text-slate-600 dark:text-slate-300">{project.description}</p>}
+          <p className="mt-1 break-all font-mono text-xs text-slate-500 dark:text-slate-400" data-testid="project-context">
+            {describeContext(project)}
+          </p>
+        </div>
+        {canBuild ? (
+          <ActionButton action={compareAllAction} fields={{ projectId: project.id }} label="Compare all variants" pendingLabel="Queueing builds…" />
+        ) : (
+          <p className="text-sm text-slate-500">Comparing needs the builder role.</p>
+        )}
+      </header>
+
+      <Card title="Variants">
+        {project.variants.length === 0 ? (
+          <EmptyState title="This project has no variants yet">Add one in Settings to start building.</EmptyState>
+        ) : (
+          <div className="relative overflow-x-auto">
+            <table className="w-full text-left text-sm">
+              <thead className="text-xs uppercase text-slate-500 dark:text-slate-400">
+                <tr>
+                  <th scope="col" className="py-2 pr-3">Variant</th>
+                  <th scope="col" className="py-2 pr-3">Dockerfile</th>
+                  <th scope="col" className="py-2 pr-3">Target</th>
+                  <th scope="col" className="py-2 pr-3 text-right">Budget</th>
+                  <th scope="col" className="py-2 pr-3 text-right">Latest size</th>
+                  <th scope="col" className="py-2 pr-3">Runs</th>
+                  <th scope="col" className="py-2"><span className="sr-only">Actions</span></th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
+                {allSeries.map((s) => {
+                  const variant = project.variants.find((v) => v.id === s.id)!;
+                  const last = latest.get(s.id)?.at(-1);
+                  return (
+                    <tr key={s.id} data-testid="variant-row">
+                      <td className="py-2 pr-3">
+                        <div className="flex items-center gap-2">
+                          <span aria-hidden="true" className="h-3 w-3 shrink-0 rounded-full" style={{ backgroundColor: s.color }} />
+                          <div>
+                            <div className="font-medium">{variant.name}</div>
+                            <div className="text-xs text-slate-500 dark:text-slate-400">{STRATEGY_META[variant.strategy].label}</div>
+                          </div>
+                        </div>
+                      </td>
+                      <td className="py-2 pr-3 font-mono text-xs">
+                        {variant.dockerfile}
+                        {variant.runtimeDockerfile && <div className="text-slate-500">runtime: {variant.runtimeDockerfile}</div>}
+                      </td>
+                      <td className="py-2 pr-3 font-mono text-xs">{variant.target ?? "—"}</td>
+                      <td className="py-2 pr-3 text-right">
+                        <Bytes value={variant.sizeBudgetBytes} />
+                      </td>
+                      <td className="py-2 pr-3 text-right">
+                        {last ? (
+                          <Link href={`/builds/${last.buildId}`} className="hover:underline">
+                            <Bytes value={last.totalSize} className={variant.sizeBudgetBytes !== null && last.totalSize > variant.sizeBudgetBytes ? "font-semibold text-red-700 dark:text-red-300" : ""} />
+                          </Link>
+                        ) : (
+                          <span className="text-slate-400">no build yet</span>
+                        )}
+                      </td>
+                      <td className="py-2 pr-3">{last ? <RunsBadge runs={last.runs} /> : "—"}</td>
+                      <td className="py-2 text-right">
+                        {canBuild && (
+                          <ActionButton action={buildVariantAction} fields={{ variantId: variant.id, projectId: project.id }} label="Build" pendingLabel="Queueing…" variant="secondary" ariaLabel={`Build ${variant.name}`} />
+                        )}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Card>
+
+      <Card title="History">
+        <div className="space-y-4">
+          <HistoryFilters basePath={basePath} params={{ ...history, variantIds: visibleIds?.length ? visibleIds : null }} series={allSeries} />
+          {points.length === 0 ? (
+            <EmptyState title="No finished builds in this range">
+              {history.range === "all" ? "Build a variant or compare all variants to start the history." : <Link href={`${basePath}?range=all`} className="underline">Show all time</Link>}
+            </EmptyState>
+          ) : (
+            <>
+              <section aria-labelledby="size-history-heading">
+                <h3 id="size-history-heading" className="mb-1 text-sm font-medium">Image size</h3>
+                <SizeHistoryChart rows={sizeRows} series={series} budgetLines={findBudgetLines(series)} />
+              </section>
+              <section aria-labelledby="duration-history-heading">
+                <h3 id="duration-history-heading" className="mb-1 text-sm font-medium">Build duration</h3>
+                <DurationHistoryChart rows={durationRows} series={series} />
+              </section>
+              <HistoryMarkerKey />
+            </>
+          )}
+        </div>
+      </Card>
+
+      <div className="grid gap-6 lg:grid-cols-3">
+        <Card title="Recent builds" className="lg:col-span-2">
+          {builds.length === 0 ? <EmptyState title="No builds yet" /> : <RecentBuildsList builds={builds} />}
+        </Card>
+        <Card title="Recent comparisons">
+          {comparisons.length === 0 ? (
+            <EmptyState title="No comparisons yet">“Compare all variants” builds every variant from the same source.</EmptyState>
+          ) : (
+            <ul className="divide-y divide-slate-200 text-sm dark:divide-slate-800" data-testid="recent-comparisons">
+              {comparisons.map((c) => (
+                <li key={c.id} className="flex items-center justify-between gap-2 py-2">
+                  <Link href={`/compare?comparison=${c.id}`} className="text-indigo-700 hover:underline dark:text-indigo-300">
+                    {formatDistanceToNowStrict(c.createdAt, { addSuffix: true })}
+                  </Link>
+                  <span className="font-mono text-xs text-slate-500">{c.contextRevision ? shortId(c.contextRevision, 10) : shortId(c.id, 10)}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+      </div>
+    </div>
+  );
+}
