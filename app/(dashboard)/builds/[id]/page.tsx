@@ -1,0 +1,69 @@
+// One build: header, then (once finished) image size breakdown, layers, smoke result and
+// advice, and always the live progress, step timeline and log.
+import { notFound } from "next/navigation";
+import { requirePageActor } from "@/lib/auth/session";
+import { hasRole } from "@/lib/auth/roles";
+import { adviseOnLayers } from "@/lib/builds/advice";
+import { isFinished } from "@/lib/types";
+import { Card } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/states";
+import { BuildHeader } from "@/components/builds/build-header";
+import { BuildImages } from "@/components/builds/build-images";
+import { SmokeResult } from "@/components/builds/smoke-result";
+import { AdviceList } from "@/components/builds/advice-list";
+import { BuildLive } from "@/components/builds/build-live";
+import { loadBuild } from "./load-build";
+import { findPreviousBuildId } from "./find-previous-build";
+
+type Props = { params: Promise<{ id: string }> };
+
+export const generateMetadata = async ({ params }: Props) => {
+  const build = await loadBuild((await params).id);
+  return { title: build ? `${build.variantName} build · ${build.projectName}` : "Build not found" };
+};
+
+export default async function BuildPage({ params }: Props) {
+  const { id } = await params;
+  const [actor, build] = await Promise.all([requirePageActor(), loadBuild(id)]);
+  if (!build) notFound();
+
+  const finished = isFinished(build.status);
+  const previousBuildId = finished ? await findPreviousBuildId(build) : null;
+  const mainLayers = build.layers.filter((l) => l.image === "main");
+  const findings = mainLayers.length ? adviseOnLayers({ layers: mainLayers }) : [];
+
+  return (
+    <div className="space-y-6">
+      <BuildHeader build={build} previousBuildId={previousBuildId} />
+
+      {finished && build.layers.length > 0 && <BuildImages build={build} />}
+
+      {finished && (build.smoke || build.status === "SUCCEEDED") && (
+        <Card title="Does it run?">
+          {build.smoke ? <SmokeResult smoke={build.smoke} /> : <EmptyState title="No smoke run was recorded for this build" />}
+        </Card>
+      )}
+
+      {finished && mainLayers.length > 0 && (
+        <Card title="Advice">
+          {findings.length ? <AdviceList findings={findings} /> : <EmptyState title="No advice">The image's own layers show no known waste.</EmptyState>}
+        </Card>
+      )}
+
+      <BuildLive
+        buildId={build.id}
+        canCancel={hasRole(actor.role, "BUILDER")}
+        renderedAtMs={Date.now()}
+        initial={{
+          status: build.status,
+          stepsDone: build.stepsDone,
+          stepsTotal: build.stepsTotal,
+          cachedSteps: build.cachedSteps,
+          logTruncated: build.logTruncated,
+          finishedAt: build.finishedAt,
+          steps: build.steps,
+        }}
+      />
+    </div>
+  );
+}
