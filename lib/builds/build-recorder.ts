@@ -12,6 +12,8 @@ type PendingLine = { seq: number; stream: string; text: string; at: Date };
 export type BuildRecorder = {
   log: (text: string, stream?: "stdout" | "stderr" | "system") => void;
   step: (step: BuildStep) => void;
+  /** After a successful engine build: records the steps it never saw finish as done; returns how many. */
+  settleSteps: (at: Date) => number;
   flush: () => Promise<void>;
   close: () => Promise<void>;
 };
@@ -108,6 +110,21 @@ export const createBuildRecorder = async (buildId: string, maxLogBytes: number):
       if (!stepPositions.has(step.digest)) stepPositions.set(step.digest, stepPositions.size);
       steps.set(step.digest, step);
       schedule();
+    },
+    // BuildKit dedupes identical work across concurrent builds on one engine: a build whose
+    // steps match one already running is only told their names (never started nor completed,
+    // seen on 20.10), while the other build's trace reports the work. Once the engine has made
+    // the image those steps are done; one never started did no work here, like a cache hit.
+    settleSteps: (at) => {
+      let count = 0;
+      for (const digest of stepPositions.keys()) {
+        const step = steps.get(digest) ?? stepState.get(digest);
+        if (!step || step.completedAt || step.error) continue;
+        count += 1;
+        steps.set(digest, { ...step, startedAt: step.startedAt ?? at, completedAt: at, cached: step.cached || !step.startedAt });
+      }
+      if (count) schedule();
+      return count;
     },
     flush,
     close: async () => {

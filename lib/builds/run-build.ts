@@ -26,6 +26,9 @@ type Settings = Pick<
 
 export type RunBuildOptions = { docker: Docker; workerId: string; signal: AbortSignal };
 
+// The abort reason of a worker that shuts down: the build ends INTERRUPTED, not CANCELLED.
+export const WORKER_SHUTDOWN = "interrupted: the worker shut down";
+
 const contextSourceOf = async (project: Project, pinnedRevision: string | null): Promise<ContextSource> => {
   if (project.contextKind === "GIT") return { kind: "GIT", url: project.gitUrl ?? "", ref: pinnedRevision ?? project.gitRef ?? "HEAD" };
   if (project.contextKind === "ARCHIVE") {
@@ -50,6 +53,11 @@ const forwardEvents = (recorder: BuildRecorder, prefix = "") => (event: BuildEve
   if (event.type === "log") recorder.log(prefix + event.text, event.stream);
   else if (event.type === "step") recorder.step(event.step);
   else if (event.type === "error") recorder.log(prefix + event.message, "stderr");
+};
+
+const settleSteps = (recorder: BuildRecorder) => {
+  const count = recorder.settleSteps(new Date());
+  if (count) recorder.log(`[layerboard] ${count} step(s) were run by an identical build on the engine at the same time; recorded as cached`, "system");
 };
 
 const persistLayers = (buildId: string, image: string, analysis: ImageAnalysis) =>
@@ -107,6 +115,7 @@ export const runBuild = async (build: Build & { project: Project; variant: Varia
       tag: isBuilderPattern ? `${tag}-build` : tag,
       onEvent: forwardEvents(recorder, isBuilderPattern ? "[build image] " : ""),
     });
+    settleSteps(recorder);
 
     let finalImageId = first.imageId;
     let finalDockerfile = dockerfileText;
@@ -132,6 +141,7 @@ export const runBuild = async (build: Build & { project: Project; variant: Varia
           tag,
           onEvent: forwardEvents(recorder, "[runtime image] "),
         });
+        settleSteps(recorder);
         finalImageId = runtime.imageId;
       } finally {
         await artifact.cleanup();
@@ -171,11 +181,13 @@ export const runBuild = async (build: Build & { project: Project; variant: Varia
     await recorder.close();
     await finishBuild(build.id, "SUCCEEDED", null);
   } catch (error) {
+    const interrupted = signal.aborted && signal.reason === WORKER_SHUTDOWN;
     const cancelled = signal.aborted || (isAppError(error) && error.code === "BUILD_CANCELLED");
     const message = error instanceof Error ? error.message : String(error);
-    recorder.log(`[layerboard] ${cancelled ? "cancelled" : `failed: ${message}`}`, "system");
+    recorder.log(`[layerboard] ${interrupted ? WORKER_SHUTDOWN : cancelled ? "cancelled" : `failed: ${message}`}`, "system");
     await recorder.close().catch(() => undefined);
-    if (cancelled) await finishBuild(build.id, "CANCELLED", { code: "CANCELLED", message: String(signal.reason ?? "cancelled by a user") });
+    if (interrupted) await finishBuild(build.id, "INTERRUPTED", { code: "INTERRUPTED", message: WORKER_SHUTDOWN });
+    else if (cancelled) await finishBuild(build.id, "CANCELLED", { code: "CANCELLED", message: String(signal.reason ?? "cancelled by a user") });
     else await finishBuild(build.id, "FAILED", await describeFailure(error, docker));
   } finally {
     await context?.cleanup().catch(() => undefined);

@@ -10,11 +10,13 @@ import { getEnv } from "@/lib/env";
 import { createDockerClient } from "@/lib/docker/client";
 import { getEngineInfo } from "@/lib/docker/engine-info";
 import { BUILD_QUEUE, getQueue, type BuildJob } from "@/lib/builds/queue";
-import { runBuild, finishBuild } from "@/lib/builds/run-build";
+import { runBuild, finishBuild, WORKER_SHUTDOWN } from "@/lib/builds/run-build";
 import { interruptOrphanedBuilds } from "@/lib/builds/orphaned-builds";
+import { retry } from "@/lib/builds/build-recorder";
 
 const HEARTBEAT_MS = 2000;
 const ENGINE_RETRY_MS = 3000;
+const ABORT_SETTLE_MS = 5000;
 
 export type WorkerHandle = { id: string; stop: (options?: { graceMs?: number }) => Promise<void> };
 
@@ -61,16 +63,28 @@ export const startWorker = async (options: { concurrency?: number; dockerHost?: 
   };
 
   const handle = async (buildId: string) => {
-    if (!(await waitForEngine())) return;
-    const claimed = await db.build.updateMany({
-      where: { id: buildId, status: "QUEUED" },
-      data: { status: "RUNNING", startedAt: new Date(), heartbeatAt: new Date(), workerId: id },
-    });
-    if (!claimed.count) return; // cancelled while queued, or already taken
-    const build = await db.build.findUniqueOrThrow({ where: { id: buildId }, include: { project: true, variant: true } });
+    if (!(await waitForEngine())) {
+      // Shutting down before the build was claimed: this job is used up, so queue a new one
+      // or the build would stay queued with nothing left to run it. (This worker's own boss:
+      // stopQueue() has already dropped the cached one by now.)
+      await boss.send(BUILD_QUEUE, { buildId } satisfies BuildJob, { singletonKey: buildId });
+      return;
+    }
+    // Tracked before the claim, so that a stop() from then on sees this build.
     const controller = new AbortController();
     active.set(buildId, controller);
     try {
+      // Retried: a database blip here would otherwise fail the job, and the queue never
+      // retries, so the build would stay QUEUED with nothing left to run it. The claim also
+      // matches a build this worker already claimed, in case a retry follows a lost answer.
+      const claimed = await retry(() =>
+        db.build.updateMany({
+          where: { id: buildId, OR: [{ status: "QUEUED" }, { status: "RUNNING", workerId: id }] },
+          data: { status: "RUNNING", startedAt: new Date(), heartbeatAt: new Date(), workerId: id },
+        }),
+      );
+      if (!claimed.count) return; // cancelled while queued, or already taken
+      const build = await retry(() => db.build.findUniqueOrThrow({ where: { id: buildId }, include: { project: true, variant: true } }));
       await runBuild(build, { docker, workerId: id, signal: controller.signal });
     } finally {
       active.delete(buildId);
@@ -92,11 +106,13 @@ export const startWorker = async (options: { concurrency?: number; dockerHost?: 
       const offWork = boss.offWork(BUILD_QUEUE, { wait: false }).catch(() => undefined);
       const deadline = Date.now() + graceMs;
       while (active.size && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
-      for (const [buildId, controller] of active) {
-        // Recorded first, so the aborted pipeline cannot record it as a user's cancel.
-        await finishBuild(buildId, "INTERRUPTED", { code: "INTERRUPTED", message: "interrupted: the worker shut down" });
-        controller.abort("worker shutting down");
-      }
+      // Past the grace period: abort what still runs. The pipeline records it INTERRUPTED
+      // (told apart from a user's cancel by the reason) after its last log line, so live
+      // viewers get the whole log; whatever has not ended shortly after is marked here.
+      for (const controller of active.values()) controller.abort(WORKER_SHUTDOWN);
+      const settleBy = Date.now() + ABORT_SETTLE_MS;
+      while (active.size && Date.now() < settleBy) await new Promise((resolve) => setTimeout(resolve, 100));
+      for (const buildId of active.keys()) await finishBuild(buildId, "INTERRUPTED", { code: "INTERRUPTED", message: WORKER_SHUTDOWN });
       await offWork;
       clearInterval(heartbeat);
       clearInterval(reaper);
