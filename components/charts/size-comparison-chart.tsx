@@ -32,7 +32,7 @@ export const SizeComparisonChart = ({ bars }: { bars: SizeComparisonBar[] }) => 
         <XAxis dataKey="label" tick={{ fill: "currentColor", fontSize: 12 }} stroke="currentColor" interval={0} angle={-12} textAnchor="end" height={44} />
         <YAxis tickFormatter={(v: number) => formatBytes(v, 0)} tick={{ fill: "currentColor", fontSize: 12 }} stroke="currentColor" width={72} />
         <Tooltip content={ComparisonTooltip} isAnimationActive={false} cursor={{ fillOpacity: 0.1 }} />
-        <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
+        <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} formatter={(value) => <span className="text-slate-600 dark:text-slate-300">{value}</span>} />
         <Bar dataKey="base" name="base image" stackId="shipped" fill={BASE_COLOR} isAnimationActive={false} />
         <Bar dataKey="own" name="own layers (strategy colour)" stackId="shipped" fill="#475569" isAnimationActive={false}>
           {bars.map((b) => (

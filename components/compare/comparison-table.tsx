@@ -41,7 +41,7 @@ export const ComparisonTable = ({ rows }: { rows: ComparisonTableRow[] }) => (
               data-size={size ?? undefined}
               data-smallest={isSmallest || undefined}
               data-runs={build.runs ?? undefined}
-              className={isSmallest ? "bg-emerald-50 dark:bg-emerald-950/40" : undefined}
+              className={isSmallest ? (build.runs === false ? "bg-amber-50 dark:bg-amber-950/40" : "bg-emerald-50 dark:bg-emerald-950/40") : undefined}
             >
               <td className="py-2 pr-3 align-top">
                 <VariantChip name={build.variantName} strategy={build.strategy} />
@@ -62,7 +62,12 @@ export const ComparisonTable = ({ rows }: { rows: ComparisonTableRow[] }) => (
               </td>
               <td className="py-2 pr-3 text-right align-top">
                 <Bytes value={size} className={isSmallest ? "font-semibold" : ""} />
-                {isSmallest && <div className="text-xs font-medium text-emerald-700 dark:text-emerald-300">smallest</div>}
+                {isSmallest &&
+                  (build.runs === false ? (
+                    <div className="text-xs font-medium text-amber-800 dark:text-amber-200">smallest, but does not run</div>
+                  ) : (
+                    <div className="text-xs font-medium text-emerald-700 dark:text-emerald-300">smallest</div>
+                  ))}
                 {isSmallestRunning && !isSmallest && <div className="text-xs font-medium text-emerald-700 dark:text-emerald-300">smallest that runs</div>}
                 {build.buildImageSize !== null && (
                   <div className="text-xs text-slate-500 dark:text-slate-400">

@@ -39,10 +39,12 @@ describe("compare all variants", () => {
       await screenshot(page, "overview");
       await Promise.all([page.waitForURL(/\/projects\/[^/?]+$/), page.getByRole("link", { name: EXAMPLE_PROJECT }).first().click()]);
       const projectUrl = page.url();
+      await page.getByTestId("variant-row").first().waitFor();
       expect(await page.getByTestId("variant-row").count()).toBe(4);
 
       // Compare all variants → the compare page
       await Promise.all([page.waitForURL(/\/compare\?comparison=/, { timeout: 60_000 }), page.getByRole("button", { name: "Compare all variants" }).click()]);
+      await page.getByTestId("comparison-row").first().waitFor();
       expect(await page.getByTestId("comparison-row").count()).toBe(4);
 
       // The page refreshes itself until every build has finished.
@@ -80,6 +82,7 @@ describe("compare all variants", () => {
 
       // Project page: one size series per variant.
       await page.goto(projectUrl);
+      await page.getByTestId("variant-row").first().waitFor();
       const sizeChart = page.getByTestId("size-history-chart");
       await expect.poll(() => sizeChart.locator(".recharts-line").count()).toBe(4);
       expect(await sizeChart.locator(".recharts-legend-item").count()).toBe(4);
