@@ -1,0 +1,270 @@
+// The report model shared by every export (Markdown, JSON, CSV, share links) and its
+// pure assembly from build DTOs. No database here: lib/data/reports.ts gathers the inputs.
+import { evaluateBudget } from "@/lib/builds/budget";
+import { STRATEGY_META } from "@/lib/builds/strategy-meta";
+import { formatBytes, formatPercent } from "@/lib/format/bytes";
+import type { Finding, FindingSeverity } from "@/lib/builds/advice";
+import type { BuildDetailDto, BuildStatus, Strategy } from "@/lib/types";
+import { isFinished } from "@/lib/types";
+import { getReportPath } from "@/lib/reports/report-paths";
+
+// Bump when a field changes meaning or disappears; adding fields keeps the version.
+export const REPORT_SCHEMA_VERSION = 1;
+
+// Largest own layers listed per build in the top-layers section.
+export const TOP_LAYERS_PER_BUILD = 5;
+
+export type ReportKind = "build" | "comparison";
+
+// percent: 5.2 means +5.2 % (not a ratio), so JSON and CSV read the same.
+export type ReportDelta = { bytes: number | null; percent: number | null };
+
+export type ReportBudget = {
+  sizeBudgetBytes: number | null;
+  regressionThresholdPct: number | null;
+  // false when there was no size to judge (the build did not succeed)
+  evaluated: boolean;
+  overBudget: boolean;
+  regression: boolean;
+  passed: boolean;
+  messages: string[];
+};
+
+export type ReportRow = {
+  buildId: string;
+  variantId: string;
+  variant: string;
+  strategy: Strategy;
+  strategyLabel: string;
+  status: BuildStatus;
+  errorCode: string | null;
+  error: string | null;
+  size: number | null;
+  baseSize: number | null;
+  ownSize: number | null;
+  isBaseline: boolean;
+  isSmallest: boolean;
+  deltaVsBaseline: ReportDelta;
+  previousBuildId: string | null;
+  previousSize: number | null;
+  deltaVsPrevious: ReportDelta;
+  runs: boolean | null;
+  smokeExitCode: number | null;
+  smokeError: string | null;
+  layerCount: number | null;
+  durationMs: number | null;
+  cachedSteps: number;
+  stepsTotal: number;
+  budget: ReportBudget;
+  contextRevision: string | null;
+  imageId: string | null;
+  queuedAt: string;
+  finishedAt: string | null;
+};
+
+export type ReportLayer = {
+  buildId: string;
+  variant: string;
+  position: number;
+  instruction: string;
+  size: number;
+  isFromBase: boolean;
+  percentOfImage: number | null;
+};
+
+export type ReportFinding = {
+  buildId: string;
+  variant: string;
+  code: string;
+  severity: FindingSeverity;
+  title: string;
+  detail: string;
+  bytesAtStake: number | null;
+  layerPosition: number | null;
+  instruction: string | null;
+};
+
+export type Report = {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  kind: ReportKind;
+  // the build id or the comparison id
+  id: string;
+  title: string;
+  generatedAt: string;
+  project: { id: string; slug: string; name: string };
+  contextRevision: string | null;
+  baseline: { buildId: string; variant: string; size: number | null } | null;
+  // every build of the report has finished
+  done: boolean;
+  rows: ReportRow[];
+  // every non-empty layer of each shipped image (not builder-pattern build images)
+  layers: ReportLayer[];
+  topLayers: ReportLayer[];
+  advice: ReportFinding[];
+  budget: { passed: boolean; messages: string[] };
+  // the dashboard page this report comes from, relative to the app's origin
+  dashboardPath: string;
+};
+
+export type ReportBuildInput = {
+  build: BuildDetailDto;
+  budget: { sizeBudgetBytes: number | null; regressionThresholdPct: number | null };
+  previous: { buildId: string; size: number | null } | null;
+  findings: Finding[];
+};
+
+export type AssembleReportInput = {
+  kind: ReportKind;
+  id: string;
+  generatedAt: string;
+  project: { id: string; slug: string; name: string };
+  contextRevision: string | null;
+  // builds in display order
+  builds: ReportBuildInput[];
+  baseline: { buildId: string; variant: string; size: number | null } | null;
+};
+
+const toPercent = (ratio: number | null) => (ratio === null ? null : ratio * 100);
+
+const deltaAgainst = (size: number | null, reference: number | null | undefined): ReportDelta => {
+  if (size === null || reference === null || reference === undefined) return { bytes: null, percent: null };
+  const bytes = size - reference;
+  return { bytes, percent: reference ? (bytes / reference) * 100 : null };
+};
+
+// evaluateBudget's own messages speak in raw bytes; reports want readable ones.
+const describeBudget = (size: number, input: ReportBuildInput["budget"], verdict: ReturnType<typeof evaluateBudget>) => {
+  const messages: string[] = [];
+  if (verdict.overBudget)
+    messages.push(`${formatBytes(size)} is over the budget of ${formatBytes(input.sizeBudgetBytes)} (by ${formatBytes(size - input.sizeBudgetBytes!)})`);
+  if (verdict.regression)
+    messages.push(`grew ${formatPercent(verdict.deltaVsPreviousPct)} vs the previous successful build (threshold ${input.regressionThresholdPct} %)`);
+  return messages;
+};
+
+const evaluateRowBudget = (size: number | null, input: ReportBuildInput): ReportBudget => {
+  const { sizeBudgetBytes, regressionThresholdPct } = input.budget;
+  if (size === null)
+    return { sizeBudgetBytes, regressionThresholdPct, evaluated: false, overBudget: false, regression: false, passed: true, messages: [] };
+  const verdict = evaluateBudget({ size, sizeBudgetBytes, regressionThresholdPct, previousSize: input.previous?.size ?? null });
+  return {
+    sizeBudgetBytes,
+    regressionThresholdPct,
+    evaluated: true,
+    overBudget: verdict.overBudget,
+    regression: verdict.regression,
+    passed: verdict.passed,
+    messages: describeBudget(size, input.budget, verdict),
+  };
+};
+
+const smokeErrorOf = (build: BuildDetailDto): string | null => {
+  const smoke = build.smoke;
+  if (!smoke || smoke.runs) return null;
+  if (smoke.error) return smoke.error;
+  if (smoke.timedOut) return "timed out";
+  if (smoke.oomKilled) return "killed: out of memory";
+  return smoke.exitCode === null ? "did not start" : `exit code ${smoke.exitCode}`;
+};
+
+const mainLayersOf = (build: BuildDetailDto) => build.layers.filter((layer) => layer.image === "main" && !layer.isEmpty);
+
+const toReportLayers = (build: BuildDetailDto): ReportLayer[] =>
+  mainLayersOf(build).map((layer) => ({
+    buildId: build.id,
+    variant: build.variantName,
+    position: layer.position,
+    instruction: layer.instruction,
+    size: layer.size,
+    isFromBase: layer.isFromBase,
+    percentOfImage: build.totalSize ? (layer.size / build.totalSize) * 100 : null,
+  }));
+
+const toRow = (input: ReportBuildInput, baseline: AssembleReportInput["baseline"], smallest: number | null): ReportRow => {
+  const { build } = input;
+  const size = build.status === "SUCCEEDED" ? build.totalSize : null;
+  const budget = evaluateRowBudget(size, input);
+  return {
+    buildId: build.id,
+    variantId: build.variantId,
+    variant: build.variantName,
+    strategy: build.strategy,
+    strategyLabel: STRATEGY_META[build.strategy].label,
+    status: build.status,
+    errorCode: build.errorCode,
+    error: build.error,
+    size,
+    baseSize: build.baseSize,
+    ownSize: size !== null && build.baseSize !== null ? size - build.baseSize : null,
+    isBaseline: baseline?.buildId === build.id,
+    isSmallest: size !== null && size === smallest,
+    deltaVsBaseline: deltaAgainst(size, baseline?.size),
+    previousBuildId: input.previous?.buildId ?? null,
+    previousSize: input.previous?.size ?? null,
+    deltaVsPrevious: deltaAgainst(size, input.previous?.size),
+    runs: build.runs,
+    smokeExitCode: build.smoke?.exitCode ?? null,
+    smokeError: smokeErrorOf(build),
+    layerCount: build.layerCount,
+    durationMs: build.durationMs,
+    cachedSteps: build.cachedSteps,
+    stepsTotal: build.stepsTotal,
+    budget,
+    contextRevision: build.contextRevision,
+    imageId: build.imageId,
+    queuedAt: build.queuedAt,
+    finishedAt: build.finishedAt,
+  };
+};
+
+const toFindings = (input: ReportBuildInput): ReportFinding[] =>
+  input.findings.map((finding) => ({
+    buildId: input.build.id,
+    variant: input.build.variantName,
+    code: finding.code,
+    severity: finding.severity,
+    title: finding.title,
+    detail: finding.detail,
+    bytesAtStake: finding.bytesAtStake,
+    layerPosition: finding.layerPosition,
+    instruction: finding.instruction,
+  }));
+
+export const createReportTitle = (kind: ReportKind, projectName: string, builds: BuildDetailDto[]) =>
+  kind === "build"
+    ? `${projectName} · ${builds[0]?.variantName ?? "build"}`
+    : `${projectName} · comparison of ${builds.length} variant${builds.length === 1 ? "" : "s"}`;
+
+export const assembleReport = (input: AssembleReportInput): Report => {
+  const sizes = input.builds.map((b) => (b.build.status === "SUCCEEDED" ? b.build.totalSize : null)).filter((s): s is number => s !== null);
+  // "smallest" only means something among several images
+  const smallest = input.kind === "comparison" && sizes.length > 1 ? Math.min(...sizes) : null;
+  const rows = input.builds.map((b) => toRow(b, input.baseline, smallest));
+  const layers = input.builds.flatMap((b) => toReportLayers(b.build));
+  const topLayers = input.builds.flatMap((b) =>
+    toReportLayers(b.build)
+      .filter((layer) => !layer.isFromBase && layer.size > 0)
+      .sort((x, y) => y.size - x.size || x.position - y.position)
+      .slice(0, TOP_LAYERS_PER_BUILD),
+  );
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    kind: input.kind,
+    id: input.id,
+    title: createReportTitle(input.kind, input.project.name, input.builds.map((b) => b.build)),
+    generatedAt: input.generatedAt,
+    project: input.project,
+    contextRevision: input.contextRevision,
+    baseline: input.baseline,
+    done: input.builds.length > 0 && input.builds.every((b) => isFinished(b.build.status)),
+    rows,
+    layers,
+    topLayers,
+    advice: input.builds.flatMap(toFindings),
+    budget: {
+      passed: rows.every((row) => row.budget.passed),
+      messages: rows.flatMap((row) => row.budget.messages.map((message) => `${row.variant}: ${message}`)),
+    },
+    dashboardPath: getReportPath(input.kind, input.id),
+  };
+};

@@ -1,0 +1,162 @@
+// A report as GitHub-flavoured Markdown, sized for a pull-request comment: one table
+// with sizes and deltas, whether each image runs, the budget verdict, the largest own
+// layers and the advice, with a link back to the dashboard.
+import { formatBytes, formatDelta, formatDuration, shortId } from "@/lib/format/bytes";
+import type { Report, ReportDelta, ReportRow } from "@/lib/reports/build-report";
+import { escapeMarkdown, escapeWithCodeSpans, toCodeSpan, truncate } from "@/lib/reports/escape-markdown";
+import { formatReportTime } from "@/lib/reports/format-report-time";
+
+export type RenderMarkdownOptions = {
+  // origin of the app (https://layerboard.example.com) for the link back; omitted: no link
+  baseUrl?: string | null;
+  // when rendering a shared snapshot: its public URL
+  shareUrl?: string | null;
+};
+
+const MAX_ADVICE = 10;
+const MAX_INSTRUCTION = 90;
+
+const SEVERITY_ICON = { high: "🔴", medium: "🟠", low: "⚪" } as const;
+
+const formatSignedPercent = (percent: number | null) =>
+  percent === null || !Number.isFinite(percent) ? "" : ` (${percent > 0 ? "+" : percent < 0 ? "−" : "±"}${Math.abs(percent).toFixed(1)} %)`;
+
+const formatDeltaCell = (delta: ReportDelta) => (delta.bytes === null ? "—" : `${formatDelta(delta.bytes)}${formatSignedPercent(delta.percent)}`);
+
+const formatStatus = (row: ReportRow) => (row.status === "SUCCEEDED" ? "succeeded" : `❌ ${row.status.toLowerCase()}`);
+
+const formatRuns = (row: ReportRow) => (row.runs === null ? "—" : row.runs ? "✅ runs" : "❌ does not run");
+
+const formatBudget = (row: ReportRow) => {
+  const { budget } = row;
+  if (!budget.evaluated) return "—";
+  if (budget.sizeBudgetBytes === null && budget.regressionThresholdPct === null) return "no budget";
+  if (!budget.passed) return [budget.overBudget && "❌ over budget", budget.regression && "❌ regression"].filter(Boolean).join(", ");
+  const limits = [budget.sizeBudgetBytes !== null && `≤ ${formatBytes(budget.sizeBudgetBytes)}`, budget.regressionThresholdPct !== null && `≤ +${budget.regressionThresholdPct} %`];
+  return `✅ ${limits.filter(Boolean).join(", ")}`;
+};
+
+const formatVariant = (row: ReportRow) =>
+  [`**${escapeMarkdown(row.variant)}**`, row.isBaseline && "(baseline)", row.isSmallest && "⭐ smallest"].filter(Boolean).join(" ");
+
+const renderTable = (report: Report) => [
+  "| Variant | Status | Size | vs baseline | vs previous | Runs | Layers | Build time | Cached steps | Budget |",
+  "|:--|:--|--:|--:|--:|:--|--:|--:|--:|:--|",
+  ...report.rows.map((row) =>
+    [
+      formatVariant(row),
+      formatStatus(row),
+      formatBytes(row.size),
+      formatDeltaCell(row.deltaVsBaseline),
+      formatDeltaCell(row.deltaVsPrevious),
+      formatRuns(row),
+      row.layerCount ?? "—",
+      formatDuration(row.durationMs),
+      row.stepsTotal ? `${row.cachedSteps}/${row.stepsTotal}` : "—",
+      formatBudget(row),
+    ].join(" | "),
+  ).map((line) => `| ${line} |`),
+];
+
+const renderSummary = (report: Report) => {
+  const lines: string[] = [];
+  const budgetProblems = report.budget.messages;
+  lines.push(
+    budgetProblems.length
+      ? `**Budget:** ❌ ${budgetProblems.length} problem${budgetProblems.length === 1 ? "" : "s"}`
+      : report.rows.some((row) => row.budget.evaluated && (row.budget.sizeBudgetBytes !== null || row.budget.regressionThresholdPct !== null))
+        ? "**Budget:** ✅ within budget"
+        : "**Budget:** no budget set",
+  );
+  lines.push(...budgetProblems.map((message) => `- ${escapeMarkdown(message)}`));
+  const broken = report.rows.filter((row) => row.status === "SUCCEEDED" && row.runs === false);
+  if (broken.length) {
+    lines.push("", `**Does not run:** ❌ ${broken.length} image${broken.length === 1 ? "" : "s"} failed the smoke run`);
+    lines.push(...broken.map((row) => `- ${escapeMarkdown(row.variant)}: ${row.smokeError ? toCodeSpan(truncate(row.smokeError, 200), { inTable: false }) : "failed"}`));
+  }
+  const failed = report.rows.filter((row) => row.status !== "SUCCEEDED" && row.status !== "QUEUED" && row.status !== "RUNNING");
+  if (failed.length) {
+    lines.push("", `**Build failures:** ❌ ${failed.length}`);
+    lines.push(
+      ...failed.map(
+        (row) => `- ${escapeMarkdown(row.variant)}: ${row.status.toLowerCase()}${row.error ? ` ${toCodeSpan(truncate(row.error, 200), { inTable: false })}` : ""}`,
+      ),
+    );
+  }
+  return lines;
+};
+
+const renderTopLayers = (report: Report) => {
+  if (!report.topLayers.length) return [];
+  return [
+    "<details>",
+    `<summary>Largest own layers (${report.topLayers.length})</summary>`,
+    "",
+    "| Variant | Layer | Instruction | Size | Share of image |",
+    "|:--|--:|:--|--:|--:|",
+    ...report.topLayers.map(
+      (layer) =>
+        `| ${escapeMarkdown(layer.variant)} | ${layer.position} | ${toCodeSpan(truncate(layer.instruction.replace(/\s+/g, " "), MAX_INSTRUCTION))} | ${formatBytes(layer.size)} | ${
+          layer.percentOfImage === null ? "—" : `${layer.percentOfImage.toFixed(1)} %`
+        } |`,
+    ),
+    "",
+    "</details>",
+  ];
+};
+
+const renderAdvice = (report: Report) => {
+  if (!report.advice.length) return [];
+  const shown = report.advice.slice(0, MAX_ADVICE);
+  return [
+    "### Advice",
+    "",
+    ...shown.map((finding) =>
+      [
+        `- ${SEVERITY_ICON[finding.severity]} **${finding.title}**`,
+        report.kind === "comparison" && `· ${escapeMarkdown(finding.variant)}`,
+        finding.layerPosition !== null && `· layer ${finding.layerPosition}`,
+        finding.bytesAtStake !== null && `· ${formatBytes(finding.bytesAtStake)} at stake`,
+        `  \n  ${escapeWithCodeSpans(finding.detail)}`,
+      ]
+        .filter(Boolean)
+        .join(" "),
+    ),
+    ...(report.advice.length > shown.length ? ["", `…and ${report.advice.length - shown.length} more in the JSON report.`] : []),
+  ];
+};
+
+const renderIntro = (report: Report) => {
+  const parts = [
+    report.kind === "comparison" ? `Comparison of ${report.rows.length} variants` : `Build of ${escapeMarkdown(report.rows[0]?.variant ?? "—")}`,
+    `project **${escapeMarkdown(report.project.name)}**`,
+  ];
+  if (report.contextRevision) parts.push(`revision ${toCodeSpan(shortId(report.contextRevision, 12), { inTable: false })}`);
+  if (report.baseline && report.kind === "comparison") parts.push(`baseline ${escapeMarkdown(report.baseline.variant)}`);
+  else if (report.baseline) parts.push(`baseline ${escapeMarkdown(report.baseline.variant)} (${formatBytes(report.baseline.size)})`);
+  return parts.join(" · ");
+};
+
+export const renderReportMarkdown = (report: Report, options: RenderMarkdownOptions = {}): string => {
+  const pending = report.rows.filter((row) => row.status === "QUEUED" || row.status === "RUNNING").length;
+  const links = [
+    options.baseUrl && `[Open in Layerboard](${new URL(report.dashboardPath, options.baseUrl).toString()})`,
+    options.shareUrl && `[Shared snapshot](${options.shareUrl})`,
+  ].filter(Boolean);
+  const lines = [
+    `## Layerboard report: ${escapeMarkdown(report.title)}`,
+    "",
+    renderIntro(report),
+    ...(pending ? ["", `> ⏳ Not finished: ${pending} of ${report.rows.length} builds still queued or running.`] : []),
+    "",
+    ...renderTable(report),
+    "",
+    ...renderSummary(report),
+    ...(report.topLayers.length ? ["", ...renderTopLayers(report)] : []),
+    ...(report.advice.length ? ["", ...renderAdvice(report)] : []),
+    "",
+    `<sub>Generated by Layerboard at ${formatReportTime(report.generatedAt)}${links.length ? ` · ${links.join(" · ")}` : ""}</sub>`,
+    "",
+  ];
+  return lines.join("\n");
+};

@@ -1,0 +1,240 @@
+#!/usr/bin/env node
+// layerboard: the CI entry point. Queues a build or a comparison through the HTTP API,
+// optionally waits for it, prints the Markdown report on stdout (progress on stderr) and
+// exits 0 ok, 1 failed / does not run / over budget (with --fail-on-budget), 2 usage or
+// connection error. Plain Node (≥ 22), no dependencies, so CI can run it from a checkout.
+import { parseArgs } from "node:util";
+
+const USAGE = `Usage:
+  layerboard build   --project <id|slug> --variant <name|id> [options]
+  layerboard compare --project <id|slug> [options]
+
+Queues a build of one variant, or a comparison of every variant of the project, and
+prints the Markdown report (ready for a pull-request comment) on stdout.
+
+Options:
+  --wait               wait until the build(s) finish, printing progress on stderr
+  --fail-on-budget     exit 1 when a size budget or regression threshold is exceeded
+  --timeout <seconds>  give up waiting after this long (default 3600); exit 2
+  --url <url>          Layerboard URL (default $LAYERBOARD_URL or http://localhost:3000)
+  --token <token>      API token, builder role (default $LAYERBOARD_TOKEN)
+  -h, --help           show this help
+
+Exit codes:
+  0  queued (without --wait), or finished: every image built and runs
+     (and is within budget, with --fail-on-budget)
+  1  a build failed, was cancelled or interrupted, an image does not run, or
+     (with --fail-on-budget) a budget was exceeded
+  2  usage error, unknown project or variant, auth or connection error, timeout`;
+
+const EXIT_OK = 0;
+const EXIT_FAILED = 1;
+const EXIT_USAGE = 2;
+const POLL_MS = 2000;
+const FINISHED = new Set(["SUCCEEDED", "FAILED", "CANCELLED", "INTERRUPTED"]);
+
+class CliError extends Error {}
+
+const log = (message) => process.stderr.write(`${message}\n`);
+
+const parseCli = (argv) => {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      project: { type: "string" },
+      variant: { type: "string" },
+      wait: { type: "boolean", default: false },
+      "fail-on-budget": { type: "boolean", default: false },
+      timeout: { type: "string" },
+      url: { type: "string" },
+      token: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  return { values, positionals };
+};
+
+const createClient = ({ url, token }) => {
+  const request = async (method, path, body) => {
+    let response;
+    try {
+      response = await fetch(`${url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, accept: "application/json", ...(body ? { "content-type": "application/json" } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+        signal: AbortSignal.timeout(60_000),
+      });
+    } catch (error) {
+      throw new CliError(`cannot reach Layerboard at ${url}: ${error?.cause?.message ?? error?.message ?? error}`);
+    }
+    const text = await response.text();
+    if (!response.ok) {
+      let message = text.slice(0, 300);
+      try {
+        message = JSON.parse(text).error?.message ?? message;
+      } catch {
+        // not JSON: keep the raw text
+      }
+      const error = new CliError(`${method} ${path}: HTTP ${response.status}: ${message}`);
+      error.status = response.status;
+      throw error;
+    }
+    return text;
+  };
+  return {
+    getJson: async (path) => JSON.parse(await request("GET", path)),
+    postJson: async (path, body) => JSON.parse(await request("POST", path, body)),
+    getText: (path) => request("GET", path),
+  };
+};
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// A restarting server or a proxy hiccup should not fail a long CI wait: retry reads a few times.
+const pollUntil = async (read, isDone, onProgress, timeoutMs) => {
+  const deadline = Date.now() + timeoutMs;
+  let failures = 0;
+  for (;;) {
+    let value;
+    try {
+      value = await read();
+      failures = 0;
+    } catch (error) {
+      if (error.status && error.status < 500) throw error;
+      failures += 1;
+      if (failures >= 5) throw error;
+      log(`  (retrying: ${error.message})`);
+    }
+    if (value !== undefined) {
+      onProgress(value);
+      if (isDone(value)) return value;
+    }
+    if (Date.now() > deadline) throw new CliError(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for the build to finish`);
+    await sleep(POLL_MS);
+  }
+};
+
+const describeBuild = (build) => {
+  const steps = build.stepsTotal ? ` ${build.stepsDone}/${build.stepsTotal} steps` : "";
+  return `${build.variantName}: ${build.status.toLowerCase()}${build.status === "RUNNING" ? steps : ""}`;
+};
+
+const resolveVariant = (project, name) => {
+  const variant = project.variants.find((v) => v.name === name) ?? project.variants.find((v) => v.id === name);
+  if (!variant)
+    throw new CliError(`project ${project.slug} has no variant "${name}" (variants: ${project.variants.map((v) => JSON.stringify(v.name)).join(", ") || "none"})`);
+  return variant;
+};
+
+const runBuild = async (client, options) => {
+  const { project } = await client.getJson(`/api/projects/${encodeURIComponent(options.project)}`);
+  const variant = resolveVariant(project, options.variant);
+  const { build } = await client.postJson("/api/builds", { variantId: variant.id });
+  log(`queued build ${build.id} of ${project.name} / ${variant.name}: ${options.url}/builds/${build.id}`);
+  if (options.wait) {
+    let last = "";
+    await pollUntil(
+      async () => (await client.getJson(`/api/builds/${build.id}`)).build,
+      (current) => FINISHED.has(current.status),
+      (current) => {
+        const line = describeBuild(current);
+        if (line !== last) log(`  ${line}`);
+        last = line;
+      },
+      options.timeoutMs,
+    );
+  }
+  return `/api/builds/${build.id}`;
+};
+
+const runCompare = async (client, options) => {
+  const { comparison } = await client.postJson(`/api/projects/${encodeURIComponent(options.project)}/comparisons`, {});
+  log(`queued comparison ${comparison.id} of ${comparison.projectName} (${comparison.builds.length} variants): ${options.url}/compare/${comparison.id}`);
+  if (options.wait) {
+    const seen = new Map();
+    await pollUntil(
+      async () => (await client.getJson(`/api/comparisons/${comparison.id}`)).comparison,
+      (current) => current.builds.length > 0 && current.builds.every((b) => FINISHED.has(b.status)),
+      (current) => {
+        for (const build of current.builds) {
+          const line = describeBuild(build);
+          if (seen.get(build.id) !== line) log(`  ${line}`);
+          seen.set(build.id, line);
+        }
+      },
+      options.timeoutMs,
+    );
+  }
+  return `/api/comparisons/${comparison.id}`;
+};
+
+const main = async (argv) => {
+  let parsed;
+  try {
+    parsed = parseCli(argv);
+  } catch (error) {
+    log(`layerboard: ${error.message}\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return EXIT_OK;
+  }
+  const [command, ...extra] = positionals;
+  const usageError = (message) => {
+    log(`layerboard: ${message}\n\n${USAGE}`);
+    return EXIT_USAGE;
+  };
+  if (command !== "build" && command !== "compare") return usageError(command ? `unknown command "${command}"` : "missing command");
+  if (extra.length) return usageError(`unexpected argument "${extra[0]}"`);
+  if (!values.project) return usageError("--project is required");
+  if (command === "build" && !values.variant) return usageError("--variant is required for build");
+  if (command === "compare" && values.variant) return usageError("--variant is not used by compare (it builds every variant)");
+  const url = (values.url ?? process.env.LAYERBOARD_URL ?? "http://localhost:3000").replace(/\/+$/, "");
+  if (!/^https?:\/\/[^/]+/.test(url)) return usageError(`--url must be an http(s) URL, got "${url}"`);
+  const token = values.token ?? process.env.LAYERBOARD_TOKEN;
+  if (!token) return usageError("an API token is required: --token or LAYERBOARD_TOKEN (create one in Settings or with `npm run token`)");
+  const timeoutSeconds = values.timeout === undefined ? 3600 : Number(values.timeout);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) return usageError("--timeout is a number of seconds");
+
+  const options = { ...values, url, timeoutMs: timeoutSeconds * 1000 };
+  const client = createClient({ url, token });
+  try {
+    const resource = command === "build" ? await runBuild(client, options) : await runCompare(client, options);
+    process.stdout.write(await client.getText(`${resource}/report?format=md`));
+    if (!options.wait) return EXIT_OK;
+    const { verdict } = await client.getJson(`${resource}/verdict`);
+    for (const message of verdict.messages) log(`  ${message}`);
+    if (!verdict.healthy) {
+      log("layerboard: failed: a build did not succeed or its image does not run");
+      return EXIT_FAILED;
+    }
+    if (!verdict.budgetPassed) {
+      if (options["fail-on-budget"]) {
+        log("layerboard: failed: over budget (--fail-on-budget)");
+        return EXIT_FAILED;
+      }
+      log("layerboard: over budget (not failing: pass --fail-on-budget to fail)");
+    }
+    log("layerboard: ok");
+    return EXIT_OK;
+  } catch (error) {
+    if (error instanceof CliError) {
+      log(`layerboard: ${error.message}`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+};
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    log(`layerboard: unexpected error: ${error?.stack ?? error}`);
+    process.exitCode = EXIT_USAGE;
+  },
+);
