@@ -7,7 +7,7 @@ import { GET as getEvents } from "@/app/api/builds/[id]/events/route";
 import { db } from "@/lib/db";
 import { startWorker, type WorkerHandle } from "@/lib/builds/worker";
 import { stopQueue } from "@/lib/builds/queue";
-import { BASE_IMAGE, callRoute, createDirectoryProject, createToken, removeImages, runId, useTempContextRoot, writeContext } from "../support/pipeline";
+import { BASE_IMAGE, callRoute, createDirectoryProject, createToken, removeImages, runId, removeDir, useTempContextRoot, writeContext } from "../support/pipeline";
 
 const root = useTempContextRoot();
 const id = runId();
@@ -68,6 +68,7 @@ afterAll(async () => {
   await worker?.stop({ graceMs: 5_000 });
   await stopQueue();
   await removeImages([imageTag]);
+  removeDir(root);
 });
 
 describe("GET /api/builds/:id/events", () => {

@@ -19,6 +19,7 @@ import {
   runId,
   startChildWorker,
   stopChildWorker,
+  removeDir,
   useTempContextRoot,
   waitFor,
   waitForBuild,
@@ -79,6 +80,7 @@ afterAll(async () => {
   for (const child of children) await stopChildWorker(child);
   await stopQueue();
   await removeImages(images);
+  removeDir(root);
 });
 
 describe("cancel", () => {

@@ -5,7 +5,7 @@ import { db } from "@/lib/db";
 import { createBuild } from "@/lib/data/builds";
 import { startWorker, type WorkerHandle } from "@/lib/builds/worker";
 import { stopQueue } from "@/lib/builds/queue";
-import { BASE_IMAGE, createDirectoryProject, removeImages, runId, useTempContextRoot, waitForBuild, writeContext } from "../support/pipeline";
+import { BASE_IMAGE, createDirectoryProject, removeImages, runId, removeDir, useTempContextRoot, waitForBuild, writeContext } from "../support/pipeline";
 
 const root = useTempContextRoot();
 const id = runId();
@@ -20,6 +20,7 @@ afterAll(async () => {
   await worker?.stop({ graceMs: 5_000 });
   await stopQueue();
   await removeImages(images);
+  removeDir(root);
 });
 
 describe("identical builds at the same time on one engine", () => {

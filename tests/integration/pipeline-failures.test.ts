@@ -15,6 +15,7 @@ import {
   imageExists,
   removeImages,
   runId,
+  removeDir,
   useTempContextRoot,
   waitForBuild,
   writeContext,
@@ -34,6 +35,7 @@ afterAll(async () => {
   await worker?.stop({ graceMs: 5_000 });
   await stopQueue();
   await removeImages(images);
+  removeDir(root);
 });
 
 describe("a Dockerfile whose RUN fails", () => {

@@ -16,6 +16,7 @@ import {
   startChildWorker,
   startSecondEngine,
   stopChildWorker,
+  removeDir,
   useTempContextRoot,
   waitForBuild,
   writeContext,
@@ -45,6 +46,7 @@ afterAll(async () => {
   for (const worker of workers) await stopChildWorker(worker);
   await stopQueue();
   await removeImages(mainImages, MAIN_HOST);
+  removeDir(root);
   await second?.stop();
 });
 

@@ -248,3 +248,5 @@ export const startSecondEngine = async (): Promise<SecondEngine> => {
   }
   return { host, dir, stop };
 };
+
+export const removeDir = (dir: string) => fs.rmSync(dir, { recursive: true, force: true });
