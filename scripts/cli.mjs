@@ -150,7 +150,7 @@ const runBuild = async (client, options) => {
 
 const runCompare = async (client, options) => {
   const { comparison } = await client.postJson(`/api/projects/${encodeURIComponent(options.project)}/comparisons`, {});
-  log(`queued comparison ${comparison.id} of ${comparison.projectName} (${comparison.builds.length} variants): ${options.url}/compare/${comparison.id}`);
+  log(`queued comparison ${comparison.id} of ${comparison.projectName} (${comparison.builds.length} variants): ${options.url}/compare?comparison=${comparison.id}`);
   if (options.wait) {
     const seen = new Map();
     await pollUntil(

@@ -1,5 +1,6 @@
 // Pure advice on an analysed image: which of its own layers waste bytes or cache, and config smells.
 import "server-only";
+import { formatBytes } from "@/lib/format/bytes";
 
 export type FindingSeverity = "high" | "medium" | "low";
 
@@ -61,8 +62,6 @@ const DEPENDENCY_INSTALL =
 
 const isRun = (layer: AdviceLayer) => layer.instruction.startsWith("RUN ");
 
-const formatBytes = (bytes: number) =>
-  bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MB` : bytes >= 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${bytes} B`;
 
 const layerName = (layer: AdviceLayer) => `layer ${layer.position} (${formatBytes(layer.size)})`;
 

@@ -44,7 +44,7 @@ describe("assembleReport", () => {
   it("carries advice with the variant it belongs to and a dashboard path", () => {
     expect(report.advice).toHaveLength(1);
     expect(report.advice[0]).toMatchObject({ variant: "venv --copies", code: "APT_LISTS_LEFT", bytesAtStake: 20_000_000 });
-    expect(report.dashboardPath).toBe("/compare/cmp1");
+    expect(report.dashboardPath).toBe("/compare?comparison=cmp1");
     expect(report.title).toBe("Python C-extension example · comparison of 5 variants");
   });
 });

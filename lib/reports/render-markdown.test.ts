@@ -64,7 +64,7 @@ describe("renderReportMarkdown", () => {
     expect(markdown).toContain("### Advice");
     expect(markdown).toContain("🟠 **APT package lists left in the layer** · venv --copies · layer 1 · 20.0 MB at stake");
     expect(markdown).toContain("`&& rm -rf /var/lib/apt/lists/*`");
-    expect(markdown).toContain("[Open in Layerboard](https://layerboard.example.com/compare/cmp1)");
+    expect(markdown).toContain("[Open in Layerboard](https://layerboard.example.com/compare?comparison=cmp1)");
   });
 
   it("omits the link when no base URL is known", () => {

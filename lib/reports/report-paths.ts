@@ -1,7 +1,7 @@
 // Where a report's source lives in the dashboard, and the file names of its downloads.
 import type { ReportKind } from "@/lib/reports/build-report";
 
-export const getReportPath = (kind: ReportKind, id: string) => (kind === "build" ? `/builds/${id}` : `/compare/${id}`);
+export const getReportPath = (kind: ReportKind, id: string) => (kind === "build" ? `/builds/${id}` : `/compare?comparison=${id}`);
 
 export const getSharePath = (token: string) => `/r/${token}`;
 
