@@ -12,6 +12,8 @@ import { BuildImages } from "@/components/builds/build-images";
 import { SmokeResult } from "@/components/builds/smoke-result";
 import { AdviceList } from "@/components/builds/advice-list";
 import { BuildLive } from "@/components/builds/build-live";
+import { RebuildClassicButton } from "@/components/builds/rebuild-classic-button";
+import { SharePanel } from "@/components/reports/share-panel";
 import { loadBuild } from "./load-build";
 import { findPreviousBuildId } from "./find-previous-build";
 
@@ -36,6 +38,17 @@ export default async function BuildPage({ params }: Props) {
     <div className="space-y-6">
       <BuildHeader build={build} previousBuildId={previousBuildId} />
 
+      {build.errorCode === "SESSION_REQUIRED" && (
+        <Card title="This build needs a BuildKit session">
+          <p className="mb-3 text-sm text-slate-600 dark:text-slate-300">
+            Layerboard talks to BuildKit through the engine API without a client session, so secret mounts
+            (<code>--mount=type=secret</code>), some <code>{"# syntax="}</code> directives and registry pulls that need
+            credentials fail. The classic builder does not need a session (but ignores BuildKit-only Dockerfile features).
+          </p>
+          {hasRole(actor.role, "BUILDER") && <RebuildClassicButton variantId={build.variantId} />}
+        </Card>
+      )}
+
       {finished && build.layers.length > 0 && <BuildImages build={build} />}
 
       {finished && (build.smoke || build.status === "SUCCEEDED") && (
@@ -49,6 +62,8 @@ export default async function BuildPage({ params }: Props) {
           {findings.length ? <AdviceList findings={findings} /> : <EmptyState title="No advice">The image's own layers show no known waste.</EmptyState>}
         </Card>
       )}
+
+      {finished && <SharePanel kind="build" id={build.id} canShare={hasRole(actor.role, "BUILDER")} />}
 
       <BuildLive
         buildId={build.id}
