@@ -88,7 +88,8 @@ export const runBuild = async (build: Build & { project: Project; variant: Varia
   const { docker, signal } = options;
   const env = getEnv();
   const settings = { ...build.variant, ...(build.settings as Partial<Settings>) } as Settings;
-  const recorder = await createBuildRecorder(build.id, env.LAYERBOARD_MAX_LOG_BYTES);
+  // Database calls before the engine work are retried like the rest: a blip must not fail the build.
+  const recorder = await retry(() => createBuildRecorder(build.id, env.LAYERBOARD_MAX_LOG_BYTES));
   const labels = { "layerboard.build": build.id, "layerboard.project": build.project.slug };
   const tag = imageTagFor(build.project, build.variant, build.id);
   let context: Awaited<ReturnType<typeof openContext>> | undefined;
@@ -96,10 +97,13 @@ export const runBuild = async (build: Build & { project: Project; variant: Varia
     context = await openContext(await contextSourceOf(build.project, build.contextRevision));
     const engine = await getEngineInfo(docker);
     if (!engine.reachable) throw new AppError("ENGINE_UNAVAILABLE", `engine unreachable: ${engine.reason}`);
-    await db.build.update({
-      where: { id: build.id },
-      data: { contextRevision: build.contextRevision ?? context.revision, engineVersion: engine.version, storageDriver: engine.storageDriver, imageTag: tag },
-    });
+    const contextRevision = build.contextRevision ?? context.revision;
+    await retry(() =>
+      db.build.update({
+        where: { id: build.id },
+        data: { contextRevision, engineVersion: engine.version, storageDriver: engine.storageDriver, imageTag: tag },
+      }),
+    );
     recorder.log(`[layerboard] building ${settings.dockerfile} on engine ${engine.version} (${settings.builder.toLowerCase()})`, "system");
 
     const dockerfileText = await readDockerfile(context.dir, settings.dockerfile);
@@ -148,6 +152,8 @@ export const runBuild = async (build: Build & { project: Project; variant: Varia
       }
     }
 
+    // A cancel that arrives after the engine finished still stops the pipeline.
+    signal.throwIfAborted();
     const analysis = await analyseImage(finalImageId, {
       docker,
       baseImage: findFinalBaseImage(finalDockerfile, finalBuildArgs, isBuilderPattern ? null : settings.target),
@@ -158,6 +164,7 @@ export const runBuild = async (build: Build & { project: Project; variant: Varia
     );
     recorder.log(`[layerboard] image ${analysis.imageId.slice(0, 19)} is ${analysis.totalSize} bytes; smoke run…`, "system");
 
+    signal.throwIfAborted();
     const smoke = await runSmoke(analysis.imageId, {
       docker,
       command: (settings.smokeCommand as string[] | null) ?? null,
@@ -178,6 +185,7 @@ export const runBuild = async (build: Build & { project: Project; variant: Varia
         update: smoke,
       }),
     );
+    signal.throwIfAborted();
     await recorder.close();
     await finishBuild(build.id, "SUCCEEDED", null);
   } catch (error) {
