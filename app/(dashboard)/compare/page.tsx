@@ -20,6 +20,9 @@ import { DiffPicker } from "@/components/compare/diff-picker";
 import { BuildPicker } from "@/components/compare/build-picker";
 import { pickSmokeErrorLine } from "@/components/compare/smoke-error-line";
 import { SizeComparisonChart } from "@/components/charts/size-comparison-chart";
+import { SharePanel } from "@/components/reports/share-panel";
+import { getCurrentActor } from "@/lib/auth/session";
+import { hasRole } from "@/lib/auth/roles";
 
 export const metadata = { title: "Compare" };
 
@@ -243,6 +246,10 @@ export default async function ComparePage({ searchParams }: PageProps) {
           <EmptyState title="Two finished builds with layers are needed for a diff">{view.metrics.done ? "These builds recorded no layers." : "Waiting for builds to finish."}</EmptyState>
         )}
       </Card>
+
+      {params.comparisonId && view.metrics.done && (
+        <SharePanel kind="comparison" id={params.comparisonId} canShare={hasRole((await getCurrentActor())?.role ?? "VIEWER", "BUILDER")} />
+      )}
 
       <details className="rounded-xl border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
         <summary className="cursor-pointer text-base font-semibold">Pick other builds</summary>
