@@ -1,0 +1,37 @@
+// Load: N builds (LAYERBOARD_LOAD_BUILDS, default 10) across two worker processes on the real
+// engine while 20 concurrent clients poll GET /api/builds/:id and follow the SSE stream: every
+// build SUCCEEDED exactly once and every client saw every log line exactly once.
+// `npm run bench:load` is the full-size run (50 builds) on a private database.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { stopQueue } from "@/lib/builds/queue";
+import { createToken, removeDir, removeImages, runId, useTempContextRoot } from "../support/pipeline";
+import { formatLoadResult, runLoad } from "../support/fault-helpers";
+
+const root = useTempContextRoot();
+const builds = Number(process.env.LAYERBOARD_LOAD_BUILDS ?? 10);
+let token: string;
+const id = runId();
+
+beforeAll(async () => {
+  token = await createToken("BUILDER");
+});
+
+afterAll(async () => {
+  await stopQueue();
+  const tags = await db.build.findMany({ where: { project: { slug: `load-${id}` } }, select: { imageTag: true } });
+  await removeImages(tags.map((t) => t.imageTag));
+  removeDir(root);
+});
+
+describe("under load", () => {
+  it(`runs ${builds} builds on 2 workers with 20 clients following, each build once and every line to every client once`, async () => {
+    const result = await runLoad({ builds, clients: 20, workers: 2, root, token, client: db, runId: id, log: (m) => console.info(`[load] ${m}`) });
+    console.info(`[load]\n${formatLoadResult(result)}`);
+    expect(result.problems).toEqual([]);
+    expect(Object.values(result.perWorker).reduce((a, b) => a + b, 0)).toBe(builds);
+    expect(result.sse.complete).toBe(result.sse.streams);
+    expect(result.sse.linesReceived).toBe(result.sse.linesExpected);
+    expect(result.apiMs.errors).toBe(0);
+  });
+});
