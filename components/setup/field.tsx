@@ -1,0 +1,69 @@
+// Labelled form controls of the setup forms, with the error for that field right below it.
+import type { ReactNode } from "react";
+
+export const inputClass =
+  "mt-1 w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm aria-[invalid=true]:border-red-500 dark:border-slate-700 dark:bg-slate-900";
+export const monoInputClass = `${inputClass} font-mono`;
+
+export const fieldId = (name: string) => `field-${name}`;
+const errorId = (name: string) => `field-${name}-error`;
+const hintId = (name: string) => `field-${name}-hint`;
+
+/** Props that tie a control to its label, hint and error. */
+export const controlProps = (name: string, error: string | undefined, hasHint = false) => ({
+  id: fieldId(name),
+  name,
+  "aria-invalid": error ? true : undefined,
+  "aria-describedby": [error ? errorId(name) : null, hasHint ? hintId(name) : null].filter(Boolean).join(" ") || undefined,
+});
+
+export const FieldError = ({ name, error }: { name: string; error?: string }) =>
+  error ? (
+    <p id={errorId(name)} data-field-error={name} className="mt-1 text-sm text-red-700 dark:text-red-400">
+      {error}
+    </p>
+  ) : null;
+
+export const Field = ({
+  name,
+  label,
+  hint,
+  error,
+  children,
+}: {
+  name: string;
+  label: ReactNode;
+  hint?: ReactNode;
+  error?: string;
+  children: ReactNode;
+}) => (
+  <div>
+    <label htmlFor={fieldId(name)} className="block text-sm font-medium">
+      {label}
+    </label>
+    {children}
+    {hint && (
+      <p id={hintId(name)} className="mt-1 text-xs text-slate-500 dark:text-slate-400">
+        {hint}
+      </p>
+    )}
+    <FieldError name={name} error={error} />
+  </div>
+);
+
+export const FormError = ({ message }: { message?: string | null }) =>
+  message ? (
+    <p role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
+      {message}
+    </p>
+  ) : null;
+
+export const SubmitButton = ({ pending, children, pendingLabel }: { pending: boolean; children: ReactNode; pendingLabel: string }) => (
+  <button
+    type="submit"
+    disabled={pending}
+    className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-60"
+  >
+    {pending ? pendingLabel : children}
+  </button>
+);

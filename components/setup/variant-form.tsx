@@ -1,0 +1,129 @@
+"use client";
+// The add-variant form: which Dockerfile to build and how, the smoke command, the budgets,
+// and for the builder pattern the runtime Dockerfile and the artefact to copy across.
+import { useState } from "react";
+import { createVariantAction } from "@/app/(dashboard)/setup/actions";
+import { STRATEGY_META } from "@/lib/builds/strategy-meta";
+import type { Strategy } from "@/lib/types";
+import { Field, FormError, SubmitButton, controlProps, inputClass, monoInputClass } from "./field";
+import { useSetupForm } from "./use-setup-form";
+
+const STRATEGIES = Object.keys(STRATEGY_META) as Strategy[];
+
+const initialValues = {
+  name: "",
+  strategy: "CUSTOM" as string,
+  dockerfile: "Dockerfile",
+  target: "",
+  buildArgs: "",
+  smokeCommand: "",
+  sizeBudgetMb: "",
+  regressionThresholdPct: "",
+  builder: "BUILDKIT",
+  runtimeDockerfile: "Dockerfile.runtime",
+  artifactPath: "",
+};
+type Values = typeof initialValues;
+
+export const VariantForm = ({ projectId }: { projectId: string }) => {
+  const { state, pending, onSubmit } = useSetupForm(createVariantAction);
+  const [values, setValues] = useState<Values>(initialValues);
+  const [noCache, setNoCache] = useState(false);
+  const errors = state && !state.ok ? state.fieldErrors : {};
+  // Controlled inputs keep what was typed when the action answers with errors.
+  const bind = (name: keyof Values, hasHint = false) => ({
+    ...controlProps(name, errors[name], hasHint),
+    value: values[name],
+    onChange: (event: { target: { value: string } }) => setValues((current) => ({ ...current, [name]: event.target.value })),
+  });
+  const isBuilderPattern = values.strategy === "BUILDER_PATTERN";
+
+  return (
+    <form onSubmit={onSubmit} className="space-y-5" noValidate>
+      <input type="hidden" name="projectId" value={projectId} />
+      <FormError message={state && !state.ok ? state.error : null} />
+      <div className="grid gap-4 sm:grid-cols-2">
+        <Field name="name" label="Name" error={errors.name}>
+          <input {...bind("name")} className={inputClass} maxLength={80} required />
+        </Field>
+        <Field name="strategy" label="Strategy" hint={STRATEGY_META[values.strategy as Strategy]?.description} error={errors.strategy}>
+          <select {...bind("strategy", true)} className={inputClass}>
+            {STRATEGIES.map((strategy) => (
+              <option key={strategy} value={strategy}>
+                {STRATEGY_META[strategy].label}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field name="dockerfile" label={isBuilderPattern ? "Build-image Dockerfile" : "Dockerfile path"} hint="Relative to the build context." error={errors.dockerfile}>
+          <input {...bind("dockerfile", true)} className={monoInputClass} required />
+        </Field>
+        <Field name="target" label="Target stage (optional)" hint="--target: build up to this stage." error={errors.target}>
+          <input {...bind("target", true)} className={monoInputClass} />
+        </Field>
+      </div>
+
+      {isBuilderPattern && (
+        <fieldset className="grid gap-4 rounded-lg border border-slate-200 p-3 sm:grid-cols-2 dark:border-slate-700">
+          <legend className="px-1 text-sm font-medium">Builder pattern</legend>
+          <Field name="runtimeDockerfile" label="Runtime Dockerfile" hint="Built from the context plus the artefact under artifact/." error={errors.runtimeDockerfile}>
+            <input {...bind("runtimeDockerfile", true)} className={monoInputClass} />
+          </Field>
+          <Field name="artifactPath" label="Artefact path in the build image" hint="Absolute, e.g. /out/venv.tar.gz." error={errors.artifactPath}>
+            <input {...bind("artifactPath", true)} className={monoInputClass} placeholder="/out/app.tar.gz" />
+          </Field>
+        </fieldset>
+      )}
+
+      <div className="grid gap-4 sm:grid-cols-2">
+        <Field name="buildArgs" label="Build args" hint="One KEY=value per line. A Dockerfile that declares ARG BASE_IMAGE gets the server's base image unless you set it here." error={errors.buildArgs}>
+          <textarea {...bind("buildArgs", true)} className={monoInputClass} rows={4} placeholder={"BASE_IMAGE=debian:bookworm-slim\nAPP_ENV=production"} />
+        </Field>
+        <Field
+          name="smokeCommand"
+          label="Smoke command (optional)"
+          hint="One argument per line, run without a shell in a throw-away container. Empty: the image's own ENTRYPOINT/CMD."
+          error={errors.smokeCommand}
+        >
+          <textarea {...bind("smokeCommand", true)} className={monoInputClass} rows={4} placeholder={"python3\n-m\nmyapp\n--version"} />
+        </Field>
+      </div>
+
+      <div className="grid gap-4 sm:grid-cols-2">
+        <Field name="sizeBudgetMb" label="Size budget in MB (optional)" hint="1 MB = 1,000,000 bytes, like the sizes shown everywhere." error={errors.sizeBudgetMb}>
+          <input {...bind("sizeBudgetMb", true)} className={inputClass} inputMode="decimal" />
+        </Field>
+        <Field name="regressionThresholdPct" label="Regression threshold % (optional)" hint="Flag a build that grows by more than this against the previous one." error={errors.regressionThresholdPct}>
+          <input {...bind("regressionThresholdPct", true)} className={inputClass} inputMode="decimal" />
+        </Field>
+      </div>
+
+      <div className="flex flex-wrap items-start gap-6">
+        <fieldset>
+          <legend className="text-sm font-medium">Builder</legend>
+          <div className="mt-1 flex gap-4 text-sm">
+            {[
+              ["BUILDKIT", "BuildKit"],
+              ["CLASSIC", "Classic"],
+            ].map(([value, label]) => (
+              <label key={value} className="flex items-center gap-1">
+                <input type="radio" name="builder" value={value} checked={values.builder === value} onChange={() => setValues((v) => ({ ...v, builder: value }))} />
+                {label}
+              </label>
+            ))}
+          </div>
+          {errors.builder && <p className="mt-1 text-sm text-red-700">{errors.builder}</p>}
+          <p className="mt-1 max-w-sm text-xs text-slate-500 dark:text-slate-400">BuildKit runs without a session here: secret mounts and # syntax= need the classic builder or a change.</p>
+        </fieldset>
+        <label className="flex items-center gap-2 text-sm">
+          <input type="checkbox" name="noCache" checked={noCache} onChange={(e) => setNoCache(e.target.checked)} />
+          No cache (--no-cache)
+        </label>
+      </div>
+
+      <SubmitButton pending={pending} pendingLabel="Adding…">
+        Add variant
+      </SubmitButton>
+    </form>
+  );
+};
