@@ -15,7 +15,7 @@ export const TopNav = ({ actor }: { actor: Actor }) => (
         Layer<span className="text-indigo-600 dark:text-indigo-400">board</span>
       </Link>
       <ul className="flex gap-4 text-sm">
-        {links.map((link) => (
+        {[...links, ...(actor.role === "ADMIN" ? [{ href: "/setup/project", label: "New project" }] : [])].map((link) => (
           <li key={link.href}>
             <Link href={link.href} className="rounded px-1 text-slate-600 hover:text-slate-900 focus-visible:outline-2 dark:text-slate-300 dark:hover:text-white">
               {link.label}

@@ -90,9 +90,23 @@ export default async function ProjectPage({ params, searchParams }: PageProps) {
         )}
       </header>
 
-      <Card title="Variants">
+      <Card
+        title="Variants"
+        actions={
+          hasRole(actor.role, "ADMIN") && (
+            <div className="flex gap-3 text-sm">
+              <Link href={`/setup/variant?project=${project.id}`} className="text-indigo-700 hover:underline dark:text-indigo-300">
+                Add a variant
+              </Link>
+              <Link href={`/setup/templates?project=${project.id}`} className="text-indigo-700 hover:underline dark:text-indigo-300">
+                Generate from templates
+              </Link>
+            </div>
+          )
+        }
+      >
         {project.variants.length === 0 ? (
-          <EmptyState title="This project has no variants yet">Add one in Settings to start building.</EmptyState>
+          <EmptyState title="This project has no variants yet">An administrator can add one, or generate the four strategies from templates.</EmptyState>
         ) : (
           <div className="relative overflow-x-auto">
             <table className="w-full text-left text-sm">
