@@ -7,8 +7,8 @@ import { createSecret, hashSecret } from "@/lib/auth/tokens";
 import type { Role } from "@/lib/auth/roles";
 
 export const SESSION_TTL_MS = 7 * 24 * 3600 * 1000;
-const LOGIN_WINDOW_MS = 15 * 60 * 1000;
-const MAX_FAILED_LOGINS = 5;
+export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
+export const MAX_FAILED_LOGINS = 5;
 
 export type UserDto = { id: string; email: string; name: string; role: Role; createdAt: string };
 
@@ -27,6 +27,39 @@ export const createUser = async (input: { email: string; name: string; password:
   if (await db.user.findUnique({ where: { email } })) throw new AppError("CONFLICT", `a user with email ${email} already exists`);
   const user = await db.user.create({ data: { email, name: input.name, role: input.role, passwordHash: await hashPassword(input.password) } });
   return toUserDto(user);
+};
+
+type Tx = Parameters<Parameters<typeof db.$transaction>[0]>[0];
+
+// Locks every admin row, so two concurrent demotions or deletions cannot both see "another
+// admin is left" and leave none (READ COMMITTED re-checks the locked rows' role).
+const lockAdmins = (tx: Tx) => tx.$queryRaw<{ id: string }[]>`SELECT "id" FROM "User" WHERE "role" = 'ADMIN' FOR UPDATE`;
+
+const assertNotLastAdmin = async (tx: Tx, userId: string, action: string) => {
+  const admins = await lockAdmins(tx);
+  if (admins.length <= 1 && admins.some((a) => a.id === userId)) throw new AppError("CONFLICT", `cannot ${action} the last administrator`);
+};
+
+// Changing your own role is refused: it is how an admin locks themselves out by accident.
+export const updateUserRole = async (input: { id: string; role: Role; actingUserId: string }): Promise<UserDto> => {
+  if (input.id === input.actingUserId) throw new AppError("CONFLICT", "you cannot change your own role; ask another administrator");
+  return db.$transaction(async (tx) => {
+    const user = await tx.user.findUnique({ where: { id: input.id } });
+    if (!user) throw new AppError("NOT_FOUND", "user not found");
+    if (user.role === "ADMIN" && input.role !== "ADMIN") await assertNotLastAdmin(tx, user.id, "demote");
+    return toUserDto(await tx.user.update({ where: { id: user.id }, data: { role: input.role } }));
+  });
+};
+
+// Sessions go with the user (cascade), and so do the API tokens they created.
+export const deleteUser = async (input: { id: string; actingUserId: string }): Promise<void> => {
+  if (input.id === input.actingUserId) throw new AppError("CONFLICT", "you cannot delete yourself");
+  await db.$transaction(async (tx) => {
+    const user = await tx.user.findUnique({ where: { id: input.id } });
+    if (!user) throw new AppError("NOT_FOUND", "user not found");
+    if (user.role === "ADMIN") await assertNotLastAdmin(tx, user.id, "delete");
+    await tx.user.delete({ where: { id: user.id } });
+  });
 };
 
 // The first admin comes from the environment (or a generated password the launcher prints).

@@ -1,0 +1,52 @@
+// Settings: engine, database and configuration for everyone; users and API tokens for admins.
+import { Suspense } from "react";
+import { requirePageActor } from "@/lib/auth/session";
+import { hasRole } from "@/lib/auth/roles";
+import { findUsers } from "@/lib/data/users";
+import { findApiTokens } from "@/lib/data/api-tokens";
+import { Card } from "@/components/ui/card";
+import { LoadingBlock } from "@/components/ui/states";
+import { SystemInfo } from "@/components/settings/system-info";
+import { Configuration } from "@/components/settings/configuration";
+import { RolesTable } from "@/components/settings/roles-table";
+import { UsersManager } from "@/components/settings/users-manager";
+import { ApiTokensManager } from "@/components/settings/api-tokens-manager";
+
+export const metadata = { title: "Settings" };
+export const dynamic = "force-dynamic";
+
+export default async function SettingsPage() {
+  const actor = await requirePageActor();
+  const isAdmin = actor.kind === "user" && hasRole(actor.role, "ADMIN");
+  const [users, tokens] = isAdmin ? await Promise.all([findUsers(), findApiTokens()]) : [[], []];
+  return (
+    <div className="space-y-6">
+      <h1 className="text-2xl font-semibold">Settings</h1>
+      <Card title="Engine and database">
+        <Suspense fallback={<LoadingBlock label="Asking the engine and the database…" height="h-24" />}>
+          <SystemInfo />
+        </Suspense>
+      </Card>
+      <Card title="Configuration">
+        <Configuration />
+      </Card>
+      <Card title="Roles">
+        <RolesTable current={actor.role} />
+      </Card>
+      {isAdmin && actor.kind === "user" ? (
+        <>
+          <Card title="Users">
+            <UsersManager users={users} currentUserId={actor.userId} />
+          </Card>
+          <Card title="API tokens">
+            <ApiTokensManager tokens={tokens} />
+          </Card>
+        </>
+      ) : (
+        <p className="text-sm text-slate-500 dark:text-slate-400" data-testid="admin-only-note">
+          Users and API tokens are managed by an administrator.
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,141 @@
+"use client";
+// Administrators: API tokens for CI and the CLI. A new token is shown once, here, and never again.
+import { useActionState, useEffect, useState } from "react";
+import { createApiTokenAction, revokeApiTokenAction } from "@/app/(dashboard)/settings/actions";
+import type { ApiTokenDto } from "@/lib/data/api-tokens";
+import { CopyButton } from "./copy-button";
+import { dangerButtonClass, formatDateTime, inputClass, primaryButtonClass, secondaryButtonClass, selectClass, tdClass, thClass } from "./styles";
+
+const RevokeForm = ({ token }: { token: ApiTokenDto }) => {
+  const [state, action, pending] = useActionState(revokeApiTokenAction, null);
+  const [confirming, setConfirming] = useState(false);
+  if (!confirming)
+    return (
+      <button type="button" onClick={() => setConfirming(true)} className={dangerButtonClass} aria-label={`Revoke ${token.name}`}>
+        Revoke
+      </button>
+    );
+  return (
+    <form action={action} className="flex flex-wrap items-center justify-end gap-2">
+      <input type="hidden" name="id" value={token.id} />
+      <button type="submit" disabled={pending} className={dangerButtonClass}>
+        {pending ? "Revoking…" : "Confirm revoke"}
+      </button>
+      <button type="button" onClick={() => setConfirming(false)} className={secondaryButtonClass}>
+        Cancel
+      </button>
+      {state && !state.ok && (
+        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+          {state.error}
+        </p>
+      )}
+    </form>
+  );
+};
+
+const CreateTokenForm = () => {
+  const [state, action, pending] = useActionState(createApiTokenAction, null);
+  const [dismissed, setDismissed] = useState(false);
+  // Controlled, so that a refused submission keeps what was typed (React resets action forms).
+  const [name, setName] = useState("");
+  const [role, setRole] = useState("BUILDER");
+  useEffect(() => {
+    if (!state?.ok) return;
+    setName("");
+    setDismissed(false);
+  }, [state]);
+  const created = state?.ok && !dismissed ? state.data : null;
+  return (
+    <div className="space-y-3">
+      <form action={action} aria-label="Create API token" className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 p-3 dark:border-slate-800">
+        <label className="block text-sm font-medium">
+          Token name
+          <input name="name" required maxLength={80} placeholder="ci-pipeline" autoComplete="off" value={name} onChange={(e) => setName(e.target.value)} className={inputClass} />
+        </label>
+        <label className="block text-sm font-medium">
+          Token role
+          <select name="role" value={role} onChange={(e) => setRole(e.target.value)} className={`${selectClass} mt-1 block py-1.5`}>
+            <option value="VIEWER">viewer</option>
+            <option value="BUILDER">builder</option>
+            <option value="ADMIN">admin</option>
+          </select>
+        </label>
+        <button type="submit" disabled={pending} className={primaryButtonClass}>
+          {pending ? "Creating…" : "Create token"}
+        </button>
+        {state && !state.ok && (
+          <p role="alert" className="w-full text-sm text-red-700 dark:text-red-400">
+            {state.error}
+          </p>
+        )}
+      </form>
+      {created && (
+        <div data-testid="new-token" className="space-y-2 rounded-lg border border-emerald-300 bg-emerald-50 p-3 text-sm dark:border-emerald-800 dark:bg-emerald-950">
+          <p className="font-medium">
+            Token “{created.apiToken.name}” ({created.apiToken.role.toLowerCase()}) created. Copy it now: it is not shown again.
+          </p>
+          <div className="flex flex-wrap items-center gap-2">
+            <code id="new-token-value" data-testid="new-token-value" className="break-all rounded bg-white px-2 py-1 font-mono text-xs select-all dark:bg-slate-900">
+              {created.token}
+            </code>
+            <CopyButton value={created.token} targetId="new-token-value" />
+          </div>
+          <p className="text-xs text-slate-600 dark:text-slate-300">
+            Use it as <code>Authorization: Bearer &lt;token&gt;</code>.
+          </p>
+          <button type="button" onClick={() => setDismissed(true)} className={secondaryButtonClass}>
+            Done
+          </button>
+        </div>
+      )}
+    </div>
+  );
+};
+
+export const ApiTokensManager = ({ tokens }: { tokens: ApiTokenDto[] }) => (
+  <div className="space-y-4">
+    <CreateTokenForm />
+    {tokens.length === 0 ? (
+      <p className="text-sm text-slate-500 dark:text-slate-400">No API tokens yet.</p>
+    ) : (
+      <div className="overflow-x-auto">
+        <table className="w-full text-sm" data-testid="tokens-table">
+          <thead>
+            <tr className="border-b border-slate-200 dark:border-slate-800">
+              <th className={thClass}>Name</th>
+              <th className={thClass}>Prefix</th>
+              <th className={thClass}>Role</th>
+              <th className={thClass}>Created</th>
+              <th className={thClass}>Last used</th>
+              <th className={thClass}>Status</th>
+              <th className={thClass}>
+                <span className="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {tokens.map((token) => (
+              <tr key={token.id} data-testid="token-row" data-name={token.name} data-revoked={token.revokedAt !== null} className="border-b border-slate-100 last:border-0 dark:border-slate-800">
+                <td className={tdClass}>{token.name}</td>
+                <td className={`${tdClass} font-mono text-xs`}>{token.prefix}…</td>
+                <td className={tdClass}>{token.role.toLowerCase()}</td>
+                <td className={`${tdClass} whitespace-nowrap text-xs text-slate-500`} title={token.createdBy ? `by ${token.createdBy}` : undefined}>
+                  {formatDateTime(token.createdAt)}
+                </td>
+                <td className={`${tdClass} whitespace-nowrap text-xs text-slate-500`}>{token.lastUsedAt ? formatDateTime(token.lastUsedAt) : "never"}</td>
+                <td className={tdClass}>
+                  {token.revokedAt ? (
+                    <span className="text-xs text-slate-500">revoked {formatDateTime(token.revokedAt)}</span>
+                  ) : (
+                    <span className="text-xs text-emerald-700 dark:text-emerald-400">active</span>
+                  )}
+                </td>
+                <td className={`${tdClass} text-right`}>{!token.revokedAt && <RevokeForm token={token} />}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    )}
+  </div>
+);

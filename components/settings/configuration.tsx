@@ -1,0 +1,58 @@
+// The settings in effect, from the validated environment. Secrets (database password,
+// the first admin's password) are never listed.
+import { getContextRoots, getEnv } from "@/lib/env";
+import { LOGIN_WINDOW_MS, MAX_FAILED_LOGINS, SESSION_TTL_MS } from "@/lib/data/users";
+import { formatBytes } from "@/lib/format/bytes";
+import { tdClass } from "./styles";
+
+type Setting = { name: string; label: string; value: React.ReactNode };
+
+export const Configuration = () => {
+  const env = getEnv();
+  const settings: Setting[] = [
+    {
+      name: "LAYERBOARD_CONTEXT_ROOTS",
+      label: "Context roots (directory contexts must be inside one)",
+      value: (
+        <ul>
+          {getContextRoots().map((root) => (
+            <li key={root}>{root}</li>
+          ))}
+        </ul>
+      ),
+    },
+    { name: "LAYERBOARD_BASE_IMAGE", label: "Base image passed as BASE_IMAGE", value: env.LAYERBOARD_BASE_IMAGE },
+    { name: "LAYERBOARD_WORKER_CONCURRENCY", label: "Builds at once per worker", value: env.LAYERBOARD_WORKER_CONCURRENCY },
+    { name: "LAYERBOARD_HEARTBEAT_TIMEOUT_S", label: "Worker heartbeat timeout", value: `${env.LAYERBOARD_HEARTBEAT_TIMEOUT_S} s` },
+    { name: "LAYERBOARD_SMOKE_TIMEOUT_S", label: "Smoke run timeout", value: `${env.LAYERBOARD_SMOKE_TIMEOUT_S} s` },
+    { name: "LAYERBOARD_SMOKE_MEMORY_MB", label: "Smoke run memory limit", value: `${env.LAYERBOARD_SMOKE_MEMORY_MB} MiB` },
+    { name: "LAYERBOARD_MAX_LOG_BYTES", label: "Build log limit", value: formatBytes(env.LAYERBOARD_MAX_LOG_BYTES) },
+    { name: "LAYERBOARD_MAX_UPLOAD_BYTES", label: "Context upload limit", value: formatBytes(env.LAYERBOARD_MAX_UPLOAD_BYTES) },
+    { name: "LAYERBOARD_NETWORK_MODE", label: "Build network mode", value: env.LAYERBOARD_NETWORK_MODE ?? "engine default" },
+    { name: "LAYERBOARD_SECURE_COOKIES", label: "Secure (HTTPS-only) session cookie", value: env.LAYERBOARD_SECURE_COOKIES === "true" ? "yes" : "no" },
+    { name: "—", label: "Session lifetime", value: `${Math.round(SESSION_TTL_MS / 86_400_000)} days` },
+    { name: "—", label: "Sign-in limit", value: `${MAX_FAILED_LOGINS} failures per email or address per ${LOGIN_WINDOW_MS / 60_000} min` },
+  ];
+  return (
+    <div className="space-y-2">
+      <table className="w-full text-sm" data-testid="configuration">
+        <tbody>
+          {settings.map((setting) => (
+            <tr key={setting.label} className="border-b border-slate-100 last:border-0 dark:border-slate-800">
+              <th scope="row" className="w-1/2 px-2 py-1.5 text-left font-normal">
+                {setting.label}
+                {setting.name !== "—" && <code className="ml-2 text-xs text-slate-500 dark:text-slate-400">{setting.name}</code>}
+              </th>
+              <td className={`${tdClass} font-mono text-xs`}>{setting.value}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {env.LAYERBOARD_SECURE_COOKIES !== "true" && (
+        <p className="text-xs text-amber-700 dark:text-amber-400">
+          Session cookies are sent over plain HTTP. Behind a TLS reverse proxy, set <code>LAYERBOARD_SECURE_COOKIES=true</code>.
+        </p>
+      )}
+    </div>
+  );
+};

@@ -1,0 +1,154 @@
+"use client";
+// Administrators: list users, create one with a role, change a role, delete a user.
+import { useActionState, useEffect, useState } from "react";
+import { createUserAction, deleteUserAction, updateUserRoleAction } from "@/app/(dashboard)/settings/actions";
+import type { UserDto } from "@/lib/data/users";
+import type { Role } from "@/lib/auth/roles";
+import { dangerButtonClass, formatDateTime, inputClass, primaryButtonClass, secondaryButtonClass, selectClass, tdClass, thClass } from "./styles";
+
+const ROLES: Role[] = ["VIEWER", "BUILDER", "ADMIN"];
+
+const RoleOptions = () =>
+  ROLES.map((role) => (
+    <option key={role} value={role}>
+      {role.toLowerCase()}
+    </option>
+  ));
+
+const ErrorText = ({ message }: { message: string }) => (
+  <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+    {message}
+  </p>
+);
+
+const RoleForm = ({ user }: { user: UserDto }) => {
+  const [state, action, pending] = useActionState(updateUserRoleAction, null);
+  const [role, setRole] = useState<Role>(user.role);
+  useEffect(() => setRole(user.role), [user.role]);
+  return (
+    <form action={action} className="flex flex-wrap items-center gap-2">
+      <input type="hidden" name="id" value={user.id} />
+      <select name="role" aria-label={`Role of ${user.email}`} value={role} onChange={(e) => setRole(e.target.value as Role)} className={selectClass}>
+        <RoleOptions />
+      </select>
+      {role !== user.role && (
+        <button type="submit" disabled={pending} className={secondaryButtonClass}>
+          {pending ? "Saving…" : "Save role"}
+        </button>
+      )}
+      {state && !state.ok && <ErrorText message={state.error} />}
+    </form>
+  );
+};
+
+const DeleteUserForm = ({ user }: { user: UserDto }) => {
+  const [state, action, pending] = useActionState(deleteUserAction, null);
+  const [confirming, setConfirming] = useState(false);
+  if (!confirming)
+    return (
+      <button type="button" onClick={() => setConfirming(true)} className={dangerButtonClass} aria-label={`Delete ${user.email}`}>
+        Delete
+      </button>
+    );
+  return (
+    <form action={action} className="flex flex-wrap items-center gap-2">
+      <input type="hidden" name="id" value={user.id} />
+      <span className="text-xs text-slate-600 dark:text-slate-300">Also deletes their sessions and the API tokens they created.</span>
+      <button type="submit" disabled={pending} className={dangerButtonClass}>
+        {pending ? "Deleting…" : `Confirm delete`}
+      </button>
+      <button type="button" onClick={() => setConfirming(false)} className={secondaryButtonClass}>
+        Cancel
+      </button>
+      {state && !state.ok && <ErrorText message={state.error} />}
+    </form>
+  );
+};
+
+// Controlled fields: React resets a form after its action runs, which would wipe what was
+// typed when the server refuses it. The password is left to the reset on purpose.
+const CreateUserForm = () => {
+  const [state, action, pending] = useActionState(createUserAction, null);
+  const [email, setEmail] = useState("");
+  const [name, setName] = useState("");
+  const [role, setRole] = useState<Role>("VIEWER");
+  useEffect(() => {
+    if (!state?.ok) return;
+    setEmail("");
+    setName("");
+    setRole("VIEWER");
+  }, [state]);
+  return (
+    <form action={action} aria-label="Create user" className="grid gap-3 rounded-lg border border-slate-200 p-3 sm:grid-cols-2 lg:grid-cols-5 dark:border-slate-800">
+      <label className="block text-sm font-medium">
+        Email
+        <input name="email" type="email" required maxLength={254} autoComplete="off" value={email} onChange={(e) => setEmail(e.target.value)} className={inputClass} />
+      </label>
+      <label className="block text-sm font-medium">
+        Name
+        <input name="name" required maxLength={80} autoComplete="off" value={name} onChange={(e) => setName(e.target.value)} className={inputClass} />
+      </label>
+      <label className="block text-sm font-medium">
+        Password
+        <input name="password" type="password" required minLength={10} maxLength={1024} autoComplete="new-password" className={inputClass} />
+      </label>
+      <label className="block text-sm font-medium">
+        Role
+        <select name="role" value={role} onChange={(e) => setRole(e.target.value as Role)} className={`${selectClass} mt-1 w-full py-1.5`}>
+          <RoleOptions />
+        </select>
+      </label>
+      <div className="flex items-end">
+        <button type="submit" disabled={pending} className={primaryButtonClass}>
+          {pending ? "Creating…" : "Create user"}
+        </button>
+      </div>
+      <div className="sm:col-span-2 lg:col-span-5">
+        {state && !state.ok && <ErrorText message={state.error} />}
+        {state?.ok && (
+          <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">
+            Created {state.data.email} ({state.data.role.toLowerCase()}).
+          </p>
+        )}
+      </div>
+    </form>
+  );
+};
+
+export const UsersManager = ({ users, currentUserId }: { users: UserDto[]; currentUserId: string }) => (
+  <div className="space-y-4">
+    <div className="overflow-x-auto">
+      <table className="w-full text-sm" data-testid="users-table">
+        <thead>
+          <tr className="border-b border-slate-200 dark:border-slate-800">
+            <th className={thClass}>Email</th>
+            <th className={thClass}>Name</th>
+            <th className={thClass}>Role</th>
+            <th className={thClass}>Created</th>
+            <th className={thClass}>
+              <span className="sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {users.map((user) => {
+            const isSelf = user.id === currentUserId;
+            return (
+              <tr key={user.id} data-testid="user-row" data-email={user.email} className="border-b border-slate-100 last:border-0 dark:border-slate-800">
+                <td className={tdClass}>{user.email}</td>
+                <td className={tdClass}>{user.name}</td>
+                <td className={tdClass}>{isSelf ? <span>{user.role.toLowerCase()} (you)</span> : <RoleForm user={user} />}</td>
+                <td className={`${tdClass} whitespace-nowrap text-xs text-slate-500`}>{formatDateTime(user.createdAt)}</td>
+                <td className={`${tdClass} text-right`}>{!isSelf && <DeleteUserForm user={user} />}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+    <CreateUserForm />
+    <p className="text-xs text-slate-500 dark:text-slate-400">
+      You cannot change your own role or delete yourself, and the last administrator cannot be demoted or deleted.
+    </p>
+  </div>
+);
