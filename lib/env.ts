@@ -18,6 +18,7 @@ const envSchema = z.object({
   LAYERBOARD_ADMIN_EMAIL: z.string().default("admin@localhost"),
   LAYERBOARD_ADMIN_PASSWORD: z.string().optional(),
   LAYERBOARD_SECURE_COOKIES: z.enum(["true", "false"]).default("false"),
+  LAYERBOARD_TRUST_PROXY: z.enum(["true", "false"]).default("false"),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -28,6 +28,15 @@ export const errorResponse = (error: unknown): NextResponse => {
   return NextResponse.json({ error: { code: message === "internal error" ? "INTERNAL" : "DATABASE_UNAVAILABLE", message } }, { status: message === "internal error" ? 500 : 503 });
 };
 
+// "null" (sandboxed frames, file:) and garbage never match our host.
+const originHost = (origin: string) => {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
+  }
+};
+
 const isSafeMethod = (method: string) => method === "GET" || method === "HEAD" || method === "OPTIONS";
 
 // Cookie-authenticated writes must come from our own origin (Bearer tokens are not
@@ -37,7 +46,7 @@ const assertSameOrigin = (request: Request, actor: Actor) => {
   const origin = request.headers.get("origin");
   const fetchSite = request.headers.get("sec-fetch-site");
   if (fetchSite && fetchSite !== "same-origin" && fetchSite !== "none") throw new AppError("FORBIDDEN", "cross-site request refused");
-  if (origin && new URL(origin).host !== (request.headers.get("x-forwarded-host") ?? request.headers.get("host")))
+  if (origin && originHost(origin) !== (request.headers.get("x-forwarded-host") ?? request.headers.get("host")))
     throw new AppError("FORBIDDEN", "cross-site request refused");
 };
 

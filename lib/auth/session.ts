@@ -37,7 +37,9 @@ export const setSessionCookie = async (token: string, expiresAt: Date) => {
 
 export const clearSessionCookie = async () => (await cookies()).delete(SESSION_COOKIE);
 
-export const getClientKey = async () => {
+// X-Forwarded-For is only believed behind a proxy that overwrites it (LAYERBOARD_TRUST_PROXY).
+export const getClientKey = async (): Promise<string | null> => {
+  if (getEnv().LAYERBOARD_TRUST_PROXY !== "true") return null;
   const h = await headers();
-  return h.get("x-forwarded-for")?.split(",")[0].trim() || h.get("x-real-ip") || "local";
+  return h.get("x-forwarded-for")?.split(",")[0].trim() || h.get("x-real-ip") || null;
 };

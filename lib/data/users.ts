@@ -81,9 +81,11 @@ export const deleteSession = async (token: string) => {
 };
 
 // Rate limited per email and per client address: a few failures, then a 15-minute wait.
-export const signIn = async (input: { email: string; password: string; clientKey: string }) => {
+// clientKey is the client's address when a trusted proxy reports it, else null: without a
+// proxy every browser looks alike and a per-client limit would lock everyone out.
+export const signIn = async (input: { email: string; password: string; clientKey: string | null }) => {
   const email = input.email.toLowerCase();
-  const keys = [`email:${email}`, `client:${input.clientKey}`];
+  const keys = [`email:${email}`, ...(input.clientKey ? [`client:${input.clientKey}`] : [])];
   const since = new Date(Date.now() - LOGIN_WINDOW_MS);
   const failures = await db.loginAttempt.groupBy({ by: ["key"], where: { key: { in: keys }, succeeded: false, createdAt: { gte: since } }, _count: { _all: true } });
   if (failures.some((f) => f._count._all >= MAX_FAILED_LOGINS)) throw new AppError("RATE_LIMITED", "too many failed sign-ins; try again in 15 minutes");
