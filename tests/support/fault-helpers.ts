@@ -1,7 +1,9 @@
 // Fault injection for the fault-tolerance and load tests: a second dockerd on its own socket
 // and data root that a test may stop, start or kill; a private embedded Postgres on its own
 // port that a test may stop and restart; small Dockerfiles; checks that no log line or build
-// record was lost or written twice. Never touches the main engine or the shared test Postgres.
+// record was lost or written twice; an SSE reader and the load runner behind load.test.ts and
+// `npm run bench:load`. Never touches the main engine or the shared test Postgres. (The engine
+// here, unlike pipeline.ts's, is stopped, restarted on the same data root and killed.)
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
