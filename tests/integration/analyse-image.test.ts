@@ -283,3 +283,21 @@ describe("runSmoke", () => {
     expect(outcome.error).toMatch(/OOM/);
   });
 });
+
+// Without a zero-byte real layer the mapping comes from the layer count alone (no export):
+// it must agree with the config `docker save` writes.
+test("maps empty flags and digests without the export when every real layer has bytes", async () => {
+  const contextDir = path.join(workDir, "no-workdir");
+  fs.mkdirSync(contextDir, { recursive: true });
+  fs.writeFileSync(path.join(contextDir, "Dockerfile"), `ARG BASE_IMAGE\nFROM \${BASE_IMAGE}\nENV A=1\nRUN echo ${runId} > /marker\nLABEL x=y\nCMD ["cat", "/marker"]\n`);
+  const tag = `layerboard-test/analyse:counts-${runId}`;
+  cli(["build", "-q", "--build-arg", `BASE_IMAGE=${BASE_IMAGE}`, "-t", tag, contextDir], { DOCKER_BUILDKIT: "0" });
+  try {
+    const analysis = await analyseImage(tag, { baseImage: BASE_IMAGE });
+    const config = savedConfig(tag, workDir);
+    expect(analysis.layers.map((layer) => layer.isEmpty)).toEqual(config.history.map((entry) => entry.empty_layer === true));
+    expect(analysis.layers.filter((layer) => !layer.isEmpty).map((layer) => layer.layerDigest)).toEqual(config.rootfs.diff_ids);
+  } finally {
+    spawnSync("docker", ["image", "rm", "-f", tag]);
+  }
+});
