@@ -19,7 +19,9 @@ export const findActorBySessionToken = async (token: string | undefined): Promis
 export const findActorByApiToken = async (token: string): Promise<Actor | null> => {
   const row = await db.apiToken.findUnique({ where: { tokenHash: hashSecret(token) } });
   if (!row || row.revokedAt) return null;
-  await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
+  // At most one write a minute per token: CI polling must not turn every read into a write.
+  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000)
+    await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
   return { kind: "token", tokenId: row.id, name: row.name, role: row.role };
 };
 
