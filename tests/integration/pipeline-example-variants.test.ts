@@ -7,6 +7,8 @@ import { createBuild } from "@/lib/data/builds";
 import { seedExampleProject, EXAMPLE_PROJECT_SLUG } from "@/lib/data/seed";
 import { startWorker, type WorkerHandle } from "@/lib/builds/worker";
 import { stopQueue } from "@/lib/builds/queue";
+import { adviseOnLayers } from "@/lib/builds/advice";
+import { getBuild } from "@/lib/data/builds";
 import type { Build } from "@/lib/generated/prisma/client";
 import { BASE_IMAGE, docker, removeImages, waitForBuild } from "../support/pipeline";
 
@@ -143,6 +145,17 @@ describe("the pyapp example, built four ways", () => {
           )
           .join("\n"),
     );
+  });
+
+  it("advice flags compilers in the single-stage image and not in the multi-stage one", async () => {
+    const advice = async (name: string) => {
+      const build = await getBuild(builds.get(name)!.id);
+      return adviseOnLayers({ layers: build.layers.filter((layer) => layer.image === "main") });
+    };
+    const single = (await advice("single-stage")).find((finding) => finding.code === "BUILD_TOOLS_IN_FINAL_IMAGE");
+    expect(single?.instruction).toMatch(/build-essential|gcc|python3-dev/);
+    expect(single?.bytesAtStake).toBeGreaterThan(100_000_000);
+    expect((await advice("multi-stage")).map((finding) => finding.code)).not.toContain("BUILD_TOOLS_IN_FINAL_IMAGE");
   });
 
   it("rebuilding a variant uses the cache and gives the same layers", async () => {
