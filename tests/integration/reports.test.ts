@@ -193,7 +193,7 @@ describe("comparison report", () => {
     expect(markdown).toMatch(/\| \*\*multi-stage\*\* \| succeeded \| 354\.0 MB \| −445\.0 MB \(−55\.7 %\) \| \+14\.0 MB \(\+4\.1 %\) \| ✅ runs \|/);
     expect(markdown).toMatch(/\| \*\*venv --copies\*\* ⭐ smallest \| succeeded \| 241\.0 MB \| .* \| ❌ does not run \|/);
     expect(markdown).toContain("- multi-stage: 354.0 MB is over the budget of 300.0 MB (by 54.0 MB)");
-    expect(markdown).toContain(`[Open in Layerboard](${BASE}/compare/${ids.comparison})`);
+    expect(markdown).toContain(`[Open in Layerboard](${BASE}/compare?comparison=${ids.comparison})`);
   });
 
   it("exports the complete JSON with the stored numbers", async () => {
