@@ -14,7 +14,7 @@ const summaryInclude = {
 } as const;
 
 // Layer count and base-image bytes per build, aggregated in SQL.
-export const getLayerStats = async (buildIds: string[]) => {
+const getLayerStats = async (buildIds: string[]) => {
   if (!buildIds.length) return new Map<string, { layerCount: number; baseSize: number }>();
   const rows = await db.layer.groupBy({
     by: ["buildId", "isFromBase", "isEmpty"],
@@ -32,7 +32,7 @@ export const getLayerStats = async (buildIds: string[]) => {
   return stats;
 };
 
-export const toSummaries = async (rows: BuildRowWithRelations[]): Promise<BuildSummaryDto[]> => {
+const toSummaries = async (rows: BuildRowWithRelations[]): Promise<BuildSummaryDto[]> => {
   const stats = await getLayerStats(rows.filter((r) => r.status === "SUCCEEDED").map((r) => r.id));
   return rows.map((row) => toBuildSummaryDto(row, stats.get(row.id)));
 };
