@@ -4,34 +4,8 @@ import { useActionState, useEffect, useState } from "react";
 import { createApiTokenAction, revokeApiTokenAction } from "@/app/(dashboard)/settings/actions";
 import type { ApiTokenDto } from "@/lib/data/api-tokens";
 import { CopyButton } from "./copy-button";
-import { dangerButtonClass, formatDateTime, inputClass, primaryButtonClass, secondaryButtonClass, selectClass, tdClass, thClass } from "./styles";
-
-const RevokeForm = ({ token }: { token: ApiTokenDto }) => {
-  const [state, action, pending] = useActionState(revokeApiTokenAction, null);
-  const [confirming, setConfirming] = useState(false);
-  if (!confirming)
-    return (
-      <button type="button" onClick={() => setConfirming(true)} className={dangerButtonClass} aria-label={`Revoke ${token.name}`}>
-        Revoke
-      </button>
-    );
-  return (
-    <form action={action} className="flex flex-wrap items-center justify-end gap-2">
-      <input type="hidden" name="id" value={token.id} />
-      <button type="submit" disabled={pending} className={dangerButtonClass}>
-        {pending ? "Revoking…" : "Confirm revoke"}
-      </button>
-      <button type="button" onClick={() => setConfirming(false)} className={secondaryButtonClass}>
-        Cancel
-      </button>
-      {state && !state.ok && (
-        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-          {state.error}
-        </p>
-      )}
-    </form>
-  );
-};
+import { ConfirmActionForm } from "./confirm-action-form";
+import { formatDateTime, inputClass, primaryButtonClass, secondaryButtonClass, selectClass, tdClass, thClass } from "./styles";
 
 const CreateTokenForm = () => {
   const [state, action, pending] = useActionState(createApiTokenAction, null);
@@ -130,7 +104,9 @@ export const ApiTokensManager = ({ tokens }: { tokens: ApiTokenDto[] }) => (
                     <span className="text-xs text-emerald-700 dark:text-emerald-400">active</span>
                   )}
                 </td>
-                <td className={`${tdClass} text-right`}>{!token.revokedAt && <RevokeForm token={token} />}</td>
+                <td className={`${tdClass} text-right`}>{!token.revokedAt && (
+                    <ConfirmActionForm action={revokeApiTokenAction} id={token.id} label="Revoke" confirmLabel="Confirm revoke" pendingLabel="Revoking…" ariaLabel={`Revoke ${token.name}`} />
+                  )}</td>
               </tr>
             ))}
           </tbody>

@@ -4,7 +4,8 @@ import { useActionState, useEffect, useState } from "react";
 import { createUserAction, deleteUserAction, updateUserRoleAction } from "@/app/(dashboard)/settings/actions";
 import type { UserDto } from "@/lib/data/users";
 import type { Role } from "@/lib/auth/roles";
-import { dangerButtonClass, formatDateTime, inputClass, primaryButtonClass, secondaryButtonClass, selectClass, tdClass, thClass } from "./styles";
+import { ConfirmActionForm } from "./confirm-action-form";
+import { formatDateTime, inputClass, primaryButtonClass, secondaryButtonClass, selectClass, tdClass, thClass } from "./styles";
 
 const ROLES: Role[] = ["VIEWER", "BUILDER", "ADMIN"];
 
@@ -36,30 +37,6 @@ const RoleForm = ({ user }: { user: UserDto }) => {
           {pending ? "Saving…" : "Save role"}
         </button>
       )}
-      {state && !state.ok && <ErrorText message={state.error} />}
-    </form>
-  );
-};
-
-const DeleteUserForm = ({ user }: { user: UserDto }) => {
-  const [state, action, pending] = useActionState(deleteUserAction, null);
-  const [confirming, setConfirming] = useState(false);
-  if (!confirming)
-    return (
-      <button type="button" onClick={() => setConfirming(true)} className={dangerButtonClass} aria-label={`Delete ${user.email}`}>
-        Delete
-      </button>
-    );
-  return (
-    <form action={action} className="flex flex-wrap items-center gap-2">
-      <input type="hidden" name="id" value={user.id} />
-      <span className="text-xs text-slate-600 dark:text-slate-300">Also deletes their sessions and the API tokens they created.</span>
-      <button type="submit" disabled={pending} className={dangerButtonClass}>
-        {pending ? "Deleting…" : `Confirm delete`}
-      </button>
-      <button type="button" onClick={() => setConfirming(false)} className={secondaryButtonClass}>
-        Cancel
-      </button>
       {state && !state.ok && <ErrorText message={state.error} />}
     </form>
   );
@@ -139,7 +116,17 @@ export const UsersManager = ({ users, currentUserId }: { users: UserDto[]; curre
                 <td className={tdClass}>{user.name}</td>
                 <td className={tdClass}>{isSelf ? <span>{user.role.toLowerCase()} (you)</span> : <RoleForm user={user} />}</td>
                 <td className={`${tdClass} whitespace-nowrap text-xs text-slate-500`}>{formatDateTime(user.createdAt)}</td>
-                <td className={`${tdClass} text-right`}>{!isSelf && <DeleteUserForm user={user} />}</td>
+                <td className={`${tdClass} text-right`}>{!isSelf && (
+                    <ConfirmActionForm
+                      action={deleteUserAction}
+                      id={user.id}
+                      label="Delete"
+                      confirmLabel="Confirm delete"
+                      pendingLabel="Deleting…"
+                      ariaLabel={`Delete ${user.email}`}
+                      warning="Also deletes their sessions and the API tokens they created."
+                    />
+                  )}</td>
               </tr>
             );
           })}

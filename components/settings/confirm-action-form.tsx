@@ -1,0 +1,43 @@
+"use client";
+// A destructive action on one row: a first click asks, a second (explicit) click submits.
+import { useActionState, useState } from "react";
+import type { ActionResult } from "@/lib/actions/result";
+import { dangerButtonClass, secondaryButtonClass } from "./styles";
+
+type Props = {
+  action: (state: ActionResult | null, form: FormData) => Promise<ActionResult>;
+  id: string;
+  label: string;
+  confirmLabel: string;
+  pendingLabel: string;
+  ariaLabel: string;
+  warning?: string;
+};
+
+export const ConfirmActionForm = ({ action: serverAction, id, label, confirmLabel, pendingLabel, ariaLabel, warning }: Props) => {
+  const [state, action, pending] = useActionState(serverAction, null);
+  const [confirming, setConfirming] = useState(false);
+  if (!confirming)
+    return (
+      <button type="button" onClick={() => setConfirming(true)} className={dangerButtonClass} aria-label={ariaLabel}>
+        {label}
+      </button>
+    );
+  return (
+    <form action={action} className="flex flex-wrap items-center justify-end gap-2">
+      <input type="hidden" name="id" value={id} />
+      {warning && <span className="text-xs text-slate-600 dark:text-slate-300">{warning}</span>}
+      <button type="submit" disabled={pending} className={dangerButtonClass}>
+        {pending ? pendingLabel : confirmLabel}
+      </button>
+      <button type="button" onClick={() => setConfirming(false)} className={secondaryButtonClass}>
+        Cancel
+      </button>
+      {state && !state.ok && (
+        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+          {state.error}
+        </p>
+      )}
+    </form>
+  );
+};
