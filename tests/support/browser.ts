@@ -31,7 +31,7 @@ export const baseUrl = () => {
 export const trackConsoleErrors = (page: Page) => {
   const errors: string[] = [];
   page.on("console", (message) => {
-    if (message.type() === "error") errors.push(message.text());
+    if (message.type() === "error") errors.push(`${message.text()} (${message.location().url || "no url"})`);
   });
   page.on("pageerror", (error) => errors.push(error.message));
   page.on("response", (response) => {
