@@ -25,6 +25,8 @@ describe("overview", () => {
     await expect.poll(() => page.getByTestId("health-database").getAttribute("data-ok")).toBe("true");
     expect(await page.getByTestId("health-engine").getAttribute("data-ok")).toBe("true");
     expect(await page.getByTestId("health-engine").textContent()).toMatch(/API 1\.\d+/);
+    // The page streams (loading.tsx): the footer can arrive before the project list.
+    await page.getByRole("link", { name: "Python C-extension example" }).first().waitFor({ timeout: 30_000 });
     expect(await page.getByRole("link", { name: "Python C-extension example" }).count()).toBeGreaterThan(0);
     await screenshot(page, "overview");
     expect(errors).toEqual([]);
