@@ -1,23 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
+import { afterAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
 import { db } from "@/lib/db";
-import { baseUrl, launchBrowser, screenshot, signIn, trackConsoleErrors } from "../support/browser";
+import { baseUrl, useBrowser, screenshot, signIn, trackConsoleErrors } from "../support/browser";
 
 const lineCount = async (page: Page) => Number((await page.getByTestId("log-pane").getAttribute("data-line-count")) ?? 0);
 const liveStatus = (page: Page) => page.getByTestId("build-live").getAttribute("data-status");
 
 describe("build page", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await db.$disconnect();
-  });
+  const browser = useBrowser();
+  afterAll(() => db.$disconnect());
 
   it("streams the log live, then shows the layers sortable by size", async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await browser().newContext({ viewport: { width: 1280, height: 900 } });
     const page = await signIn(context);
     const errors = trackConsoleErrors(page);
 
@@ -107,7 +101,7 @@ describe("build page", () => {
       ],
     });
 
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const context = await browser().newContext({ viewport: { width: 390, height: 844 } });
     const page = await signIn(context);
     const errors = trackConsoleErrors(page);
     await page.goto(`${baseUrl()}/builds/${build.id}`);

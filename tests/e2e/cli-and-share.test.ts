@@ -4,10 +4,9 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
 import { db } from "@/lib/db";
 import { createApiToken } from "@/lib/data/api-tokens";
-import { baseUrl, launchBrowser, screenshot, trackConsoleErrors } from "../support/browser";
+import { baseUrl, useBrowser, screenshot, trackConsoleErrors } from "../support/browser";
 
 const CLI = path.resolve("scripts", "cli.mjs");
 const PROJECT = "pyapp-example";
@@ -38,7 +37,7 @@ const api = async (method: string, pathname: string, token: string, body?: unkno
 };
 
 describe("CLI and share links", () => {
-  let browser: Browser;
+  const browser = useBrowser();
   let adminToken: string;
   let builderToken: string;
   let variantId: string;
@@ -50,13 +49,9 @@ describe("CLI and share links", () => {
     builderToken = (await createApiToken({ name: "e2e-ci", role: "BUILDER", createdById: admin.id })).token;
     const { project } = await api("GET", `/api/projects/${PROJECT}`, builderToken);
     variantId = project.variants.find((v: { name: string }) => v.name === VARIANT).id;
-    browser = await launchBrowser();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await db.$disconnect();
-  });
+  afterAll(() => db.$disconnect());
 
   it("explains usage and refuses to run without a token or a reachable server", async () => {
     const help = await runCli(["--help"]);
@@ -108,7 +103,7 @@ describe("CLI and share links", () => {
 
   it("shows a shared report to a visitor without a session, and 404 once revoked", async () => {
     const { shareLink } = await api("POST", "/api/share-links", builderToken, { kind: "build", buildId: lastBuildId, expiresInDays: 7 });
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const page = await context.newPage();
     const errors = trackConsoleErrors(page);
     const response = await page.goto(`${baseUrl()}${shareLink.path}`);

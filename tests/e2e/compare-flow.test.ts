@@ -1,9 +1,9 @@
 // The acceptance flow: overview → project → "Compare all variants" → the compare page
 // while the four example builds run → sizes, does-not-run flag, layer diff → the
 // project's size history with one series per variant.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { baseUrl, launchBrowser, screenshot, signIn, trackConsoleErrors } from "../support/browser";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { baseUrl, useBrowser, screenshot, signIn, trackConsoleErrors } from "../support/browser";
 
 const EXAMPLE_PROJECT = "Python C-extension example";
 // Four uncached builds, one at a time, on two cores.
@@ -21,16 +21,12 @@ const rowSizes = async (page: Page) =>
   );
 
 describe("compare all variants", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(() => browser?.close());
+  const browser = useBrowser();
 
   it(
     "builds every variant, shows single-stage largest and venv --copies not running, diffs layers and charts the history",
     async () => {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const context = await browser().newContext({ viewport: { width: 1280, height: 900 } });
       const page = await signIn(context);
       const errors = trackConsoleErrors(page);
 

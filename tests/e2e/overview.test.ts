@@ -1,16 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { baseUrl, launchBrowser, screenshot, signIn, trackConsoleErrors } from "../support/browser";
+import { describe, expect, it } from "vitest";
+import { baseUrl, useBrowser, screenshot, signIn, trackConsoleErrors } from "../support/browser";
 
 describe("overview", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(() => browser?.close());
+  const browser = useBrowser();
 
   it("sends anonymous visitors to sign in", async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const page = await context.newPage();
     await page.goto(`${baseUrl()}/`);
     expect(new URL(page.url()).pathname).toBe("/login");
@@ -18,7 +13,7 @@ describe("overview", () => {
   });
 
   it("shows the example project and engine and database health after sign-in", async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const page = await signIn(context);
     const errors = trackConsoleErrors(page);
     await page.reload();

@@ -1,22 +1,15 @@
 // An administrator creates a project from the UI with a directory context, meets the
 // validation errors first, and lands on the new project's page.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
+import { afterAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { baseUrl, launchBrowser, screenshot, signIn, trackConsoleErrors } from "../support/browser";
+import { baseUrl, useBrowser, screenshot, signIn, trackConsoleErrors } from "../support/browser";
 
 describe("project setup", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await db.$disconnect();
-  });
+  const browser = useBrowser();
+  afterAll(() => db.$disconnect());
 
   it("creates a directory project from the form after showing errors for a bad slug and a path outside the roots", async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const page = await signIn(context);
     const errors = trackConsoleErrors(page);
     const slug = `pyapp-setup-${Date.now().toString(36)}`;

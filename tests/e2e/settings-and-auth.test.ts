@@ -1,12 +1,12 @@
 // Settings and authentication in a real browser: users and API tokens made in the settings
 // page, a viewer refused writes, expired sessions sent to sign-in, user text shown as text.
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
+import { afterAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
 import { db } from "@/lib/db";
 import { createSession, createUser } from "@/lib/data/users";
 import { hashSecret } from "@/lib/auth/tokens";
-import { baseUrl, launchBrowser, screenshot, signIn, trackConsoleErrors } from "../support/browser";
+import { baseUrl, useBrowser, screenshot, signIn, trackConsoleErrors } from "../support/browser";
 
 const unique = randomBytes(3).toString("hex");
 const viewer = { email: `viewer-${unique}@e2e.test`, name: `Viewer ${unique}`, password: "viewer-password-1" };
@@ -21,17 +21,11 @@ const postJson = (page: Page, url: string, body: unknown) =>
   );
 
 describe("settings and authentication", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await db.$disconnect();
-  });
+  const browser = useBrowser();
+  afterAll(() => db.$disconnect());
 
   it("lets an admin create a viewer and an API token shown once, then sign out", async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await browser().newContext({ viewport: { width: 1280, height: 900 } });
     await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: baseUrl() });
     const page = await signIn(context);
     const errors = trackConsoleErrors(page);
@@ -126,7 +120,7 @@ describe("settings and authentication", () => {
   });
 
   it("shows a wrong password as an error and keeps the visitor on the sign-in page", async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const page = await context.newPage();
     await page.goto(`${baseUrl()}/login`);
     await page.getByLabel("Email").fill(viewer.email);
@@ -138,7 +132,7 @@ describe("settings and authentication", () => {
   });
 
   it("shows a viewer the read-only settings and refuses the viewer's build and compare-all requests", async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const page = await signIn(context, viewer.email, viewer.password);
     await page.goto(`${baseUrl()}/settings`);
     await page.getByTestId("admin-only-note").waitFor();
@@ -159,7 +153,7 @@ describe("settings and authentication", () => {
   it("sends a visitor whose session expired back to sign in", async () => {
     const user = await createUser({ email: `expiring-${unique}@e2e.test`, name: "Expiring", password: "expiring-password", role: "VIEWER" });
     const { token } = await createSession(user.id);
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     await context.addCookies([{ name: "lb_session", value: token, url: baseUrl() }]);
     const page = await context.newPage();
     await page.goto(`${baseUrl()}/settings`);
@@ -200,7 +194,7 @@ describe("settings and authentication", () => {
       },
     });
 
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const page = await signIn(context);
     const dialogs: string[] = [];
     page.on("dialog", (dialog) => {

@@ -8,6 +8,7 @@ import { db } from "@/lib/db";
 import { startWorker, type WorkerHandle } from "@/lib/builds/worker";
 import { stopQueue } from "@/lib/builds/queue";
 import { BASE_IMAGE, callRoute, createDirectoryProject, createToken, removeImages, runId, removeDir, useTempContextRoot, writeContext } from "../support/pipeline";
+import { readSse, type SseEvent } from "../support/fault-helpers";
 
 const root = useTempContextRoot();
 const id = runId();
@@ -16,40 +17,11 @@ let token: string;
 let worker: WorkerHandle;
 let imageTag: string | null = null;
 
-type SseEvent = { id?: number; event: string; data: unknown; receivedAt: number };
-
 /** Reads a whole SSE response (the handler closes it after `end`), frame by frame. */
 const readEvents = async (response: Response): Promise<SseEvent[]> => {
   expect(response.status).toBe(200);
   expect(response.headers.get("content-type")).toContain("text/event-stream");
-  const events: SseEvent[] = [];
-  const decoder = new TextDecoder();
-  let buffer = "";
-  const reader = response.body!.getReader();
-  for (let read = await reader.read(); !read.done; read = await reader.read()) {
-    buffer += decoder.decode(read.value, { stream: true });
-    let cut: number;
-    while ((cut = buffer.indexOf("\n\n")) >= 0) {
-      const frame = buffer.slice(0, cut);
-      buffer = buffer.slice(cut + 2);
-      const fields = new Map<string, string>();
-      for (const line of frame.split("\n")) {
-        if (line.startsWith(":")) continue;
-        const colon = line.indexOf(":");
-        if (colon < 0) continue;
-        fields.set(line.slice(0, colon), line.slice(colon + 1).replace(/^ /, ""));
-      }
-      if (!fields.has("event")) continue; // retry: and keep-alive comments
-      events.push({
-        id: fields.has("id") ? Number(fields.get("id")) : undefined,
-        event: fields.get("event")!,
-        data: JSON.parse(fields.get("data") ?? "null"),
-        receivedAt: Date.now(),
-      });
-    }
-  }
-  expect(buffer.trim()).toBe("");
-  return events;
+  return readSse(response);
 };
 
 const numberedLines = (events: SseEvent[]) =>

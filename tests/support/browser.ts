@@ -2,6 +2,7 @@
 // browser. Playwright gives every launch a fresh temporary profile (--user-data-dir).
 import { mkdirSync } from "node:fs";
 import path from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 
 export const SCREENSHOT_DIR = path.resolve("test-results", "screenshots");
@@ -20,6 +21,19 @@ export const launchBrowser = (): Promise<Browser> =>
       "--disable-sync",
     ],
   });
+
+// One Chromium for the calling describe block: launched before its tests, closed after.
+export const useBrowser = (): (() => Browser) => {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(() => browser?.close());
+  return () => {
+    if (!browser) throw new Error("the browser is not launched yet (call useBrowser() inside describe)");
+    return browser;
+  };
+};
 
 export const baseUrl = () => {
   const url = process.env.E2E_BASE_URL;

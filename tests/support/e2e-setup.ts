@@ -2,21 +2,10 @@
 // served on a free port. Tests read E2E_BASE_URL and sign in with E2E_ADMIN_*.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import net from "node:net";
 import path from "node:path";
-import { createTestDatabase } from "./test-database";
+import { createTestDatabase, findFreePort } from "./test-database";
 
 const bin = (name: string) => path.resolve("node_modules", ".bin", name);
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
 
 const waitForHttp = async (url: string, timeoutMs: number) => {
   const deadline = Date.now() + timeoutMs;
@@ -34,7 +23,7 @@ const waitForHttp = async (url: string, timeoutMs: number) => {
 
 export default async function setup() {
   const database = await createTestDatabase();
-  const port = await freePort();
+  const port = await findFreePort();
   const env = {
     ...process.env,
     DATABASE_URL: database.url,

@@ -6,11 +6,11 @@
 // here, unlike pipeline.ts's, is stopped, restarted on the same data root and killed.)
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { startEmbeddedPostgres, type DatabaseHandle } from "../../scripts/database";
 import { migrateDatabase } from "../../scripts/migrate";
+import { findFreePort } from "./test-database";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { POST as postBuild } from "@/app/api/builds/route";
 import { GET as getBuildRoute } from "@/app/api/builds/[id]/route";
@@ -180,17 +180,6 @@ export type PrivatePostgres = {
   remove: () => Promise<void>;
 };
 
-/** A free TCP port on 127.0.0.1, from the kernel. */
-export const findFreePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-
 /** An embedded Postgres with its own data directory under /tmp and its own port, migrated. */
 export const startPrivatePostgres = async (options: { port?: number; database?: string } = {}): Promise<PrivatePostgres> => {
   const port = options.port ?? (await findFreePort());
@@ -334,6 +323,7 @@ export const readSse = async (response: Response): Promise<SseEvent[]> => {
       });
     }
   }
+  if (buffer.trim()) throw new Error(`SSE stream ended mid-frame: ${buffer.slice(0, 200)}`);
   return events;
 };
 

@@ -14,7 +14,7 @@ const adminUrl = (url: string) => {
   return admin.toString();
 };
 
-const findFreePort = () =>
+export const findFreePort = () =>
   new Promise<number>((resolve, reject) => {
     const server = net.createServer();
     server.listen(0, "127.0.0.1", () => {

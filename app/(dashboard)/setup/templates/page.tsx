@@ -3,7 +3,6 @@ import Link from "next/link";
 import { requirePageActor } from "@/lib/auth/session";
 import { hasRole } from "@/lib/auth/roles";
 import { getEnv } from "@/lib/env";
-import { findProjects } from "@/lib/data/projects";
 import { findExistingTemplateFiles, findTemplateTarget } from "@/lib/builds/apply-variant-templates";
 import { Card } from "@/components/ui/card";
 import { AdminOnly } from "@/components/setup/admin-only";
@@ -17,16 +16,7 @@ export default async function TemplatesPage({ searchParams }: { searchParams: Pr
   const actor = await requirePageActor();
   if (!hasRole(actor.role, "ADMIN")) return <AdminOnly what="generate variants" />;
   const project = await loadProjectParam((await searchParams).project);
-  if (!project) {
-    return (
-      <div className="mx-auto max-w-3xl space-y-4">
-        <h1 className="text-2xl font-semibold">Variant templates</h1>
-        <Card title="Which project?">
-          <ProjectPicker projects={await findProjects()} href={(p) => `/setup/templates?project=${encodeURIComponent(p.id)}`} />
-        </Card>
-      </div>
-    );
-  }
+  if (!project) return <ProjectPicker title="Variant templates" path="/setup/templates" />;
   const target = await findTemplateTarget(project);
   const existingFiles = target.dir ? await findExistingTemplateFiles(target.dir) : [];
   return (

@@ -2,7 +2,6 @@
 import Link from "next/link";
 import { requirePageActor } from "@/lib/auth/session";
 import { hasRole } from "@/lib/auth/roles";
-import { findProjects } from "@/lib/data/projects";
 import { Card } from "@/components/ui/card";
 import { AdminOnly } from "@/components/setup/admin-only";
 import { loadProjectParam } from "@/components/setup/load-project";
@@ -15,16 +14,7 @@ export default async function AddVariantPage({ searchParams }: { searchParams: P
   const actor = await requirePageActor();
   if (!hasRole(actor.role, "ADMIN")) return <AdminOnly what="add variants" />;
   const project = await loadProjectParam((await searchParams).project);
-  if (!project) {
-    return (
-      <div className="mx-auto max-w-3xl space-y-4">
-        <h1 className="text-2xl font-semibold">Add a variant</h1>
-        <Card title="Which project?">
-          <ProjectPicker projects={await findProjects()} href={(p) => `/setup/variant?project=${encodeURIComponent(p.id)}`} />
-        </Card>
-      </div>
-    );
-  }
+  if (!project) return <ProjectPicker title="Add a variant" path="/setup/variant" />;
   return (
     <div className="mx-auto max-w-3xl space-y-4">
       <div>
