@@ -141,6 +141,52 @@ describe("BuildKit stream", () => {
     expect(images(events)).toEqual([]);
   });
 
+  // The engine relays trace messages and the final error line from two goroutines; on a busy
+  // machine the status that names the failed vertex can come after the error line, or (when the
+  // failed solve cancels the relay first) not at all. Both orders are made from the capture
+  // above by moving or dropping its last trace line, the one that carries the vertex error.
+  const failureLines = () => fixture("buildkit-failure").toString("utf8").trimEnd().split("\n");
+  const failureMessage = 'executor failed running [/bin/sh -c echo "about to fail" && ls /does-not-exist]: exit code: 2';
+
+  it("keeps the failed step's error when its status arrives after the final error line", () => {
+    const lines = failureLines();
+    const [errorVertexLine, errorLine] = lines.splice(-2);
+    expect(errorLine).toContain("errorDetail");
+    const reordered = parseBuildStream([...lines, errorLine, errorVertexLine].join("\n"));
+
+    const steps = finalSteps(reordered).filter(isDockerfileStep);
+    expect(steps.map((s) => s.error)).toEqual([null, null, failureMessage]);
+    expect(steps[2].completedAt).toBeInstanceOf(Date);
+    expect(finalSteps(reordered)).toEqual(finalSteps(parseBuildStream(fixture("buildkit-failure"))));
+    expect(errors(reordered)).toEqual([failureMessage]);
+    expect(reordered.at(-1)).toEqual({ type: "error", message: failureMessage });
+  });
+
+  it("names the step that was running when the status with its error never arrives", () => {
+    const lines = failureLines();
+    lines.splice(-2, 1);
+    const events = parseBuildStream(lines.join("\n"));
+
+    const steps = finalSteps(events).filter(isDockerfileStep);
+    expect(steps.map((s) => s.error)).toEqual([null, null, failureMessage]);
+    expect(steps[2].startedAt).toBeInstanceOf(Date);
+    expect(logs(events, "stderr")).toEqual(["ls: cannot access '/does-not-exist': No such file or directory"]);
+    expect(events.at(-1)).toEqual({ type: "error", message: failureMessage });
+  });
+
+  it("blames the running step whose command the error quotes, not a parallel one", () => {
+    const decoder = createBuildkitTraceDecoder();
+    const at = new Date("2026-12-01T21:00:00Z");
+    const vertex = (digest: string, name: string) => ({
+      digest, name, inputs: [], cached: false, started: at, completed: null, error: "", progressGroup: null,
+    });
+    decoder.push({ vertexes: [vertex("sha256:a", "[a 2/2] RUN make one"), vertex("sha256:b", "[b 2/2] RUN make two")], statuses: [], logs: [] });
+    const marked = decoder.failUnfinished("executor failed running [/bin/sh -c make two]: exit code: 2");
+    expect(marked.map((e) => e.type === "step" && e.step.digest)).toEqual(["sha256:b"]);
+    expect(decoder.getSteps().map((s) => s.error)).toEqual([null, "executor failed running [/bin/sh -c make two]: exit code: 2"]);
+    expect(decoder.failUnfinished("a second message")).toEqual([]);
+  });
+
   it("reports the session error of a secret mount without a session", () => {
     const events = parseBuildStream(fixture("buildkit-session"));
     expect(errors(events)).toEqual(["no active sessions"]);

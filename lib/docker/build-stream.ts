@@ -59,9 +59,13 @@ const parseJson = (line: string): JsonObject | null => {
 
 // Stateful: BuildKit vertexes are merged by digest, and `stream` text (which the classic
 // builder sends in pieces such as "Step 1/3 : FROM x" then "\n") is regrouped into lines.
+// The error line is held back until the end of the body: trace messages the engine relays
+// after it still merge into the steps (the failed step's error among them), and the error
+// stays the last event, after the step it explains.
 export const createBuildStreamParser = () => {
   const trace = createBuildkitTraceDecoder();
   const pending: Record<BuildLogStream, string> = { stdout: "", stderr: "" };
+  let failure: string | null = null;
 
   const takeStreamText = (stream: BuildLogStream, text: string): BuildEvent[] => {
     const parts = (pending[stream] + text).split("\n");
@@ -76,8 +80,17 @@ export const createBuildStreamParser = () => {
       return text ? [{ type: "log" as const, stream, text }] : [];
     });
 
-  // Everything still buffered; called before an image or error event and at the end.
-  const flush = (): BuildEvent[] => [...trace.flush(), ...flushStreams()];
+  // Everything still buffered; called before an image event.
+  const flushBuffers = (): BuildEvent[] => [...trace.flush(), ...flushStreams()];
+
+  // The end of the body: what is still buffered, then the held-back failure, if any.
+  const flush = (): BuildEvent[] => {
+    const events = flushBuffers();
+    if (failure === null) return events;
+    const message = failure;
+    failure = null;
+    return [...events, ...trace.failUnfinished(message), { type: "error", message }];
+  };
 
   const parseLine = (line: string): BuildEvent[] => {
     if (line.trim() === "") return [];
@@ -90,7 +103,9 @@ export const createBuildStreamParser = () => {
         (typeof errorDetail?.message === "string" && errorDetail.message) ||
         (typeof message.error === "string" && message.error) ||
         "build failed";
-      return [...flush(), { type: "error", message: text }];
+      // A second error line (never seen on 20.10) keeps the first, the cause.
+      failure ??= text;
+      return [];
     }
 
     if (message.id === "moby.buildkit.trace") {
@@ -104,7 +119,7 @@ export const createBuildStreamParser = () => {
 
     // Classic: {"aux":{"ID":…}} after the last step; BuildKit: {"id":"moby.image.id","aux":{"ID":…}}.
     if (isObject(message.aux) && typeof message.aux.ID === "string") {
-      return [...flush(), { type: "image", imageId: message.aux.ID }];
+      return [...flushBuffers(), { type: "image", imageId: message.aux.ID }];
     }
 
     if (typeof message.stream === "string") {

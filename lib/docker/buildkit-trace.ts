@@ -28,6 +28,9 @@ export const parseStepStage = (name: string): string | null => /^\[([^\]\s]+) \d
 export const isDockerfileStep = (step: Pick<BuildStep, "name">): boolean =>
   /^\[(?:[^\]\s]+ )?\d+\/\d+\]/.test(step.name);
 
+// `[builder 2/4] RUN make -j2` → "make -j2": the text an executor error message quotes.
+const stepCommand = (name: string): string => name.replace(/^\[[^\]]*\]\s*(?:RUN\s+)?/, "");
+
 const sameTime = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
 
 const isSameStep = (a: BuildStep, b: BuildStep) =>
@@ -112,10 +115,25 @@ export const createBuildkitTraceDecoder = () => {
   // Emits the unterminated last line of every stream (call at the end of the build).
   const flush = (): TraceEvent[] => [...buffers.entries()].flatMap(([key, b]) => flushBuffer(key, b));
 
+  // The build failed with `message` but no vertex said which one: the engine (20.10) ends the
+  // progress relay as soon as the solve fails, so the status naming the failed vertex can be
+  // lost. The failed step is then one that started and never completed; the one whose command
+  // the message quotes when several ran in parallel. Returns the steps it marked.
+  const failUnfinished = (message: string): TraceEvent[] => {
+    if ([...steps.values()].some((step) => step.error)) return [];
+    const unfinished = [...steps.values()].filter((step) => step.startedAt && !step.completedAt);
+    const quoted = unfinished.filter((step) => message.includes(stepCommand(step.name)));
+    return (quoted.length ? quoted : unfinished).map((step) => {
+      const failed = { ...step, error: message };
+      steps.set(step.digest, failed);
+      return { type: "step" as const, step: { ...failed } };
+    });
+  };
+
   // Steps in the order BuildKit first announced them.
   const getSteps = (): BuildStep[] => [...steps.values()].map((step) => ({ ...step }));
 
-  return { push, flush, getSteps };
+  return { push, flush, failUnfinished, getSteps };
 };
 
 export type BuildkitTraceDecoder = ReturnType<typeof createBuildkitTraceDecoder>;
