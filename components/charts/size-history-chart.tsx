@@ -1,6 +1,6 @@
 "use client";
 // Image size over time, one line per variant, with budget lines.
-import { HistoryLineChart } from "@/components/projects/history-line-chart";
+import { HistoryLineChart } from "@/components/charts/history-line-chart";
 import type { HistoryRow, HistorySeries } from "@/lib/charts/shape-size-history";
 import { formatBytes } from "@/lib/format/bytes";
 

@@ -18,7 +18,7 @@ import { Bytes } from "@/components/ui/bytes";
 import { RunsBadge } from "@/components/ui/status-badge";
 import { SizeHistoryChart } from "@/components/charts/size-history-chart";
 import { DurationHistoryChart } from "@/components/charts/duration-history-chart";
-import { HistoryMarkerKey } from "@/components/projects/history-line-chart";
+import { HistoryMarkerKey } from "@/components/charts/history-line-chart";
 import { HistoryFilters } from "@/components/projects/history-filters";
 import { ActionButton } from "@/components/projects/action-button";
 import { RecentBuildsList } from "@/components/projects/recent-builds-list";
