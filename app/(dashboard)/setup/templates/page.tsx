@@ -6,7 +6,7 @@ import { getEnv } from "@/lib/env";
 import { findExistingTemplateFiles, findTemplateTarget } from "@/lib/builds/apply-variant-templates";
 import { Card } from "@/components/ui/card";
 import { AdminOnly } from "@/components/setup/admin-only";
-import { loadProjectParam } from "@/components/setup/load-project";
+import { loadProjectParam } from "../load-project";
 import { ProjectPicker } from "@/components/setup/project-picker";
 import { TemplatesForm } from "@/components/setup/templates-form";
 

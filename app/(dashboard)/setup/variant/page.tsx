@@ -4,7 +4,7 @@ import { requirePageActor } from "@/lib/auth/session";
 import { hasRole } from "@/lib/auth/roles";
 import { Card } from "@/components/ui/card";
 import { AdminOnly } from "@/components/setup/admin-only";
-import { loadProjectParam } from "@/components/setup/load-project";
+import { loadProjectParam } from "../load-project";
 import { ProjectPicker } from "@/components/setup/project-picker";
 import { VariantForm } from "@/components/setup/variant-form";
 
