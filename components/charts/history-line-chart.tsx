@@ -4,7 +4,7 @@
 import { useRouter } from "next/navigation";
 import { format } from "date-fns";
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis, type TooltipContentProps } from "recharts";
-import { pickTimeFormat, type HistoryRow, type HistorySeries, type PointMeta } from "@/lib/charts/shape-size-history";
+import { pickTimeFormat, type HistoryRow, type HistorySeries, type PointMeta } from "@/lib/history/shape-size-history";
 import { shortId } from "@/lib/format/bytes";
 
 export type HistoryLineChartProps = {

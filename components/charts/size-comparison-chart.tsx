@@ -2,7 +2,7 @@
 // Compared builds' sizes as stacked bars: base-image bytes under each build's own layers;
 // a builder-pattern build image (not shipped) stands beside its runtime image.
 import { Bar, BarChart, CartesianGrid, Cell, Legend, Tooltip, XAxis, YAxis, type TooltipContentProps } from "recharts";
-import type { SizeComparisonBar } from "@/lib/charts/shape-size-comparison";
+import type { SizeComparisonBar } from "@/lib/compare/shape-size-comparison";
 import { formatBytes } from "@/lib/format/bytes";
 
 const BASE_COLOR = "#94a3b8";

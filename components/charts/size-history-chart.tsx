@@ -1,7 +1,7 @@
 "use client";
 // Image size over time, one line per variant, with budget lines.
 import { HistoryLineChart } from "@/components/charts/history-line-chart";
-import type { HistoryRow, HistorySeries } from "@/lib/charts/shape-size-history";
+import type { HistoryRow, HistorySeries } from "@/lib/history/shape-size-history";
 import { formatBytes } from "@/lib/format/bytes";
 
 type Props = {

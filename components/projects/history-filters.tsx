@@ -1,8 +1,8 @@
 // Time-range and variant filters for the history charts, as plain links that keep their
 // state in the URL (`?range=7d&variants=a,b`): bookmarkable and keyboard reachable.
 import Link from "next/link";
-import { buildHistoryQuery, HISTORY_RANGES, toggleVariant, type HistoryParams } from "@/lib/charts/history-params";
-import type { HistorySeries } from "@/lib/charts/shape-size-history";
+import { buildHistoryQuery, HISTORY_RANGES, toggleVariant, type HistoryParams } from "@/lib/history/history-params";
+import type { HistorySeries } from "@/lib/history/shape-size-history";
 
 const RANGE_LABELS = { "24h": "24 h", "7d": "7 days", "30d": "30 days", all: "All" } as const;
 

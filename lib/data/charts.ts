@@ -4,7 +4,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
-import type { HistoryPoint } from "@/lib/charts/shape-size-history";
+import type { HistoryPoint } from "@/lib/history/shape-size-history";
 import type { BuildStatus } from "@/lib/types";
 
 // Raw rows as adapter-pg returns them: BIGINT/row_number come back as bigint, timestamps as Date.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildCompareHref, chooseDiffPair, parseCompareParams } from "@/lib/charts/compare-params";
-import { shapeSizeComparison } from "@/lib/charts/shape-size-comparison";
+import { buildCompareHref, chooseDiffPair, parseCompareParams } from "@/lib/compare/compare-params";
+import { shapeSizeComparison } from "@/lib/compare/shape-size-comparison";
 import type { BuildSummaryDto } from "@/lib/types";
 
 describe("parseCompareParams", () => {

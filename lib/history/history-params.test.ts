@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildHistoryQuery, parseHistoryParams, rangeStart, splitListParam, toggleVariant } from "@/lib/charts/history-params";
+import { buildHistoryQuery, parseHistoryParams, rangeStart, splitListParam, toggleVariant } from "@/lib/history/history-params";
 
 describe("parseHistoryParams", () => {
   it("defaults to 30 days and every variant", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assignSeriesColors, findBudgetLines, flagPoint, formatDurationTick, pickTimeFormat, pivotHistory, seriesKey, shadeColor, type HistoryPoint, type HistoryVariant } from "@/lib/charts/shape-size-history";
+import { assignSeriesColors, findBudgetLines, flagPoint, formatDurationTick, pickTimeFormat, pivotHistory, seriesKey, shadeColor, type HistoryPoint, type HistoryVariant } from "@/lib/history/shape-size-history";
 import { STRATEGY_META } from "@/lib/builds/strategy-meta";
 
 const variants: HistoryVariant[] = [

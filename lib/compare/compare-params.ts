@@ -2,7 +2,7 @@
 // `diff=<a>,<b>` and `project=<id>` for the build picker. Pure; bad values are dropped
 // rather than failing the page.
 import { z } from "zod";
-import { splitListParam } from "@/lib/charts/history-params";
+import { splitListParam } from "@/lib/history/history-params";
 
 export const MAX_PICKED_BUILDS = 8;
 
