@@ -8,6 +8,9 @@ const root = path.dirname(new URL(import.meta.url).pathname);
 const resolve = {
   alias: { "@": root, "server-only": path.join(root, "node_modules/server-only/empty.js") },
 };
+// Every test must make at least one `expect` assertion: a loop over nothing or a guarded
+// `if` that never runs fails instead of passing silently.
+const expect = { requireAssertions: true };
 
 export default defineConfig({
   test: {
@@ -16,6 +19,7 @@ export default defineConfig({
         resolve,
         test: {
           name: "unit",
+          expect,
           include: ["lib/**/*.test.ts", "components/**/*.test.ts", "tests/unit/**/*.test.ts"],
           environment: "node",
         },
@@ -24,6 +28,7 @@ export default defineConfig({
         resolve,
         test: {
           name: "integration",
+          expect,
           include: ["tests/integration/**/*.test.ts"],
           globalSetup: ["tests/support/global-setup.ts"],
           environment: "node",
@@ -36,6 +41,7 @@ export default defineConfig({
         resolve,
         test: {
           name: "e2e",
+          expect,
           include: ["tests/e2e/**/*.test.ts"],
           globalSetup: ["tests/support/e2e-setup.ts"],
           environment: "node",
