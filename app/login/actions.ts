@@ -1,6 +1,6 @@
 "use server";
 import { redirect } from "next/navigation";
-import { runAction, type ActionResult } from "@/lib/actions/result";
+import { runAction, type ActionResult, type ActionState } from "@/lib/actions/result";
 import { signIn } from "@/lib/data/users";
 import { clearSessionCookie, getClientKey, setSessionCookie } from "@/lib/auth/session";
 import { signInSchema } from "@/lib/validations/auth";
@@ -8,7 +8,7 @@ import { cookies } from "next/headers";
 import { SESSION_COOKIE } from "@/lib/auth/actor";
 import { deleteSession } from "@/lib/data/users";
 
-export const signInAction = async (_state: ActionResult | null, form: FormData): Promise<ActionResult> => {
+export const signInAction = async (_state: ActionState, form: FormData): Promise<ActionResult> => {
   const result = await runAction(async () => {
     const input = signInSchema.parse({ email: form.get("email"), password: form.get("password") });
     const session = await signIn({ ...input, clientKey: await getClientKey() });

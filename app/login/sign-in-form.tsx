@@ -16,7 +16,7 @@ export const SignInForm = () => {
       </label>
       {state && !state.ok && (
         <p id="sign-in-error" role="alert" className="text-sm text-red-600 dark:text-red-400">
-          {state.error}
+          {state.error.message}
         </p>
       )}
       <button type="submit" disabled={pending} className="w-full rounded-md bg-indigo-600 px-3 py-2 font-medium text-white hover:bg-indigo-500 disabled:opacity-60">

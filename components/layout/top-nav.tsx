@@ -1,5 +1,4 @@
 import Link from "next/link";
-import { signOutAction } from "@/app/login/actions";
 import type { Actor } from "@/lib/auth/actor";
 
 const links = [
@@ -8,7 +7,7 @@ const links = [
   { href: "/settings", label: "Settings" },
 ];
 
-export const TopNav = ({ actor }: { actor: Actor }) => (
+export const TopNav = ({ actor, signOutAction }: { actor: Actor; signOutAction: () => Promise<void> }) => (
   <header className="no-print border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
     <nav aria-label="Main" className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
       <Link href="/" className="text-lg font-semibold tracking-tight">

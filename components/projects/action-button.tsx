@@ -2,9 +2,9 @@
 // A one-button form for a server action that redirects on success and shows its error otherwise.
 import { useActionState } from "react";
 // Type-only: erased from the client bundle, so server-only is never pulled in.
-import type { ActionResult } from "@/lib/actions/result";
+import type { FormAction } from "@/lib/actions/result";
 
-type Action = (previous: ActionResult<string> | null, formData: FormData) => Promise<ActionResult<string>>;
+type Action = FormAction<string>;
 
 type Props = {
   action: Action;
@@ -36,7 +36,7 @@ export const ActionButton = ({ action, fields, label, pendingLabel, variant = "p
       </button>
       {state && !state.ok && (
         <p role="alert" className="max-w-xs text-right text-xs text-red-700 dark:text-red-300">
-          {state.error}
+          {state.error.message}
         </p>
       )}
     </form>

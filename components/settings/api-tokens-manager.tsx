@@ -1,14 +1,17 @@
 "use client";
 // Administrators: API tokens for CI and the CLI. A new token is shown once, here, and never again.
 import { useActionState, useEffect, useState } from "react";
-import { createApiTokenAction, revokeApiTokenAction } from "@/app/(dashboard)/settings/actions";
 import type { ApiTokenDto } from "@/lib/data/api-tokens";
+import type { FormAction } from "@/lib/actions/result";
 import { CopyButton } from "./copy-button";
 import { ConfirmActionForm } from "./confirm-action-form";
 import { formatDateTime, inputClass, primaryButtonClass, secondaryButtonClass, selectClass, tdClass, thClass } from "./styles";
 
-const CreateTokenForm = () => {
-  const [state, action, pending] = useActionState(createApiTokenAction, null);
+/** The settings page's server actions, passed down as props. */
+export type ApiTokensActions = { createApiToken: FormAction<{ token: string; apiToken: ApiTokenDto }>; revokeApiToken: FormAction };
+
+const CreateTokenForm = ({ createApiToken }: { createApiToken: ApiTokensActions["createApiToken"] }) => {
+  const [state, action, pending] = useActionState(createApiToken, null);
   const [dismissed, setDismissed] = useState(false);
   // Controlled, so that a refused submission keeps what was typed (React resets action forms).
   const [name, setName] = useState("");
@@ -39,7 +42,7 @@ const CreateTokenForm = () => {
         </button>
         {state && !state.ok && (
           <p role="alert" className="w-full text-sm text-red-700 dark:text-red-400">
-            {state.error}
+            {state.error.message}
           </p>
         )}
       </form>
@@ -66,9 +69,9 @@ const CreateTokenForm = () => {
   );
 };
 
-export const ApiTokensManager = ({ tokens }: { tokens: ApiTokenDto[] }) => (
+export const ApiTokensManager = ({ tokens, actions }: { tokens: ApiTokenDto[]; actions: ApiTokensActions }) => (
   <div className="space-y-4">
-    <CreateTokenForm />
+    <CreateTokenForm createApiToken={actions.createApiToken} />
     {tokens.length === 0 ? (
       <p className="text-sm text-slate-500 dark:text-slate-400">No API tokens yet.</p>
     ) : (
@@ -105,7 +108,7 @@ export const ApiTokensManager = ({ tokens }: { tokens: ApiTokenDto[] }) => (
                   )}
                 </td>
                 <td className={`${tdClass} text-right`}>{!token.revokedAt && (
-                    <ConfirmActionForm action={revokeApiTokenAction} id={token.id} label="Revoke" confirmLabel="Confirm revoke" pendingLabel="Revoking…" ariaLabel={`Revoke ${token.name}`} />
+                    <ConfirmActionForm action={actions.revokeApiToken} id={token.id} label="Revoke" confirmLabel="Confirm revoke" pendingLabel="Revoking…" ariaLabel={`Revoke ${token.name}`} />
                   )}</td>
               </tr>
             ))}

@@ -1,11 +1,11 @@
 "use client";
 // A destructive action on one row: a first click asks, a second (explicit) click submits.
 import { useActionState, useState } from "react";
-import type { ActionResult } from "@/lib/actions/result";
+import type { FormAction } from "@/lib/actions/result";
 import { dangerButtonClass, secondaryButtonClass } from "./styles";
 
 type Props = {
-  action: (state: ActionResult | null, form: FormData) => Promise<ActionResult>;
+  action: FormAction;
   id: string;
   label: string;
   confirmLabel: string;
@@ -35,7 +35,7 @@ export const ConfirmActionForm = ({ action: serverAction, id, label, confirmLabe
       </button>
       {state && !state.ok && (
         <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-          {state.error}
+          {state.error.message}
         </p>
       )}
     </form>

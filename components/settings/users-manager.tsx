@@ -1,13 +1,16 @@
 "use client";
 // Administrators: list users, create one with a role, change a role, delete a user.
 import { useActionState, useEffect, useState } from "react";
-import { createUserAction, deleteUserAction, updateUserRoleAction } from "@/app/(dashboard)/settings/actions";
 import type { UserDto } from "@/lib/data/users";
 import type { Role } from "@/lib/auth/roles";
+import type { FormAction } from "@/lib/actions/result";
 import { ConfirmActionForm } from "./confirm-action-form";
 import { formatDateTime, inputClass, primaryButtonClass, secondaryButtonClass, selectClass, tdClass, thClass } from "./styles";
 
 const ROLES: Role[] = ["VIEWER", "BUILDER", "ADMIN"];
+
+/** The settings page's server actions, passed down as props. */
+export type UsersActions = { createUser: FormAction<UserDto>; updateUserRole: FormAction<UserDto>; deleteUser: FormAction };
 
 const RoleOptions = () =>
   ROLES.map((role) => (
@@ -22,8 +25,8 @@ const ErrorText = ({ message }: { message: string }) => (
   </p>
 );
 
-const RoleForm = ({ user }: { user: UserDto }) => {
-  const [state, action, pending] = useActionState(updateUserRoleAction, null);
+const RoleForm = ({ user, updateUserRole }: { user: UserDto; updateUserRole: UsersActions["updateUserRole"] }) => {
+  const [state, action, pending] = useActionState(updateUserRole, null);
   const [role, setRole] = useState<Role>(user.role);
   useEffect(() => setRole(user.role), [user.role]);
   return (
@@ -37,15 +40,15 @@ const RoleForm = ({ user }: { user: UserDto }) => {
           {pending ? "Saving…" : "Save role"}
         </button>
       )}
-      {state && !state.ok && <ErrorText message={state.error} />}
+      {state && !state.ok && <ErrorText message={state.error.message} />}
     </form>
   );
 };
 
 // Controlled fields: React resets a form after its action runs, which would wipe what was
 // typed when the server refuses it. The password is left to the reset on purpose.
-const CreateUserForm = () => {
-  const [state, action, pending] = useActionState(createUserAction, null);
+const CreateUserForm = ({ createUser }: { createUser: UsersActions["createUser"] }) => {
+  const [state, action, pending] = useActionState(createUser, null);
   const [email, setEmail] = useState("");
   const [name, setName] = useState("");
   const [role, setRole] = useState<Role>("VIEWER");
@@ -81,7 +84,7 @@ const CreateUserForm = () => {
         </button>
       </div>
       <div className="sm:col-span-2 lg:col-span-5">
-        {state && !state.ok && <ErrorText message={state.error} />}
+        {state && !state.ok && <ErrorText message={state.error.message} />}
         {state?.ok && (
           <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">
             Created {state.data.email} ({state.data.role.toLowerCase()}).
@@ -92,7 +95,7 @@ const CreateUserForm = () => {
   );
 };
 
-export const UsersManager = ({ users, currentUserId }: { users: UserDto[]; currentUserId: string }) => (
+export const UsersManager = ({ users, currentUserId, actions }: { users: UserDto[]; currentUserId: string; actions: UsersActions }) => (
   <div className="space-y-4">
     <div className="overflow-x-auto">
       <table className="w-full text-sm" data-testid="users-table">
@@ -114,11 +117,11 @@ export const UsersManager = ({ users, currentUserId }: { users: UserDto[]; curre
               <tr key={user.id} data-testid="user-row" data-email={user.email} className="border-b border-slate-100 last:border-0 dark:border-slate-800">
                 <td className={tdClass}>{user.email}</td>
                 <td className={tdClass}>{user.name}</td>
-                <td className={tdClass}>{isSelf ? <span>{user.role.toLowerCase()} (you)</span> : <RoleForm user={user} />}</td>
+                <td className={tdClass}>{isSelf ? <span>{user.role.toLowerCase()} (you)</span> : <RoleForm user={user} updateUserRole={actions.updateUserRole} />}</td>
                 <td className={`${tdClass} whitespace-nowrap text-xs text-slate-500`}>{formatDateTime(user.createdAt)}</td>
                 <td className={`${tdClass} text-right`}>{!isSelf && (
                     <ConfirmActionForm
-                      action={deleteUserAction}
+                      action={actions.deleteUser}
                       id={user.id}
                       label="Delete"
                       confirmLabel="Confirm delete"
@@ -133,7 +136,7 @@ export const UsersManager = ({ users, currentUserId }: { users: UserDto[]; curre
         </tbody>
       </table>
     </div>
-    <CreateUserForm />
+    <CreateUserForm createUser={actions.createUser} />
     <p className="text-xs text-slate-500 dark:text-slate-400">
       You cannot change your own role or delete yourself, and the last administrator cannot be demoted or deleted.
     </p>

@@ -2,9 +2,9 @@
 // The create-project form: name, slug, description and where the build context comes from.
 // An archive is uploaded on its own first (POST /api/context-archives); the form sends its id.
 import { useState, type ChangeEvent } from "react";
-import { createProjectAction } from "@/app/(dashboard)/setup/actions";
 import { formatBytes } from "@/lib/format/bytes";
 import type { ContextKind } from "@/lib/types";
+import type { FormAction } from "@/lib/actions/result";
 import { Field, FieldError, FormError, SubmitButton, controlProps, inputClass, monoInputClass } from "./field";
 import { useSetupForm } from "./use-setup-form";
 
@@ -24,8 +24,8 @@ const slugify = (name: string) =>
     .replace(/^-+|-+$/g, "")
     .slice(0, 63);
 
-export const ProjectForm = ({ roots, maxUploadBytes }: { roots: string[]; maxUploadBytes: number }) => {
-  const { state, pending, onSubmit } = useSetupForm(createProjectAction);
+export const ProjectForm = ({ action, roots, maxUploadBytes }: { action: FormAction; roots: string[]; maxUploadBytes: number }) => {
+  const { error, fieldErrors: errors, pending, onSubmit } = useSetupForm(action);
   const [name, setName] = useState("");
   const [slug, setSlug] = useState("");
   const [slugEdited, setSlugEdited] = useState(false);
@@ -37,7 +37,6 @@ export const ProjectForm = ({ roots, maxUploadBytes }: { roots: string[]; maxUpl
   const [archive, setArchive] = useState<UploadedArchive | null>(null);
   const [uploading, setUploading] = useState(false);
   const [uploadError, setUploadError] = useState<string | null>(null);
-  const errors = state && !state.ok ? state.fieldErrors : {};
 
   const upload = async (event: ChangeEvent<HTMLInputElement>) => {
     const file = event.target.files?.[0];
@@ -67,7 +66,7 @@ export const ProjectForm = ({ roots, maxUploadBytes }: { roots: string[]; maxUpl
 
   return (
     <form onSubmit={onSubmit} className="space-y-5" noValidate>
-      <FormError message={state && !state.ok ? state.error : null} />
+      <FormError message={error} />
       <div className="grid gap-4 sm:grid-cols-2">
         <Field name="name" label="Name" error={errors.name}>
           <input

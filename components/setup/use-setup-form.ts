@@ -3,14 +3,18 @@
 // not reset the form afterwards (React 19 resets forms after an action, and a controlled
 // <select> then shows its first option while its state says otherwise).
 import { startTransition, useActionState, type FormEvent } from "react";
-import type { SetupFormState } from "./form-state";
+import type { FieldErrors } from "@/lib/errors";
+import type { ActionState, FormAction } from "@/lib/actions/result";
 
-export const useSetupForm = <T = undefined>(action: (state: SetupFormState<T>, form: FormData) => Promise<SetupFormState<T>>) => {
-  const [state, dispatch, pending] = useActionState<SetupFormState<T>, FormData>(action, null);
+const NO_FIELD_ERRORS: FieldErrors = {};
+
+export const useSetupForm = <T = undefined>(action: FormAction<T>) => {
+  const [state, dispatch, pending] = useActionState<ActionState<T>, FormData>(action, null);
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     startTransition(() => dispatch(form));
   };
-  return { state, pending, onSubmit };
+  const failure = state && !state.ok ? state.error : null;
+  return { state, pending, onSubmit, error: failure?.message ?? null, fieldErrors: failure?.fields ?? NO_FIELD_ERRORS };
 };

@@ -2,9 +2,9 @@
 // The add-variant form: which Dockerfile to build and how, the smoke command, the budgets,
 // and for the builder pattern the runtime Dockerfile and the artefact to copy across.
 import { useState } from "react";
-import { createVariantAction } from "@/app/(dashboard)/setup/actions";
 import { STRATEGY_META } from "@/lib/builds/strategy-meta";
 import type { Strategy } from "@/lib/types";
+import type { FormAction } from "@/lib/actions/result";
 import { Field, FormError, SubmitButton, controlProps, inputClass, monoInputClass } from "./field";
 import { useSetupForm } from "./use-setup-form";
 
@@ -25,11 +25,10 @@ const initialValues = {
 };
 type Values = typeof initialValues;
 
-export const VariantForm = ({ projectId }: { projectId: string }) => {
-  const { state, pending, onSubmit } = useSetupForm(createVariantAction);
+export const VariantForm = ({ action, projectId }: { action: FormAction; projectId: string }) => {
+  const { error, fieldErrors: errors, pending, onSubmit } = useSetupForm(action);
   const [values, setValues] = useState<Values>(initialValues);
   const [noCache, setNoCache] = useState(false);
-  const errors = state && !state.ok ? state.fieldErrors : {};
   // Controlled inputs keep what was typed when the action answers with errors.
   const bind = (name: keyof Values, hasHint = false) => ({
     ...controlProps(name, errors[name], hasHint),
@@ -41,7 +40,7 @@ export const VariantForm = ({ projectId }: { projectId: string }) => {
   return (
     <form onSubmit={onSubmit} className="space-y-5" noValidate>
       <input type="hidden" name="projectId" value={projectId} />
-      <FormError message={state && !state.ok ? state.error : null} />
+      <FormError message={error} />
       <div className="grid gap-4 sm:grid-cols-2">
         <Field name="name" label="Name" error={errors.name}>
           <input {...bind("name")} className={inputClass} maxLength={80} required />

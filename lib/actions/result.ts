@@ -1,23 +1,31 @@
-// Server actions return { ok: true, data } | { ok: false, error } instead of throwing.
+// Server actions return { ok: true, data } | { ok: false, error } instead of throwing; the error
+// comes from the one mapping in lib/errors. Client components import the types only (erased).
 import "server-only";
-import { ZodError } from "zod";
-import { isAppError } from "@/lib/errors";
+import { unstable_rethrow } from "next/navigation";
+import { toErrorInfo, type AppErrorCode, type FieldErrors } from "@/lib/errors";
 
-export type ActionResult<T = undefined> = { ok: true; data: T } | { ok: false; error: string; field?: string };
+/** `fields`: one message per form field, when the input was wrong. */
+export type ActionError = { code: AppErrorCode; message: string; fields?: FieldErrors };
+
+export type ActionResult<T = undefined> = { ok: true; data: T } | { ok: false; error: ActionError };
+
+/** What useActionState holds: null before the first submission. */
+export type ActionState<T = undefined> = ActionResult<T> | null;
+
+/** A server action driven by useActionState; pages pass these to forms as props. */
+export type FormAction<T = undefined> = (state: ActionState<T>, form: FormData) => Promise<ActionResult<T>>;
+
+export const toActionError = (error: unknown): ActionError => {
+  const { code, message, fields } = toErrorInfo(error, "action");
+  return fields ? { code, message, fields } : { code, message };
+};
 
 export const runAction = async <T>(fn: () => Promise<T>): Promise<ActionResult<T>> => {
   try {
     return { ok: true, data: await fn() };
   } catch (error) {
-    if (error instanceof ZodError) {
-      const issue = error.issues[0];
-      const field = issue?.path.join(".");
-      return { ok: false, error: field ? `${field}: ${issue.message}` : issue?.message ?? "invalid input", field };
-    }
-    if (isAppError(error)) return { ok: false, error: error.message };
-    // Next.js signals redirects by throwing; let them through.
-    if (error instanceof Error && "digest" in error && String((error as { digest: unknown }).digest).startsWith("NEXT_REDIRECT")) throw error;
-    console.error("[action]", error);
-    return { ok: false, error: "something went wrong; see the server log" };
+    // Next.js signals redirect() and notFound() by throwing; let them through.
+    unstable_rethrow(error);
+    return { ok: false, error: toActionError(error) };
   }
 };

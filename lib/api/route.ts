@@ -2,30 +2,17 @@
 // state-changing cookie requests from cross-site use, and map errors to one JSON shape.
 import "server-only";
 import { NextResponse } from "next/server";
-import { ZodError } from "zod";
-import { AppError, isAppError } from "@/lib/errors";
+import { AppError, toErrorInfo } from "@/lib/errors";
 import { findActorForRequest, type Actor } from "@/lib/auth/actor";
 import { hasRole, type Role } from "@/lib/auth/roles";
 
 type RouteContext<P> = { params: Promise<P> };
 type Handler<P, A> = (input: { request: Request; params: P; actor: A }) => Promise<Response | unknown>;
 
+// One JSON error shape for every handler: { error: { code, message, issues? } } with the code's status.
 export const errorResponse = (error: unknown): NextResponse => {
-  if (error instanceof ZodError) {
-    const issue = error.issues[0];
-    const field = issue?.path.join(".") || "body";
-    return NextResponse.json(
-      { error: { code: "VALIDATION", message: `${field}: ${issue?.message ?? "invalid"}`, issues: error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) } },
-      { status: 400 },
-    );
-  }
-  if (isAppError(error)) return NextResponse.json({ error: { code: error.code, message: error.message } }, { status: error.status });
-  const prismaCode = (error as { code?: string })?.code;
-  if (prismaCode === "P2025") return NextResponse.json({ error: { code: "NOT_FOUND", message: "not found" } }, { status: 404 });
-  if (prismaCode === "P2002") return NextResponse.json({ error: { code: "CONFLICT", message: "already exists" } }, { status: 409 });
-  console.error("[api]", error);
-  const message = error instanceof Error && /ECONNREFUSED|connect|Can't reach database/i.test(error.message) ? "database unavailable" : "internal error";
-  return NextResponse.json({ error: { code: message === "internal error" ? "INTERNAL" : "DATABASE_UNAVAILABLE", message } }, { status: message === "internal error" ? 500 : 503 });
+  const { code, message, status, issues } = toErrorInfo(error, "api");
+  return NextResponse.json({ error: { code, message, ...(issues ? { issues } : {}) } }, { status });
 };
 
 // "null" (sandboxed frames, file:) and garbage never match our host.

@@ -5,6 +5,7 @@ import type Docker from "dockerode";
 import * as tar from "tar-stream";
 import { getDocker } from "@/lib/docker/client";
 import { cleanInstruction } from "@/lib/docker/clean-instruction";
+import { isEngineNotFound, toEngineAppError } from "@/lib/docker/engine-error";
 import { AppError } from "@/lib/errors";
 
 export type AnalysedLayer = {
@@ -43,25 +44,9 @@ export type AnalyseImageOptions = { docker?: Docker; baseImage?: string | null }
 type HistoryEntry = { Id: string; Created: number; CreatedBy: string; Comment: string; Size: number; Tags: string[] | null };
 type ConfigHistoryEntry = { created_by?: string; comment?: string; empty_layer?: boolean };
 type ImageConfigFile = { history?: ConfigHistoryEntry[]; rootfs?: { diff_ids?: string[] } };
-type EngineError = Error & { code?: string; statusCode?: number; json?: { message?: unknown } | null };
-
-const UNREACHABLE = new Set(["ECONNREFUSED", "ENOENT", "EACCES", "ECONNRESET", "EPIPE", "EHOSTUNREACH", "ETIMEDOUT"]);
 // Configs and manifests are small; anything bigger in an export is a layer and is never buffered.
 const MAX_JSON_BYTES = 16 * 1024 * 1024;
 const MAX_BLOB_BYTES = 1024 * 1024;
-
-const engineMessage = (error: EngineError): string =>
-  typeof error.json?.message === "string" ? error.json.message : error.message;
-
-const toAppError = (error: unknown, what: string): AppError => {
-  if (error instanceof AppError) return error;
-  const failure = error as EngineError;
-  if (failure.statusCode === 404) return new AppError("NOT_FOUND", `${what}: ${engineMessage(failure)}`);
-  if (failure.code && UNREACHABLE.has(failure.code)) {
-    return new AppError("ENGINE_UNAVAILABLE", `engine unreachable: ${failure.message}`);
-  }
-  return new AppError("INTERNAL", `${what}: ${engineMessage(failure) ?? String(error)}`);
-};
 
 /**
  * Reads the image config out of `GET /images/{id}/get`, streaming: the layer tars (the bulk of the
@@ -172,8 +157,8 @@ const countNamedBaseEntries = async (
     if (baseLayers.length > layers.length || !baseLayers.every((layer, index) => layer === layers[index])) return null;
     return oldestFirst.length;
   } catch (error) {
-    if ((error as EngineError).statusCode === 404) return null;
-    throw toAppError(error, `base image ${baseImage}`);
+    if (isEngineNotFound(error)) return null;
+    throw toEngineAppError(error, `base image ${baseImage}`);
   }
 };
 
@@ -227,7 +212,7 @@ export const analyseImage = async (imageRef: string, options: AnalyseImageOption
   try {
     inspect = await docker.getImage(imageRef).inspect();
   } catch (error) {
-    throw toAppError(error, `image ${imageRef}`);
+    throw toEngineAppError(error, `image ${imageRef}`);
   }
   const imageId = inspect.Id;
 
@@ -237,7 +222,7 @@ export const analyseImage = async (imageRef: string, options: AnalyseImageOption
     history = [...((await docker.getImage(imageId).history()) as HistoryEntry[])].reverse();
     configFile = configFromCounts(history, inspect.RootFS?.Layers ?? []) ?? (await readImageConfig(docker, imageId));
   } catch (error) {
-    throw toAppError(error, `image ${imageRef}`);
+    throw toEngineAppError(error, `image ${imageRef}`);
   }
 
   const namedBaseCount = options.baseImage
@@ -250,7 +235,7 @@ export const analyseImage = async (imageRef: string, options: AnalyseImageOption
     try {
       storageDriver = ((await docker.info()) as { Driver?: string }).Driver ?? "unknown";
     } catch (error) {
-      throw toAppError(error, "engine info");
+      throw toEngineAppError(error, "engine info");
     }
   }
 

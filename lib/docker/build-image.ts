@@ -5,6 +5,7 @@ import { addAbortSignal } from "node:stream";
 import type Docker from "dockerode";
 import { getDocker } from "@/lib/docker/client";
 import { readBuildEvents, type BuildEvent } from "@/lib/docker/build-stream";
+import { classifyEngineError, engineUnavailable } from "@/lib/docker/engine-error";
 import { AppError } from "@/lib/errors";
 
 export type BuildImageOptions = {
@@ -23,10 +24,6 @@ export type BuildImageOptions = {
   onEvent: (event: BuildEvent) => void | Promise<void>;
 };
 
-type DialError = Error & { code?: string; statusCode?: number; json?: unknown };
-
-const unreachableCodes = new Set(["ECONNREFUSED", "ENOENT", "EACCES", "ECONNRESET", "EPIPE", "EHOSTUNREACH", "ETIMEDOUT"]);
-
 const sessionMessage = (message: string) =>
   `${message}: this build needs a BuildKit session (secret or SSH mounts, some "# syntax=" frontends or registry pulls), ` +
   "which Layerboard does not open; remove that feature or build with the classic builder";
@@ -41,20 +38,11 @@ const cancelled = () => new AppError("BUILD_CANCELLED", "build cancelled");
 const toAppError = (error: unknown, signal: AbortSignal | undefined): AppError => {
   if (error instanceof AppError) return error;
   if (signal?.aborted) return cancelled();
-  const failure = error as DialError;
-  // Engine answered with an HTTP error (bad parameters, unparsable Dockerfile on the classic builder…).
-  if (failure.statusCode) {
-    // For a streamed request docker-modem puts the body's message in the text only:
-    // "(HTTP code 400) bad parameter - dockerfile parse error line 2: …".
-    const body = failure.json as { message?: unknown } | null | undefined;
-    const message =
-      typeof body?.message === "string" ? body.message : failure.message.replace(/^\(HTTP code \d+\) [^-]*- /, "");
-    return toFailure(message.trim());
-  }
-  if (failure.code && unreachableCodes.has(failure.code)) {
-    return new AppError("ENGINE_UNAVAILABLE", `engine unreachable: ${failure.message}`);
-  }
-  return new AppError("BUILD_FAILED", `build failed: ${failure.message ?? String(error)}`);
+  const failure = classifyEngineError(error);
+  // The engine answered with an HTTP error (bad parameters, unparsable Dockerfile on the classic builder…).
+  if (failure.kind === "http") return toFailure(failure.message);
+  if (failure.kind === "unreachable") return engineUnavailable(failure.reason);
+  return new AppError("BUILD_FAILED", `build failed: ${failure.message}`);
 };
 
 // Builds the query of POST /build; undefined values would become `key=` in the query string.

@@ -2,6 +2,7 @@
 import "server-only";
 import type Docker from "dockerode";
 import { getDocker } from "@/lib/docker/client";
+import { classifyEngineError } from "@/lib/docker/engine-error";
 
 export type EngineInfo =
   | {
@@ -40,10 +41,8 @@ const compareApiVersions = (a: string, b: string) => {
 
 const describeFailure = (error: unknown, signal: AbortSignal): string => {
   if (signal.aborted) return `no answer within ${TIMEOUT_MS / 1000} s`;
-  const failure = error as { code?: string; message?: string; statusCode?: number };
-  if (failure.code === "ENOENT") return `no engine socket (${failure.message})`;
-  if (failure.code === "ECONNREFUSED") return `connection refused (${failure.message})`;
-  return failure.message ?? String(error);
+  const failure = classifyEngineError(error);
+  return failure.kind === "unreachable" ? failure.reason : failure.message;
 };
 
 // Never throws: an engine that is down or slow is a state to show, not an exception.

@@ -2,6 +2,7 @@
 import "server-only";
 import type Docker from "dockerode";
 import { getDocker } from "@/lib/docker/client";
+import { classifyEngineError, engineMessage, engineUnavailable, toEngineAppError } from "@/lib/docker/engine-error";
 import { AppError } from "@/lib/errors";
 
 export type SmokeOutcome = {
@@ -39,20 +40,6 @@ const OUTPUT_CHARS = 4096;
 const TAIL_WINDOW_CHARS = 64 * 1024;
 // After SIGKILL the wait returns within milliseconds; do not hang on an engine that does not answer.
 const KILL_GRACE_MS = 10_000;
-
-type EngineError = Error & { code?: string; statusCode?: number; json?: { message?: unknown } | null };
-const UNREACHABLE = new Set(["ECONNREFUSED", "ENOENT", "EACCES", "ECONNRESET", "EPIPE", "EHOSTUNREACH", "ETIMEDOUT"]);
-
-const engineMessage = (error: unknown): string => {
-  const failure = error as EngineError;
-  const message = typeof failure.json?.message === "string" ? failure.json.message : (failure.message ?? String(error));
-  return message.trim();
-};
-
-const isUnreachable = (error: unknown) => {
-  const code = (error as EngineError).code;
-  return Boolean(code && UNREACHABLE.has(code));
-};
 
 const sleep = (ms: number) => new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), ms).unref?.());
 
@@ -167,9 +154,12 @@ export const runSmoke = async (imageRef: string, options: RunSmokeOptions = {}):
     error: null,
     ...fields,
   });
+  // A refusal (no such image, a command that does not exist) is the smoke run's result; an
+  // engine that does not answer is the pipeline's failure.
   const rethrowIfUnreachable = (error: unknown) => {
     if (error instanceof AppError) throw error;
-    if (isUnreachable(error)) throw new AppError("ENGINE_UNAVAILABLE", `engine unreachable: ${(error as Error).message}`);
+    const failure = classifyEngineError(error);
+    if (failure.kind === "unreachable") throw engineUnavailable(failure.reason);
   };
 
   let container: Docker.Container;
@@ -247,8 +237,7 @@ export const runSmoke = async (imageRef: string, options: RunSmokeOptions = {}):
       error,
     };
   } catch (error) {
-    rethrowIfUnreachable(error);
-    throw new AppError("INTERNAL", `smoke run of ${imageRef}: ${engineMessage(error)}`);
+    throw toEngineAppError(error, `smoke run of ${imageRef}`, { notFound: "INTERNAL" });
   } finally {
     // v: also drop the anonymous volumes an image's VOLUME instruction created.
     await container.remove({ force: true, v: true }).catch(() => undefined);

@@ -2,7 +2,7 @@
 // Settings mutations: users and API tokens, for administrators only.
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { runAction, type ActionResult } from "@/lib/actions/result";
+import { runAction, type ActionResult, type ActionState } from "@/lib/actions/result";
 import { requireActionActor } from "@/lib/auth/session";
 import type { Actor } from "@/lib/auth/actor";
 import { AppError } from "@/lib/errors";
@@ -28,7 +28,7 @@ const field = (form: FormData, name: string) => {
   return typeof value === "string" ? value : undefined;
 };
 
-export const createUserAction = async (_state: ActionResult<UserDto> | null, form: FormData): Promise<ActionResult<UserDto>> =>
+export const createUserAction = async (_state: ActionState<UserDto>, form: FormData): Promise<ActionResult<UserDto>> =>
   runAction(async () => {
     await requireAdminUser();
     const input = createUserSchema.parse({ email: field(form, "email"), name: field(form, "name"), password: field(form, "password"), role: field(form, "role") });
@@ -37,7 +37,7 @@ export const createUserAction = async (_state: ActionResult<UserDto> | null, for
     return user;
   });
 
-export const updateUserRoleAction = async (_state: ActionResult<UserDto> | null, form: FormData): Promise<ActionResult<UserDto>> =>
+export const updateUserRoleAction = async (_state: ActionState<UserDto>, form: FormData): Promise<ActionResult<UserDto>> =>
   runAction(async () => {
     const actor = await requireAdminUser();
     const input = updateRoleSchema.parse({ id: field(form, "id"), role: field(form, "role") });
@@ -46,7 +46,7 @@ export const updateUserRoleAction = async (_state: ActionResult<UserDto> | null,
     return user;
   });
 
-export const deleteUserAction = async (_state: ActionResult | null, form: FormData): Promise<ActionResult> =>
+export const deleteUserAction = async (_state: ActionState, form: FormData): Promise<ActionResult> =>
   runAction(async () => {
     const actor = await requireAdminUser();
     const { id } = byIdSchema.parse({ id: field(form, "id") });
@@ -57,7 +57,7 @@ export const deleteUserAction = async (_state: ActionResult | null, form: FormDa
 
 // The token itself is returned once, to this response only; the database keeps its hash.
 export const createApiTokenAction = async (
-  _state: ActionResult<{ token: string; apiToken: ApiTokenDto }> | null,
+  _state: ActionState<{ token: string; apiToken: ApiTokenDto }>,
   form: FormData,
 ): Promise<ActionResult<{ token: string; apiToken: ApiTokenDto }>> =>
   runAction(async () => {
@@ -68,7 +68,7 @@ export const createApiTokenAction = async (
     return created;
   });
 
-export const revokeApiTokenAction = async (_state: ActionResult | null, form: FormData): Promise<ActionResult> =>
+export const revokeApiTokenAction = async (_state: ActionState, form: FormData): Promise<ActionResult> =>
   runAction(async () => {
     await requireAdminUser();
     const { id } = byIdSchema.parse({ id: field(form, "id") });

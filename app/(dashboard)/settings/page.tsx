@@ -11,6 +11,7 @@ import { Configuration } from "@/components/settings/configuration";
 import { RolesTable } from "@/components/settings/roles-table";
 import { UsersManager } from "@/components/settings/users-manager";
 import { ApiTokensManager } from "@/components/settings/api-tokens-manager";
+import { createApiTokenAction, createUserAction, deleteUserAction, revokeApiTokenAction, updateUserRoleAction } from "./actions";
 
 export const metadata = { title: "Settings" };
 export const dynamic = "force-dynamic";
@@ -36,10 +37,14 @@ export default async function SettingsPage() {
       {isAdmin && actor.kind === "user" ? (
         <>
           <Card title="Users">
-            <UsersManager users={users} currentUserId={actor.userId} />
+            <UsersManager
+              users={users}
+              currentUserId={actor.userId}
+              actions={{ createUser: createUserAction, updateUserRole: updateUserRoleAction, deleteUser: deleteUserAction }}
+            />
           </Card>
           <Card title="API tokens">
-            <ApiTokensManager tokens={tokens} />
+            <ApiTokensManager tokens={tokens} actions={{ createApiToken: createApiTokenAction, revokeApiToken: revokeApiTokenAction }} />
           </Card>
         </>
       ) : (

@@ -9,19 +9,11 @@ import { assertProjectContextAllowed } from "@/lib/builds/context-policy";
 import { applyVariantTemplates } from "@/lib/builds/apply-variant-templates";
 import { attachContextArchive, getContextArchive } from "@/lib/data/context-archives";
 import { createProject, createVariant } from "@/lib/data/projects";
-import { isAppError } from "@/lib/errors";
+import { AppError, fieldsError, isAppError, toFieldErrors, type FieldErrors } from "@/lib/errors";
+import { runAction, type ActionResult, type ActionState } from "@/lib/actions/result";
+import { parseBuildArgLines, splitLines, splitPackages, type TemplatesResult } from "@/lib/actions/setup-form";
 import type { VariantTemplateInput } from "@/lib/builds/variant-templates";
 import { idSchema, projectSchema, variantSchema } from "@/lib/validations/build";
-import {
-  parseBuildArgLines,
-  splitLines,
-  splitPackages,
-  type FieldErrors,
-  type SetupFormState,
-  type TemplatesResult,
-} from "@/components/setup/form-state";
-
-type Failure = Extract<SetupFormState, { ok: false }>;
 
 const text = (form: FormData, name: string): string => {
   const value = form.get(name);
@@ -29,38 +21,19 @@ const text = (form: FormData, name: string): string => {
 };
 const optionalText = (form: FormData, name: string): string | null => text(form, name).trim() || null;
 
-const fail = (error: string, fieldErrors: FieldErrors = {}): Failure => ({ ok: false, error, fieldErrors });
-
-// The first message per form field; nested paths (buildArgs.KEY, systemPackages.1) belong to their field.
-const issuesToFieldErrors = (issues: readonly { path: readonly PropertyKey[]; message: string }[]): FieldErrors => {
-  const errors: FieldErrors = {};
-  for (const issue of issues) {
-    const field = String(issue.path[0] ?? "form");
-    const detail = issue.path.length > 1 && issue.path[0] === "buildArgs" ? `${String(issue.path[1])}: ${issue.message}` : issue.message;
-    errors[field] ??= detail;
-  }
-  return errors;
-};
-
-const fromZod = (error: z.ZodError): Failure => fail("Some fields need attention.", issuesToFieldErrors(error.issues));
+const NEEDS_ATTENTION = "Some fields need attention.";
+const NO_PROJECT = "No project was given: open this page from a project.";
 
 // Messages like "contextPath: a directory context needs a path" name their field first.
 const withoutFieldPrefix = (message: string, field: string) => message.replace(new RegExp(`^${field}: `), "");
 
-const fromUnexpected = (error: unknown): Failure => {
-  if (isAppError(error)) return fail(error.message);
-  console.error("[setup action]", error);
-  return fail("Something went wrong; see the server log.");
-};
-
 const CONTEXT_FIELD = { DIRECTORY: "contextPath", GIT: "gitUrl", ARCHIVE: "archive" } as const;
 
-export const createProjectAction = async (_state: SetupFormState, form: FormData): Promise<SetupFormState> => {
-  let projectId: string;
-  try {
+export const createProjectAction = async (_state: ActionState, form: FormData): Promise<ActionResult> => {
+  const result = await runAction(async () => {
     await requireActionActor("ADMIN");
     const kindResult = z.enum(["DIRECTORY", "GIT", "ARCHIVE"]).safeParse(text(form, "contextKind") || "DIRECTORY");
-    if (!kindResult.success) return fail("Choose where the build context comes from.", { contextKind: "choose a directory, a git repository or an archive" });
+    if (!kindResult.success) throw fieldsError("Choose where the build context comes from.", { contextKind: "choose a directory, a git repository or an archive" });
     const kind = kindResult.data;
     // Only the chosen source is kept: a git URL typed before switching to a directory is not saved.
     const parsed = projectSchema.safeParse({
@@ -72,13 +45,13 @@ export const createProjectAction = async (_state: SetupFormState, form: FormData
       gitUrl: kind === "GIT" ? optionalText(form, "gitUrl") : null,
       gitRef: kind === "GIT" ? optionalText(form, "gitRef") : null,
     });
-    if (!parsed.success) return fromZod(parsed.error);
+    if (!parsed.success) throw fieldsError(NEEDS_ATTENTION, parsed.error.issues);
     const input = parsed.data;
 
     let archiveId: string | null = null;
     if (kind === "ARCHIVE") {
       const id = idSchema.safeParse(text(form, "archiveId"));
-      if (!id.success) return fail("Upload the context archive first.", { archive: "upload a .tar or .tar.gz context first" });
+      if (!id.success) throw fieldsError("Upload the context archive first.", { archive: "upload a .tar or .tar.gz context first" });
       archiveId = id.data;
     }
     const field = CONTEXT_FIELD[kind];
@@ -87,21 +60,22 @@ export const createProjectAction = async (_state: SetupFormState, form: FormData
       if (archiveId) await getContextArchive(archiveId);
     } catch (error) {
       if (!isAppError(error)) throw error;
-      return fail("The build context is not allowed.", { [field]: withoutFieldPrefix(error.message, field) });
+      throw fieldsError("The build context is not allowed.", { [field]: withoutFieldPrefix(error.message, field) }, error.code);
     }
 
+    let projectId: string;
     try {
-      const project = await createProject(input);
-      projectId = project.id;
+      projectId = (await createProject(input)).id;
     } catch (error) {
-      if (isAppError(error) && error.code === "CONFLICT") return fail("That slug is taken.", { slug: error.message });
+      if (isAppError(error) && error.code === "CONFLICT") throw fieldsError("That slug is taken.", { slug: error.message }, "CONFLICT");
       throw error;
     }
     if (archiveId) await attachContextArchive(projectId, archiveId);
-  } catch (error) {
-    return fromUnexpected(error);
-  }
-  redirect(`/projects/${projectId}`);
+    return projectId;
+  });
+  // Outside runAction: redirect() works by throwing.
+  if (result.ok) redirect(`/projects/${result.data}`);
+  return result;
 };
 
 // Decimal megabytes, like the sizes shown everywhere else (formatBytes).
@@ -118,12 +92,11 @@ const numberField = (form: FormData, name: string, errors: FieldErrors): number 
   return value;
 };
 
-export const createVariantAction = async (_state: SetupFormState, form: FormData): Promise<SetupFormState> => {
-  let projectId: string;
-  try {
+export const createVariantAction = async (_state: ActionState, form: FormData): Promise<ActionResult> => {
+  const result = await runAction(async () => {
     await requireActionActor("ADMIN");
     const project = idSchema.safeParse(text(form, "projectId"));
-    if (!project.success) return fail("No project was given: open this page from a project.");
+    if (!project.success) throw new AppError("VALIDATION", NO_PROJECT);
 
     const errors: FieldErrors = {};
     const buildArgs = parseBuildArgLines(text(form, "buildArgs"));
@@ -148,7 +121,7 @@ export const createVariantAction = async (_state: SetupFormState, form: FormData
       runtimeDockerfile: isBuilderPattern ? optionalText(form, "runtimeDockerfile") : null,
       artifactPath: isBuilderPattern ? optionalText(form, "artifactPath") : null,
     });
-    const fieldErrors = parsed.success ? {} : issuesToFieldErrors(parsed.error.issues);
+    const fieldErrors = parsed.success ? {} : toFieldErrors(parsed.error.issues);
     if (fieldErrors.sizeBudgetBytes) fieldErrors.sizeBudgetMb = fieldErrors.sizeBudgetBytes;
     Object.assign(fieldErrors, errors);
     // Without both, the pipeline would quietly build the build image only.
@@ -156,53 +129,48 @@ export const createVariantAction = async (_state: SetupFormState, form: FormData
       if (!optionalText(form, "runtimeDockerfile")) fieldErrors.runtimeDockerfile ??= "the builder pattern needs the runtime Dockerfile";
       if (!optionalText(form, "artifactPath")) fieldErrors.artifactPath ??= "the builder pattern needs the artefact's path in the build image";
     }
-    if (!parsed.success || Object.keys(fieldErrors).length > 0) return fail("Some fields need attention.", fieldErrors);
+    if (!parsed.success || Object.keys(fieldErrors).length > 0) throw fieldsError(NEEDS_ATTENTION, fieldErrors);
 
     try {
-      const variant = await createVariant(project.data, parsed.data);
-      projectId = variant.projectId;
+      return (await createVariant(project.data, parsed.data)).projectId;
     } catch (error) {
-      if (isAppError(error) && error.code === "CONFLICT") return fail("That name is taken.", { name: error.message });
+      if (isAppError(error) && error.code === "CONFLICT") throw fieldsError("That name is taken.", { name: error.message }, "CONFLICT");
       throw error;
     }
-  } catch (error) {
-    return fromUnexpected(error);
-  }
-  redirect(`/projects/${projectId}`);
+  });
+  if (result.ok) redirect(`/projects/${result.data}`);
+  return result;
 };
 
-export const applyTemplatesAction = async (_state: SetupFormState<TemplatesResult>, form: FormData): Promise<SetupFormState<TemplatesResult>> => {
-  try {
+export const applyTemplatesAction = async (_state: ActionState<TemplatesResult>, form: FormData): Promise<ActionResult<TemplatesResult>> =>
+  runAction(async () => {
     await requireActionActor("ADMIN");
     const project = idSchema.safeParse(text(form, "projectId"));
-    if (!project.success) return fail("No project was given: open this page from a project.");
+    if (!project.success) throw new AppError("VALIDATION", NO_PROJECT);
     const wroteFiles = text(form, "mode") === "write";
-    const result = await applyVariantTemplates(
-      project.data,
-      {
-        strategies: form.getAll("strategies").map(String) as VariantTemplateInput["strategies"],
-        baseImage: text(form, "baseImage"),
-        appModule: text(form, "appModule"),
-        systemPackages: splitPackages(text(form, "systemPackages")),
-        runtimePackages: splitPackages(text(form, "runtimePackages")),
-      },
-      { writeFiles: wroteFiles },
-    );
-    return {
-      ok: true,
-      data: {
+    try {
+      const result = await applyVariantTemplates(
+        project.data,
+        {
+          strategies: form.getAll("strategies").map(String) as VariantTemplateInput["strategies"],
+          baseImage: text(form, "baseImage"),
+          appModule: text(form, "appModule"),
+          systemPackages: splitPackages(text(form, "systemPackages")),
+          runtimePackages: splitPackages(text(form, "runtimePackages")),
+        },
+        { writeFiles: wroteFiles },
+      );
+      return {
         projectId: result.projectId,
         wroteFiles,
         files: result.files,
         created: result.created.map((variant) => variant.name),
         skipped: result.skipped,
-      },
-    };
-  } catch (error) {
-    if (isAppError(error) && error.code === "VALIDATION" && Array.isArray(error.details)) {
-      return fail("Some fields need attention.", issuesToFieldErrors(error.details as z.core.$ZodIssue[]));
+      };
+    } catch (error) {
+      // The templates' VALIDATION error carries zod's issues: shown per field, under one summary.
+      if (isAppError(error) && error.code === "VALIDATION" && Array.isArray(error.details)) throw fieldsError(NEEDS_ATTENTION, error.details);
+      if (isAppError(error) && error.code === "CONFLICT") throw fieldsError("The files were not written and no variant was created.", { files: error.message }, "CONFLICT");
+      throw error;
     }
-    if (isAppError(error) && error.code === "CONFLICT") return fail("The files were not written and no variant was created.", { files: error.message });
-    return fromUnexpected(error);
-  }
-};
+  });

@@ -5,6 +5,7 @@ import { getContextRoots, getEnv } from "@/lib/env";
 import { Card } from "@/components/ui/card";
 import { AdminOnly } from "@/components/setup/admin-only";
 import { ProjectForm } from "@/components/setup/project-form";
+import { createProjectAction } from "../actions";
 
 export const metadata = { title: "New project" };
 
@@ -20,7 +21,7 @@ export default async function NewProjectPage() {
         </p>
       </div>
       <Card>
-        <ProjectForm roots={getContextRoots()} maxUploadBytes={getEnv().LAYERBOARD_MAX_UPLOAD_BYTES} />
+        <ProjectForm action={createProjectAction} roots={getContextRoots()} maxUploadBytes={getEnv().LAYERBOARD_MAX_UPLOAD_BYTES} />
       </Card>
     </div>
   );

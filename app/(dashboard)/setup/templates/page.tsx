@@ -9,6 +9,7 @@ import { AdminOnly } from "@/components/setup/admin-only";
 import { loadProjectParam } from "../load-project";
 import { ProjectPicker } from "@/components/setup/project-picker";
 import { TemplatesForm } from "@/components/setup/templates-form";
+import { applyTemplatesAction } from "../actions";
 
 export const metadata = { title: "Variant templates" };
 
@@ -35,6 +36,7 @@ export default async function TemplatesPage({ searchParams }: { searchParams: Pr
       </div>
       <Card>
         <TemplatesForm
+          action={applyTemplatesAction}
           projectId={project.id}
           target={target}
           existingFiles={existingFiles}

@@ -7,6 +7,7 @@ import { AdminOnly } from "@/components/setup/admin-only";
 import { loadProjectParam } from "../load-project";
 import { ProjectPicker } from "@/components/setup/project-picker";
 import { VariantForm } from "@/components/setup/variant-form";
+import { createVariantAction } from "../actions";
 
 export const metadata = { title: "Add variant" };
 
@@ -36,7 +37,7 @@ export default async function AddVariantPage({ searchParams }: { searchParams: P
         )}
       </div>
       <Card>
-        <VariantForm projectId={project.id} />
+        <VariantForm action={createVariantAction} projectId={project.id} />
       </Card>
     </div>
   );

@@ -1,0 +1,35 @@
+// What the setup forms and their server actions share: the textarea parsers and the result of
+// applying the templates. Client-safe; the result shape itself is ActionResult (lib/actions/result).
+export type TemplatesResult = {
+  projectId: string;
+  wroteFiles: boolean;
+  files: { path: string; action: "create" | "unchanged" | "kept" }[];
+  created: string[];
+  skipped: string[];
+};
+
+/** Splits a textarea into its non-blank lines, without the line endings. */
+export const splitLines = (text: string): string[] =>
+  text
+    .split(/\r?\n/)
+    .map((line) => line.replace(/\r$/, ""))
+    .filter((line) => line.trim() !== "");
+
+/** Parses `KEY=value` lines; the value is everything after the first `=` and may be empty. */
+export const parseBuildArgLines = (text: string): { args: Record<string, string>; error: string | null } => {
+  const args: Record<string, string> = {};
+  const lines = text.split(/\r?\n/);
+  for (const [index, raw] of lines.entries()) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) continue;
+    const eq = line.indexOf("=");
+    if (eq <= 0) return { args, error: `line ${index + 1}: expected KEY=value` };
+    const key = line.slice(0, eq).trim();
+    if (Object.hasOwn(args, key)) return { args, error: `line ${index + 1}: ${key} is set twice` };
+    args[key] = line.slice(eq + 1);
+  }
+  return { args, error: null };
+};
+
+/** Package names separated by spaces, commas or new lines. */
+export const splitPackages = (text: string): string[] => text.split(/[\s,]+/).filter(Boolean);
