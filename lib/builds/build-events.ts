@@ -2,9 +2,8 @@
 // runs the build: replays stored log lines, then follows; `id` is the line's seq, so a
 // reconnect with Last-Event-ID resumes without duplicates. Ends when the build ends.
 import "server-only";
-import { db } from "@/lib/db";
-import { findLogLines } from "@/lib/data/builds";
-import { toStepDto } from "@/lib/data/mappers";
+import { findBuildSteps, findLogLines } from "@/lib/data/build-logs";
+import { findBuildState } from "@/lib/data/builds";
 import { AppError } from "@/lib/errors";
 import { isFinished } from "@/lib/types";
 
@@ -15,14 +14,8 @@ const encoder = new TextEncoder();
 const frame = (event: string, data: unknown, id?: number) =>
   encoder.encode(`${id !== undefined ? `id: ${id}\n` : ""}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 
-const readState = (buildId: string) =>
-  db.build.findUnique({
-    where: { id: buildId },
-    select: { status: true, stepsTotal: true, stepsDone: true, cachedSteps: true, logLines: true, logTruncated: true, error: true, errorCode: true, totalSize: true, startedAt: true, finishedAt: true },
-  });
-
 export const streamBuildEvents = async (buildId: string, afterSeq: number, signal: AbortSignal): Promise<ReadableStream<Uint8Array>> => {
-  if (!(await readState(buildId))) throw new AppError("NOT_FOUND", `build ${buildId} not found`);
+  if (!(await findBuildState(buildId))) throw new AppError("NOT_FOUND", `build ${buildId} not found`);
   let lastSeq = afterSeq;
   let fingerprint = "";
   let lastWrite = Date.now();
@@ -37,7 +30,7 @@ export const streamBuildEvents = async (buildId: string, afterSeq: number, signa
       try {
         while (!signal.aborted) {
           // Read the state first: lines written before a finished state are all visible below.
-          const state = await readState(buildId);
+          const state = await findBuildState(buildId);
           if (!state) break;
           for (let more = true; more && !signal.aborted; ) {
             const lines = await findLogLines(buildId, lastSeq, 500);
@@ -48,14 +41,12 @@ export const streamBuildEvents = async (buildId: string, afterSeq: number, signa
           const nextFingerprint = `${state.status}|${state.stepsTotal}|${state.stepsDone}|${state.cachedSteps}|${state.logTruncated}`;
           if (nextFingerprint !== fingerprint) {
             fingerprint = nextFingerprint;
-            const steps = await db.buildStep.findMany({ where: { buildId }, orderBy: { position: "asc" } });
             send(
               frame("state", {
                 ...state,
-                totalSize: state.totalSize === null ? null : Number(state.totalSize),
                 startedAt: state.startedAt?.toISOString() ?? null,
                 finishedAt: state.finishedAt?.toISOString() ?? null,
-                steps: steps.map(toStepDto),
+                steps: await findBuildSteps(buildId),
               }),
             );
           }

@@ -1,7 +1,7 @@
 // Writes a running build's log lines and step updates to Postgres in small batches, so
 // any process can follow the build live. Log size is capped per build with a marker.
 import "server-only";
-import { db } from "@/lib/db";
+import { getLogCounters, writeLogBatch, type StepInput } from "@/lib/data/build-logs";
 import type { BuildStep } from "@/lib/docker/build-stream";
 
 const FLUSH_INTERVAL_MS = 250;
@@ -19,7 +19,7 @@ export type BuildRecorder = {
 };
 
 export const createBuildRecorder = async (buildId: string, maxLogBytes: number): Promise<BuildRecorder> => {
-  const existing = await db.build.findUniqueOrThrow({ where: { id: buildId }, select: { logLines: true, logBytes: true, logTruncated: true } });
+  const existing = await getLogCounters(buildId);
   let seq = existing.logLines;
   let bytes = existing.logBytes;
   let truncated = existing.logTruncated;
@@ -54,31 +54,13 @@ export const createBuildRecorder = async (buildId: string, maxLogBytes: number):
   };
 
   const writeRows = (batch: PendingLine[], stepBatch: BuildStep[], all: BuildStep[]) =>
-    db.$transaction([
-      db.logLine.createMany({ data: batch.map((l) => ({ ...l, buildId })), skipDuplicates: true }),
-      ...stepBatch.map((step) =>
-        db.buildStep.upsert({
-          where: { buildId_digest: { buildId, digest: step.digest } },
-          create: { buildId, digest: step.digest, position: stepPositions.get(step.digest)!, ...stepFields(step) },
-          update: stepFields(step),
-        }),
-      ),
-      db.build.update({
-        where: { id: buildId },
-        data: {
-          ...(batch.length ? { logLines: batch[batch.length - 1].seq } : {}),
-          logBytes: bytes,
-          logTruncated: truncated,
-          ...(stepBatch.length
-            ? {
-                stepsTotal: all.length,
-                stepsDone: all.filter((s) => s.completedAt).length,
-                cachedSteps: all.filter((s) => s.cached).length,
-              }
-            : {}),
-        },
-      }),
-    ]);
+    writeLogBatch(buildId, {
+      lines: batch,
+      steps: stepBatch.map((step) => toStepInput(step, stepPositions.get(step.digest)!)),
+      allSteps: all,
+      logBytes: bytes,
+      logTruncated: truncated,
+    });
 
   const flush = () => {
     flushing = flushing.catch(() => {}).then(writeBatch);
@@ -146,7 +128,9 @@ export const retry = async <T>(fn: () => Promise<T>, attempts = 30, delayMs = 10
   }
 };
 
-const stepFields = (step: BuildStep) => ({
+const toStepInput = (step: BuildStep, position: number): StepInput => ({
+  digest: step.digest,
+  position,
   name: step.name,
   stage: step.stage,
   startedAt: step.startedAt,

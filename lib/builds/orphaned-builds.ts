@@ -2,7 +2,8 @@
 // worker's start-up (same host, dead pid) or when their heartbeat is too old.
 import "server-only";
 import os from "node:os";
-import { db } from "@/lib/db";
+import { findRunningBuilds, interruptBuild } from "@/lib/data/build-status";
+import { findWorkers } from "@/lib/data/workers";
 
 const isProcessAlive = (pid: number) => {
   try {
@@ -14,12 +15,9 @@ const isProcessAlive = (pid: number) => {
 };
 
 export const interruptOrphanedBuilds = async (heartbeatTimeoutS: number): Promise<number> => {
-  const running = await db.build.findMany({
-    where: { status: "RUNNING" },
-    select: { id: true, workerId: true, heartbeatAt: true, startedAt: true },
-  });
+  const running = await findRunningBuilds();
   if (!running.length) return 0;
-  const workers = await db.worker.findMany({ where: { id: { in: running.map((b) => b.workerId ?? "") } } });
+  const workers = await findWorkers(running.flatMap((b) => (b.workerId ? [b.workerId] : [])));
   const byId = new Map(workers.map((w) => [w.id, w]));
   const staleBefore = Date.now() - heartbeatTimeoutS * 1000;
   let count = 0;
@@ -36,18 +34,7 @@ export const interruptOrphanedBuilds = async (heartbeatTimeoutS: number): Promis
             ? `no heartbeat from its worker for over ${heartbeatTimeoutS} s`
             : null;
     if (!reason) continue;
-    const finishedAt = new Date();
-    const updated = await db.build.updateMany({
-      where: { id: build.id, status: "RUNNING", workerId: build.workerId },
-      data: {
-        status: "INTERRUPTED",
-        finishedAt,
-        durationMs: build.startedAt ? finishedAt.getTime() - build.startedAt.getTime() : null,
-        errorCode: "INTERRUPTED",
-        error: `interrupted: ${reason}`,
-      },
-    });
-    count += updated.count;
+    if (await interruptBuild(build.id, build.workerId, `interrupted: ${reason}`)) count += 1;
   }
   return count;
 };

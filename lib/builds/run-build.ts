@@ -4,8 +4,12 @@ import "server-only";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type Docker from "dockerode";
-import { db } from "@/lib/db";
 import { getEnv } from "@/lib/env";
+import { finishBuild, type BuildFailure, type FinalBuildStatus } from "@/lib/data/build-status";
+import { updateBuildDetails, type BuildForRun } from "@/lib/data/builds";
+import { findContextArchiveData } from "@/lib/data/context-archives";
+import { createLayers } from "@/lib/data/layers";
+import { saveSmokeResult } from "@/lib/data/smoke-results";
 import { AppError, isAppError } from "@/lib/errors";
 import { openContext, type ContextSource } from "@/lib/builds/context/open-context";
 import { createBuildRecorder, retry, type BuildRecorder } from "@/lib/builds/build-recorder";
@@ -17,7 +21,9 @@ import { runSmoke } from "@/lib/docker/smoke-run";
 import { exportPathFromImage } from "@/lib/docker/copy-from-image";
 import { getEngineInfo } from "@/lib/docker/engine-info";
 import type { BuildEvent } from "@/lib/docker/build-stream";
-import type { Build, Project, Variant } from "@/lib/generated/prisma/client";
+
+type Project = BuildForRun["project"];
+type Variant = BuildForRun["variant"];
 
 type Settings = Pick<
   Variant,
@@ -32,9 +38,9 @@ export const WORKER_SHUTDOWN = "interrupted: the worker shut down";
 const contextSourceOf = async (project: Project, pinnedRevision: string | null): Promise<ContextSource> => {
   if (project.contextKind === "GIT") return { kind: "GIT", url: project.gitUrl ?? "", ref: pinnedRevision ?? project.gitRef ?? "HEAD" };
   if (project.contextKind === "ARCHIVE") {
-    const archive = await db.contextArchive.findUnique({ where: { id: project.archiveId ?? "" } });
+    const archive = project.archiveId ? await findContextArchiveData(project.archiveId) : null;
     if (!archive) throw new AppError("CONTEXT_REFUSED", "the uploaded context archive is missing");
-    return { kind: "ARCHIVE", data: Buffer.from(archive.data), filename: archive.filename };
+    return { kind: "ARCHIVE", data: archive.data, filename: archive.filename };
   }
   return { kind: "DIRECTORY", path: project.contextPath ?? "" };
 };
@@ -60,21 +66,11 @@ const settleSteps = (recorder: BuildRecorder) => {
   if (count) recorder.log(`[layerboard] ${count} step(s) were run by an identical build on the engine at the same time; recorded as cached`, "system");
 };
 
-const persistLayers = (buildId: string, image: string, analysis: ImageAnalysis) =>
-  db.layer.createMany({
-    data: analysis.layers.map((layer) => ({
-      buildId,
-      image,
-      position: layer.position,
-      createdBy: layer.createdBy,
-      instruction: layer.instruction,
-      size: BigInt(layer.size),
-      isEmpty: layer.isEmpty,
-      isFromBase: layer.isFromBase,
-      layerDigest: layer.layerDigest,
-    })),
-    skipDuplicates: true,
-  });
+const persistLayers = (buildId: string, image: "main" | "build", analysis: ImageAnalysis) => createLayers(buildId, image, analysis.layers);
+
+// Retried like every database write of the pipeline: a blip must not leave the build running.
+const finish = (buildId: string, status: FinalBuildStatus, failure: BuildFailure | null, workerId: string) =>
+  retry(() => finishBuild(buildId, status, failure, { workerId }));
 
 const readDockerfile = async (dir: string, dockerfile: string) => {
   const resolved = path.resolve(dir, dockerfile);
@@ -84,8 +80,8 @@ const readDockerfile = async (dir: string, dockerfile: string) => {
   });
 };
 
-export const runBuild = async (build: Build & { project: Project; variant: Variant }, options: RunBuildOptions) => {
-  const { docker, signal } = options;
+export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => {
+  const { docker, signal, workerId } = options;
   const env = getEnv();
   const settings = { ...build.variant, ...(build.settings as Partial<Settings>) } as Settings;
   // Database calls before the engine work are retried like the rest: a blip must not fail the build.
@@ -99,10 +95,7 @@ export const runBuild = async (build: Build & { project: Project; variant: Varia
     if (!engine.reachable) throw new AppError("ENGINE_UNAVAILABLE", `engine unreachable: ${engine.reason}`);
     const contextRevision = build.contextRevision ?? context.revision;
     await retry(() =>
-      db.build.update({
-        where: { id: build.id },
-        data: { contextRevision, engineVersion: engine.version, storageDriver: engine.storageDriver, imageTag: tag },
-      }),
+      updateBuildDetails(build.id, { contextRevision, engineVersion: engine.version, storageDriver: engine.storageDriver, imageTag: tag }),
     );
     recorder.log(`[layerboard] building ${settings.dockerfile} on engine ${engine.version} (${settings.builder.toLowerCase()})`, "system");
 
@@ -127,7 +120,7 @@ export const runBuild = async (build: Build & { project: Project; variant: Varia
     if (isBuilderPattern) {
       const buildAnalysis = await analyseImage(first.imageId, { docker, baseImage: findFinalBaseImage(dockerfileText, buildArgs, settings.target) });
       await retry(() => persistLayers(build.id, "build", buildAnalysis));
-      await db.build.update({ where: { id: build.id }, data: { buildImageId: first.imageId, buildImageSize: BigInt(buildAnalysis.totalSize) } });
+      await retry(() => updateBuildDetails(build.id, { buildImageId: first.imageId, buildImageSize: buildAnalysis.totalSize }));
       recorder.log(`[layerboard] copying ${settings.artifactPath} out of the build image`, "system");
       const artifact = await exportPathFromImage(first.imageId, settings.artifactPath!, { docker, labels });
       try {
@@ -160,7 +153,7 @@ export const runBuild = async (build: Build & { project: Project; variant: Varia
     });
     await retry(() => persistLayers(build.id, "main", analysis));
     await retry(() =>
-      db.build.update({ where: { id: build.id }, data: { imageId: analysis.imageId, totalSize: BigInt(analysis.totalSize), storageDriver: analysis.storageDriver } }),
+      updateBuildDetails(build.id, { imageId: analysis.imageId, totalSize: analysis.totalSize, storageDriver: analysis.storageDriver }),
     );
     recorder.log(`[layerboard] image ${analysis.imageId.slice(0, 19)} is ${analysis.totalSize} bytes; smoke run…`, "system");
 
@@ -178,25 +171,19 @@ export const runBuild = async (build: Build & { project: Project; variant: Varia
         : `[layerboard] the image does not run: ${smoke.error ?? `exit code ${smoke.exitCode}${smoke.timedOut ? " (timed out)" : ""}`}`,
       "system",
     );
-    await retry(() =>
-      db.smokeResult.upsert({
-        where: { buildId: build.id },
-        create: { buildId: build.id, ...smoke },
-        update: smoke,
-      }),
-    );
+    await retry(() => saveSmokeResult(build.id, smoke));
     signal.throwIfAborted();
     await recorder.close();
-    await finishBuild(build.id, "SUCCEEDED", null);
+    await finish(build.id, "SUCCEEDED", null, workerId);
   } catch (error) {
     const interrupted = signal.aborted && signal.reason === WORKER_SHUTDOWN;
     const cancelled = signal.aborted || (isAppError(error) && error.code === "BUILD_CANCELLED");
     const message = error instanceof Error ? error.message : String(error);
     recorder.log(`[layerboard] ${interrupted ? WORKER_SHUTDOWN : cancelled ? "cancelled" : `failed: ${message}`}`, "system");
     await recorder.close().catch(() => undefined);
-    if (interrupted) await finishBuild(build.id, "INTERRUPTED", { code: "INTERRUPTED", message: WORKER_SHUTDOWN });
-    else if (cancelled) await finishBuild(build.id, "CANCELLED", { code: "CANCELLED", message: String(signal.reason ?? "cancelled by a user") });
-    else await finishBuild(build.id, "FAILED", await describeFailure(error, docker));
+    if (interrupted) await finish(build.id, "INTERRUPTED", { code: "INTERRUPTED", message: WORKER_SHUTDOWN }, workerId);
+    else if (cancelled) await finish(build.id, "CANCELLED", { code: "CANCELLED", message: String(signal.reason ?? "cancelled by a user") }, workerId);
+    else await finish(build.id, "FAILED", await describeFailure(error, docker), workerId);
   } finally {
     await context?.cleanup().catch(() => undefined);
   }
@@ -209,25 +196,4 @@ const describeFailure = async (error: unknown, docker: Docker) => {
   const engine = await getEngineInfo(docker);
   if (!engine.reachable) return { code: "ENGINE_UNAVAILABLE", message: `engine unreachable: ${engine.reason} (${message})` };
   return { code: isAppError(error) ? error.code : "INTERNAL", message };
-};
-
-export const finishBuild = async (
-  buildId: string,
-  status: "SUCCEEDED" | "FAILED" | "CANCELLED" | "INTERRUPTED",
-  failure: { code: string; message: string } | null,
-) => {
-  await retry(async () => {
-    const build = await db.build.findUniqueOrThrow({ where: { id: buildId }, select: { startedAt: true, queuedAt: true } });
-    const finishedAt = new Date();
-    await db.build.updateMany({
-      where: { id: buildId, status: { in: ["RUNNING", "QUEUED"] } },
-      data: {
-        status,
-        finishedAt,
-        durationMs: finishedAt.getTime() - (build.startedAt ?? build.queuedAt).getTime(),
-        errorCode: failure?.code ?? null,
-        error: failure?.message ?? null,
-      },
-    });
-  });
 };

@@ -5,12 +5,14 @@ import "server-only";
 import os from "node:os";
 import { randomBytes } from "node:crypto";
 import type Docker from "dockerode";
-import { db } from "@/lib/db";
 import { getEnv } from "@/lib/env";
+import { claimBuild, finishBuild, recordBuildHeartbeats } from "@/lib/data/build-status";
+import { getBuildForRun } from "@/lib/data/builds";
+import { createWorker, markWorkerStopped, recordWorkerHeartbeat } from "@/lib/data/workers";
 import { createDockerClient } from "@/lib/docker/client";
 import { getEngineInfo } from "@/lib/docker/engine-info";
 import { BUILD_QUEUE, getQueue, type BuildJob } from "@/lib/builds/queue";
-import { runBuild, finishBuild, WORKER_SHUTDOWN } from "@/lib/builds/run-build";
+import { runBuild, WORKER_SHUTDOWN } from "@/lib/builds/run-build";
 import { interruptOrphanedBuilds } from "@/lib/builds/orphaned-builds";
 import { retry } from "@/lib/builds/build-recorder";
 
@@ -29,19 +31,17 @@ export const startWorker = async (options: { concurrency?: number; dockerHost?: 
   const active = new Map<string, AbortController>();
   let stopping = false;
 
-  await db.worker.create({ data: { id, hostname: os.hostname(), pid: process.pid, dockerHost } });
+  await createWorker({ id, hostname: os.hostname(), pid: process.pid, dockerHost });
   const interrupted = await interruptOrphanedBuilds(env.LAYERBOARD_HEARTBEAT_TIMEOUT_S);
   if (interrupted) console.log(`[worker ${id}] marked ${interrupted} orphaned build(s) interrupted`);
 
   const heartbeat = setInterval(async () => {
     try {
       const now = new Date();
-      await db.worker.update({ where: { id }, data: { heartbeatAt: now } });
+      await recordWorkerHeartbeat(id, now);
       if (!active.size) return;
-      const ids = [...active.keys()];
-      await db.build.updateMany({ where: { id: { in: ids }, status: "RUNNING" }, data: { heartbeatAt: now } });
-      const cancelled = await db.build.findMany({ where: { id: { in: ids }, cancelRequested: true }, select: { id: true } });
-      for (const { id: buildId } of cancelled) active.get(buildId)?.abort("cancelled by a user");
+      const cancelled = await recordBuildHeartbeats(id, [...active.keys()], now);
+      for (const buildId of cancelled) active.get(buildId)?.abort("cancelled by a user");
     } catch (error) {
       console.error(`[worker ${id}] heartbeat failed`, (error as Error).message);
     }
@@ -77,14 +77,9 @@ export const startWorker = async (options: { concurrency?: number; dockerHost?: 
       // Retried: a database blip here would otherwise fail the job, and the queue never
       // retries, so the build would stay QUEUED with nothing left to run it. The claim also
       // matches a build this worker already claimed, in case a retry follows a lost answer.
-      const claimed = await retry(() =>
-        db.build.updateMany({
-          where: { id: buildId, OR: [{ status: "QUEUED" }, { status: "RUNNING", workerId: id }] },
-          data: { status: "RUNNING", startedAt: new Date(), heartbeatAt: new Date(), workerId: id },
-        }),
-      );
-      if (!claimed.count) return; // cancelled while queued, or already taken
-      const build = await retry(() => db.build.findUniqueOrThrow({ where: { id: buildId }, include: { project: true, variant: true } }));
+      const claimed = await retry(() => claimBuild(buildId, id));
+      if (!claimed) return; // cancelled while queued, or already taken
+      const build = await retry(() => getBuildForRun(buildId));
       await runBuild(build, { docker, workerId: id, signal: controller.signal });
     } finally {
       active.delete(buildId);
@@ -112,11 +107,12 @@ export const startWorker = async (options: { concurrency?: number; dockerHost?: 
       for (const controller of active.values()) controller.abort(WORKER_SHUTDOWN);
       const settleBy = Date.now() + ABORT_SETTLE_MS;
       while (active.size && Date.now() < settleBy) await new Promise((resolve) => setTimeout(resolve, 100));
-      for (const buildId of active.keys()) await finishBuild(buildId, "INTERRUPTED", { code: "INTERRUPTED", message: WORKER_SHUTDOWN });
+      for (const buildId of active.keys())
+        await retry(() => finishBuild(buildId, "INTERRUPTED", { code: "INTERRUPTED", message: WORKER_SHUTDOWN }));
       await offWork;
       clearInterval(heartbeat);
       clearInterval(reaper);
-      await db.worker.update({ where: { id }, data: { stoppedAt: new Date() } }).catch(() => undefined);
+      await markWorkerStopped(id).catch(() => undefined);
     },
   };
 };

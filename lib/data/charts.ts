@@ -4,6 +4,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { toNumber } from "@/lib/data/mappers";
 import type { HistoryPoint } from "@/lib/history/shape-size-history";
 import type { BuildStatus } from "@/lib/types";
 
@@ -19,13 +20,11 @@ type HistoryRowRaw = {
   contextRevision: string | null;
 };
 
-const toNumberOrNull = (value: bigint | number | string | null) => (value === null ? null : Number(value));
-
 const toPoint = (row: HistoryRowRaw): HistoryPoint => ({
   buildId: row.buildId,
   variantId: row.variantId,
   finishedAt: new Date(row.finishedAt).toISOString(),
-  totalSize: toNumberOrNull(row.totalSize),
+  totalSize: toNumber(row.totalSize),
   durationMs: row.durationMs,
   status: row.status as BuildStatus,
   runs: row.runs,
@@ -89,7 +88,7 @@ export const findLatestSizes = async (options: { projectId?: string; perVariant?
   const byVariant: LatestSizes = new Map();
   for (const row of rows) {
     const list = byVariant.get(row.variantId) ?? [];
-    list.push({ buildId: row.buildId, finishedAt: new Date(row.finishedAt).toISOString(), totalSize: Number(row.totalSize), runs: row.runs });
+    list.push({ buildId: row.buildId, finishedAt: new Date(row.finishedAt).toISOString(), totalSize: toNumber(row.totalSize), runs: row.runs });
     byVariant.set(row.variantId, list);
   }
   return byVariant;

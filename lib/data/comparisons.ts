@@ -2,9 +2,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { createBuild, findBuilds } from "@/lib/data/builds";
-import { assertProjectContextAllowed } from "@/lib/builds/context-policy";
-import { resolveGitRevision } from "@/lib/builds/git-revision";
+import { findBuilds } from "@/lib/data/builds";
 import { computeComparisonMetrics, type ComparisonMetrics } from "@/lib/builds/comparison-metrics";
 import type { BuildSummaryDto } from "@/lib/types";
 
@@ -18,17 +16,9 @@ export type ComparisonDto = {
   metrics: ComparisonMetrics;
 };
 
-export const createComparison = async (projectId: string): Promise<ComparisonDto> => {
-  const project = await db.project.findFirst({ where: { OR: [{ id: projectId }, { slug: projectId }] }, include: { variants: { orderBy: { position: "asc" } } } });
-  if (!project) throw new AppError("NOT_FOUND", `project ${projectId} not found`);
-  if (!project.variants.length) throw new AppError("VALIDATION", `project ${project.name} has no variants to compare`);
-  await assertProjectContextAllowed(project);
-  // Git projects are pinned to one commit so every variant builds the same source.
-  const contextRevision = project.contextKind === "GIT" ? await resolveGitRevision(project.gitUrl!, project.gitRef ?? "HEAD") : null;
-  const comparison = await db.comparison.create({ data: { projectId: project.id, contextRevision } });
-  for (const variant of project.variants) await createBuild(variant.id, { comparisonId: comparison.id, contextRevision });
-  return getComparison(comparison.id);
-};
+/** The comparison row only; lib/builds/start-comparison.ts queues its builds. */
+export const createComparison = async (input: { projectId: string; contextRevision: string | null }): Promise<{ id: string }> =>
+  db.comparison.create({ data: input, select: { id: true } });
 
 export const getComparison = async (id: string, baselineBuildId?: string | null): Promise<ComparisonDto> => {
   const row = await db.comparison.findUnique({ where: { id }, include: { project: { select: { name: true } } } });

@@ -39,6 +39,12 @@ export const getContextArchive = async (id: string): Promise<ContextArchiveDto> 
   return toDto(row);
 };
 
+/** The archive's bytes, for the worker that builds it; null when it is gone. */
+export const findContextArchiveData = async (id: string): Promise<{ filename: string; data: Buffer } | null> => {
+  const row = await db.contextArchive.findUnique({ where: { id }, select: { filename: true, data: true } });
+  return row ? { filename: row.filename, data: Buffer.from(row.data) } : null;
+};
+
 export const countContextArchives = (): Promise<number> => db.contextArchive.count();
 
 /**

@@ -18,8 +18,19 @@ import type {
   VariantDto,
 } from "@/lib/types";
 
-export const toNumber = (value: bigint | number | null | undefined): number | null =>
-  value === null || value === undefined ? null : Number(value);
+type Numeric = bigint | number | string;
+type ToNumber = {
+  (value: Numeric): number;
+  (value: Numeric | null | undefined): number | null;
+};
+
+/**
+ * The one number mapper: BIGINT columns (sizes) and raw-query numbers (adapter-pg returns
+ * BIGINT and row_number() as bigint, NUMERIC as string) to a JSON-safe number; null stays null.
+ * Sizes stay far below 2^53 bytes, so Number() loses nothing.
+ */
+export const toNumber = ((value: Numeric | null | undefined) =>
+  value === null || value === undefined ? null : Number(value)) as ToNumber;
 
 const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
 
@@ -59,7 +70,7 @@ export const toLayerDto = (l: Layer): LayerDto => ({
   position: l.position,
   createdBy: l.createdBy,
   instruction: l.instruction,
-  size: Number(l.size),
+  size: toNumber(l.size),
   isEmpty: l.isEmpty,
   isFromBase: l.isFromBase,
   layerDigest: l.layerDigest,
@@ -87,6 +98,13 @@ export const toSmokeDto = (s: SmokeResult): SmokeDto => ({
   outputTail: s.outputTail,
   error: s.error,
 });
+
+/** What every build summary reads along with the build row. */
+export const buildSummaryInclude = {
+  project: { select: { name: true } },
+  variant: { select: { name: true, strategy: true } },
+  smoke: { select: { runs: true } },
+} as const;
 
 export type BuildRowWithRelations = Build & {
   project: Pick<Project, "name">;
@@ -133,7 +151,7 @@ export const toBuildDetailDto = (
   b: BuildRowWithRelations & { steps: BuildStep[]; layers: Layer[]; smoke: SmokeResult | null },
 ): BuildDetailDto => {
   const mainLayers = b.layers.filter((l) => l.image === "main");
-  const baseSize = mainLayers.filter((l) => l.isFromBase).reduce((sum, l) => sum + Number(l.size), 0);
+  const baseSize = mainLayers.filter((l) => l.isFromBase).reduce((sum, l) => sum + toNumber(l.size), 0);
   return {
     ...toBuildSummaryDto(b, {
       layerCount: mainLayers.length ? mainLayers.filter((l) => !l.isEmpty).length : 0,

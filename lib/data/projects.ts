@@ -11,10 +11,26 @@ export const findProjects = async (): Promise<ProjectDto[]> => {
   return rows.map(toProjectDto);
 };
 
-export const getProject = async (id: string): Promise<ProjectDto> => {
-  const row = await db.project.findFirst({ where: { OR: [{ id }, { slug: id }] }, include: { variants: true } });
-  if (!row) throw new AppError("NOT_FOUND", `project ${id} not found`);
-  return toProjectDto(row);
+/**
+ * The one id-or-slug project lookup: the row with its variants in position order, for lib
+ * code that needs the stored fields (archiveId, …) the DTO leaves out.
+ */
+export const getProjectRecord = async (idOrSlug: string) => {
+  const row = await db.project.findFirst({
+    where: { OR: [{ id: idOrSlug }, { slug: idOrSlug }] },
+    include: { variants: { orderBy: { position: "asc" } } },
+  });
+  if (!row) throw new AppError("NOT_FOUND", `project ${idOrSlug} not found`);
+  return row;
+};
+
+export const getProject = async (idOrSlug: string): Promise<ProjectDto> => toProjectDto(await getProjectRecord(idOrSlug));
+
+/** The variant row with its project's, for queueing a build of it. */
+export const getVariantRecord = async (id: string) => {
+  const row = await db.variant.findUnique({ where: { id }, include: { project: true } });
+  if (!row) throw new AppError("NOT_FOUND", `variant ${id} not found`);
+  return row;
 };
 
 export const getVariant = async (id: string): Promise<VariantDto> => {

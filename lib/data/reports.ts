@@ -1,8 +1,8 @@
-// Loads the inputs of a build or comparison report (stored builds, the previous
+// Reads the inputs of a build or comparison report (stored builds, the previous
 // successful build of each variant, the variants' budgets, advice) and assembles it.
 import "server-only";
 import { db } from "@/lib/db";
-import { getBuild } from "@/lib/data/builds";
+import { findPreviousSuccessfulBuild, getBuild } from "@/lib/data/builds";
 import { getComparison } from "@/lib/data/comparisons";
 import { getProject } from "@/lib/data/projects";
 import { toNumber } from "@/lib/data/mappers";
@@ -10,15 +10,9 @@ import { adviseOnLayers } from "@/lib/builds/advice";
 import { assembleReport, type Report, type ReportBuildInput } from "@/lib/reports/build-report";
 import type { BuildDetailDto, ProjectDto } from "@/lib/types";
 
-// "Previous" is the latest successful build of the same variant queued before this one,
-// so a report on an old build compares it with what came before it, not after.
-const findPreviousSuccessfulBuild = async (build: BuildDetailDto) => {
-  const row = await db.build.findFirst({
-    where: { variantId: build.variantId, status: "SUCCEEDED", id: { not: build.id }, queuedAt: { lt: new Date(build.queuedAt) } },
-    orderBy: { queuedAt: "desc" },
-    select: { id: true, totalSize: true },
-  });
-  return row ? { buildId: row.id, size: toNumber(row.totalSize) } : null;
+const findPreviousForReport = async (build: BuildDetailDto) => {
+  const previous = await findPreviousSuccessfulBuild(build);
+  return previous ? { buildId: previous.id, size: previous.totalSize } : null;
 };
 
 // Advice needs only the shipped image's layers; the Dockerfile and .dockerignore are not
@@ -39,7 +33,7 @@ const toBuildInput = async (build: BuildDetailDto, project: ProjectDto): Promise
   return {
     build,
     budget: { sizeBudgetBytes: variant?.sizeBudgetBytes ?? null, regressionThresholdPct: variant?.regressionThresholdPct ?? null },
-    previous: await findPreviousSuccessfulBuild(build),
+    previous: await findPreviousForReport(build),
     findings: adviseOnBuild(build),
   };
 };
@@ -63,7 +57,7 @@ const findBuildBaseline = async (build: BuildDetailDto) => {
   return row ? { buildId: row.id, variant: row.variant.name, size: toNumber(row.totalSize) } : null;
 };
 
-export const loadBuildReport = async (buildId: string): Promise<Report> => {
+export const getBuildReport = async (buildId: string): Promise<Report> => {
   const build = await getBuild(buildId);
   const project = await getProject(build.projectId);
   const [input, baseline] = await Promise.all([toBuildInput(build, project), findBuildBaseline(build)]);
@@ -78,7 +72,7 @@ export const loadBuildReport = async (buildId: string): Promise<Report> => {
   });
 };
 
-export const loadComparisonReport = async (comparisonId: string): Promise<Report> => {
+export const getComparisonReport = async (comparisonId: string): Promise<Report> => {
   const comparison = await getComparison(comparisonId);
   const project = await getProject(comparison.projectId);
   const builds = await Promise.all(comparison.metrics.rows.map((row) => getBuild(row.build.id)));
@@ -95,4 +89,4 @@ export const loadComparisonReport = async (comparisonId: string): Promise<Report
   });
 };
 
-export const loadReport = (kind: "build" | "comparison", id: string) => (kind === "build" ? loadBuildReport(id) : loadComparisonReport(id));
+export const getReport = (kind: "build" | "comparison", id: string) => (kind === "build" ? getBuildReport(id) : getComparisonReport(id));

@@ -5,7 +5,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { createSecret, hashSecret } from "@/lib/auth/tokens";
-import { loadReport } from "@/lib/data/reports";
+import { getReport } from "@/lib/data/reports";
 import { readReportSnapshot } from "@/lib/reports/render-json";
 import { getSharePath } from "@/lib/reports/report-paths";
 import type { Report, ReportKind } from "@/lib/reports/build-report";
@@ -55,7 +55,7 @@ const toDto = (row: ShareLinkRow): ShareLinkDto => ({
 });
 
 export const createShareLink = async (input: CreateShareLinkInput): Promise<CreatedShareLink> => {
-  const report = input.kind === "build" ? await loadReport("build", input.buildId) : await loadReport("comparison", input.comparisonId);
+  const report = input.kind === "build" ? await getReport("build", input.buildId) : await getReport("comparison", input.comparisonId);
   const token = createSecret("lbr");
   const row = await db.shareLink.create({
     data: {

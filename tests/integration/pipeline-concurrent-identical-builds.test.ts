@@ -2,7 +2,7 @@
 // reports it to one of them only; both builds must still end with every step recorded done.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { createBuild } from "@/lib/data/builds";
+import { startBuild } from "@/lib/builds/start-build";
 import { startWorker, type WorkerHandle } from "@/lib/builds/worker";
 import { stopQueue } from "@/lib/builds/queue";
 import { BASE_IMAGE, createDirectoryProject, removeImages, runId, removeDir, useTempContextRoot, waitForBuild, writeContext } from "../support/pipeline";
@@ -36,7 +36,7 @@ describe("identical builds at the same time on one engine", () => {
       ].join("\n"),
     });
     const project = await createDirectoryProject(`twins-${id}`, dir, [{ name: "a" }, { name: "b" }]);
-    const queued = await Promise.all(project.variants.map((v) => createBuild(v.id)));
+    const queued = await Promise.all(project.variants.map((v) => startBuild(v.id)));
     const builds = [];
     for (const q of queued) builds.push(await waitForBuild(q.id, undefined, 120_000));
 

@@ -3,7 +3,7 @@
 // against what the docker CLI says about the same image.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { createBuild } from "@/lib/data/builds";
+import { startBuild } from "@/lib/builds/start-build";
 import { seedExampleProject, EXAMPLE_PROJECT_SLUG } from "@/lib/data/seed";
 import { startWorker, type WorkerHandle } from "@/lib/builds/worker";
 import { stopQueue } from "@/lib/builds/queue";
@@ -27,7 +27,7 @@ const historySizes = async (imageId: string) =>
 const inspectSize = async (imageId: string) => Number((await docker(["image", "inspect", "-f", "{{.Size}}", imageId])).trim());
 
 const runVariant = async (name: string) => {
-  const queued = await createBuild(variantIds.get(name)!);
+  const queued = await startBuild(variantIds.get(name)!);
   const build = await waitForBuild(queued.id, undefined, 600_000);
   images.push(build.imageTag, build.imageTag && `${build.imageTag}-build`);
   return build;

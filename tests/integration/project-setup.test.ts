@@ -30,7 +30,7 @@ const { db } = await import("@/lib/db");
 const { getContextRoots, getEnv } = await import("@/lib/env");
 const { createUser } = await import("@/lib/data/users");
 const { createApiToken } = await import("@/lib/data/api-tokens");
-const { createBuild } = await import("@/lib/data/builds");
+const { startBuild } = await import("@/lib/builds/start-build");
 const { attachContextArchive } = await import("@/lib/data/context-archives");
 const { createProject, createVariant, getProject } = await import("@/lib/data/projects");
 const { applyVariantTemplates, findTemplateTarget } = await import("@/lib/builds/apply-variant-templates");
@@ -331,7 +331,7 @@ describe("templates for a new Python project in a temporary directory", () => {
       const project = await getProject(projectId);
       const variantIds = [...project.variants.map((variant) => variant.id), archiveVariant.id];
       const builds = [];
-      for (const variantId of variantIds) builds.push(await createBuild(variantId));
+      for (const variantId of variantIds) builds.push(await startBuild(variantId));
       worker = await startWorker({ concurrency: 2 });
 
       const ids = builds.map((build) => build.id);

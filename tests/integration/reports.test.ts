@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { createApiToken } from "@/lib/data/api-tokens";
-import { loadBuildReport, loadComparisonReport } from "@/lib/data/reports";
+import { getBuildReport as getStoredBuildReport, getComparisonReport as getStoredComparisonReport } from "@/lib/data/reports";
 import { createShareLink, findShareLinks, getSharedReport, revokeShareLink } from "@/lib/data/share-links";
 import { GET as getBuildReport } from "@/app/api/builds/[id]/report/route";
 import { GET as getComparisonReport } from "@/app/api/comparisons/[id]/report/route";
@@ -165,7 +165,7 @@ const storedSizes = async () => {
 
 describe("comparison report", () => {
   it("assembles sizes, deltas vs baseline and vs the previous successful build from the stored builds", async () => {
-    const report = await loadComparisonReport(ids.comparison);
+    const report = await getStoredComparisonReport(ids.comparison);
     const sizes = await storedSizes();
     expect(report.rows.map((row) => [row.variant, row.size])).toEqual([
       ["single-stage", sizes["single-stage"]],
@@ -254,7 +254,7 @@ describe("verdicts", () => {
   });
 
   it("reports a single build against its comparison's baseline", async () => {
-    const report = await loadBuildReport(ids.buildMulti);
+    const report = await getStoredBuildReport(ids.buildMulti);
     expect(report.kind).toBe("build");
     expect(report.baseline).toMatchObject({ buildId: ids.buildSingle });
     expect(report.rows[0].deltaVsBaseline.bytes).toBe(-445 * MB);
@@ -324,7 +324,7 @@ describe("share links", () => {
     });
     await db.variant.update({ where: { id: ids.multi }, data: { sizeBudgetBytes: BigInt(900 * MB) } });
     try {
-      expect((await loadComparisonReport(ids.comparison)).rows).toHaveLength(4);
+      expect((await getStoredComparisonReport(ids.comparison)).rows).toHaveLength(4);
       const after = (await getSharedReport(link.token)).report;
       expect(after).toEqual(before);
       expect(after.rows).toHaveLength(3);

@@ -1,5 +1,6 @@
 import { apiRoute, readJson } from "@/lib/api/route";
-import { createBuild, findBuilds } from "@/lib/data/builds";
+import { findBuilds } from "@/lib/data/builds";
+import { startBuild } from "@/lib/builds/start-build";
 import { buildListQuerySchema, startBuildSchema } from "@/lib/validations/build";
 
 export const GET = apiRoute("VIEWER", async ({ request }) => {
@@ -11,7 +12,7 @@ export const POST = apiRoute(
   "BUILDER",
   async ({ request }) => {
     const { variantId, builder } = startBuildSchema.parse(await readJson(request));
-    return { build: await createBuild(variantId, { builder }) };
+    return { build: await startBuild(variantId, { builder }) };
   },
   { status: 201 },
 );

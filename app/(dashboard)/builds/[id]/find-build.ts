@@ -2,15 +2,7 @@
 import "server-only";
 import { cache } from "react";
 import { getBuild } from "@/lib/data/builds";
-import { isAppError } from "@/lib/errors";
+import { nullIfNotFound } from "@/lib/data/not-found";
 import { idSchema } from "@/lib/validations/build";
 
-export const loadBuild = cache(async (id: string) => {
-  if (!idSchema.safeParse(id).success) return null;
-  try {
-    return await getBuild(id);
-  } catch (error) {
-    if (isAppError(error) && error.code === "NOT_FOUND") return null;
-    throw error;
-  }
-});
+export const findBuild = cache(async (id: string) => (idSchema.safeParse(id).success ? nullIfNotFound(getBuild(id)) : null));

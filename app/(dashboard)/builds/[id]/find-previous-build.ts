@@ -1,11 +1,8 @@
-// The build to compare this one with: the latest successful build of the same variant
-// queued before it (failed builds have no layers to diff).
+// The build to compare this one with: see findPreviousSuccessfulBuild (one query for the
+// build page and reports alike).
 import "server-only";
-import { findBuilds } from "@/lib/data/builds";
+import { findPreviousSuccessfulBuild } from "@/lib/data/builds";
 import type { BuildDetailDto } from "@/lib/types";
 
-export const findPreviousBuildId = async (build: BuildDetailDto): Promise<string | null> => {
-  const candidates = await findBuilds({ variantId: build.variantId, status: "SUCCEEDED", limit: 50 });
-  const queuedAt = Date.parse(build.queuedAt);
-  return candidates.find((c) => c.id !== build.id && Date.parse(c.queuedAt) < queuedAt)?.id ?? null;
-};
+export const findPreviousBuildId = async (build: BuildDetailDto): Promise<string | null> =>
+  (await findPreviousSuccessfulBuild(build))?.id ?? null;

@@ -14,19 +14,19 @@ import { AdviceList } from "@/components/builds/advice-list";
 import { BuildLive } from "@/components/builds/build-live";
 import { RebuildClassicButton } from "@/components/builds/rebuild-classic-button";
 import { SharePanel } from "@/components/reports/share-panel";
-import { loadBuild } from "./load-build";
+import { findBuild } from "./find-build";
 import { findPreviousBuildId } from "./find-previous-build";
 
 type Props = { params: Promise<{ id: string }> };
 
 export const generateMetadata = async ({ params }: Props) => {
-  const build = await loadBuild((await params).id);
+  const build = await findBuild((await params).id);
   return { title: build ? `${build.variantName} build · ${build.projectName}` : "Build not found" };
 };
 
 export default async function BuildPage({ params }: Props) {
   const { id } = await params;
-  const [actor, build] = await Promise.all([requirePageActor(), loadBuild(id)]);
+  const [actor, build] = await Promise.all([requirePageActor(), findBuild(id)]);
   if (!build) notFound();
 
   const finished = isFinished(build.status);

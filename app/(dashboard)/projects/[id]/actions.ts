@@ -5,8 +5,8 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { requireActionActor } from "@/lib/auth/session";
 import { runAction, type ActionResult } from "@/lib/actions/result";
-import { createComparison } from "@/lib/data/comparisons";
-import { createBuild } from "@/lib/data/builds";
+import { startComparison } from "@/lib/builds/start-comparison";
+import { startBuild } from "@/lib/builds/start-build";
 import { idSchema } from "@/lib/validations/build";
 
 const compareAllSchema = z.object({ projectId: idSchema });
@@ -16,7 +16,7 @@ export const compareAllAction = async (_previous: ActionResult<string> | null, f
   const result = await runAction(async () => {
     const { projectId } = compareAllSchema.parse({ projectId: formData.get("projectId") });
     await requireActionActor("BUILDER");
-    const comparison = await createComparison(projectId);
+    const comparison = await startComparison(projectId);
     revalidatePath(`/projects/${projectId}`);
     return comparison.id;
   });
@@ -29,7 +29,7 @@ export const buildVariantAction = async (_previous: ActionResult<string> | null,
   const result = await runAction(async () => {
     const { variantId, projectId } = buildVariantSchema.parse({ variantId: formData.get("variantId"), projectId: formData.get("projectId") });
     await requireActionActor("BUILDER");
-    const build = await createBuild(variantId);
+    const build = await startBuild(variantId);
     revalidatePath(`/projects/${projectId}`);
     return build.id;
   });

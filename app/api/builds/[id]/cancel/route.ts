@@ -1,5 +1,5 @@
 import { apiRoute } from "@/lib/api/route";
-import { requestBuildCancel } from "@/lib/data/builds";
+import { requestBuildCancel } from "@/lib/data/build-status";
 import { idSchema } from "@/lib/validations/build";
 
 // 202: a running build stops on its worker's next heartbeat (about two seconds).

@@ -1,5 +1,6 @@
 import { apiRoute } from "@/lib/api/route";
-import { getBuildStatus, findLogLines } from "@/lib/data/builds";
+import { getBuildStatus } from "@/lib/data/builds";
+import { findLogLines } from "@/lib/data/build-logs";
 import { idSchema } from "@/lib/validations/build";
 
 // The whole log as plain text (ANSI codes kept), for download.

@@ -1,6 +1,6 @@
 // GET /api/comparisons/:id/report?format=md|json|csv[&rows=layers][&download=1]
 import { apiRoute } from "@/lib/api/route";
-import { loadComparisonReport } from "@/lib/data/reports";
+import { getComparisonReport } from "@/lib/data/reports";
 import { renderReport, toReportResponse } from "@/lib/reports/render-report";
 import { getRequestOrigin } from "@/lib/reports/request-origin";
 import { idSchema } from "@/lib/validations/build";
@@ -8,6 +8,6 @@ import { reportQuerySchema } from "@/lib/validations/share";
 
 export const GET = apiRoute<{ id: string }>("VIEWER", async ({ request, params }) => {
   const query = reportQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const report = await loadComparisonReport(idSchema.parse(params.id));
+  const report = await getComparisonReport(idSchema.parse(params.id));
   return toReportResponse(renderReport(report, query.format, { rows: query.rows, baseUrl: getRequestOrigin(request) }), { download: query.download });
 });

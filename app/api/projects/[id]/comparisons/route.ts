@@ -1,10 +1,10 @@
 import { apiRoute } from "@/lib/api/route";
-import { createComparison } from "@/lib/data/comparisons";
+import { startComparison } from "@/lib/builds/start-comparison";
 import { idSchema } from "@/lib/validations/build";
 
 // Compare-all: queues every variant of the project as one comparison.
 export const POST = apiRoute<{ id: string }>(
   "BUILDER",
-  async ({ params }) => ({ comparison: await createComparison(idSchema.parse(params.id)) }),
+  async ({ params }) => ({ comparison: await startComparison(idSchema.parse(params.id)) }),
   { status: 201 },
 );

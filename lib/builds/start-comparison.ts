@@ -1,0 +1,19 @@
+// Starts a comparison: every variant of a project queued together at one context revision.
+import "server-only";
+import { AppError } from "@/lib/errors";
+import { createComparison, getComparison, type ComparisonDto } from "@/lib/data/comparisons";
+import { getProjectRecord } from "@/lib/data/projects";
+import { assertProjectContextAllowed } from "@/lib/builds/context-policy";
+import { resolveGitRevision } from "@/lib/builds/git-revision";
+import { startBuild } from "@/lib/builds/start-build";
+
+export const startComparison = async (projectIdOrSlug: string): Promise<ComparisonDto> => {
+  const project = await getProjectRecord(projectIdOrSlug);
+  if (!project.variants.length) throw new AppError("VALIDATION", `project ${project.name} has no variants to compare`);
+  await assertProjectContextAllowed(project);
+  // Git projects are pinned to one commit so every variant builds the same source.
+  const contextRevision = project.contextKind === "GIT" ? await resolveGitRevision(project.gitUrl!, project.gitRef ?? "HEAD") : null;
+  const comparison = await createComparison({ projectId: project.id, contextRevision });
+  for (const variant of project.variants) await startBuild(variant.id, { comparisonId: comparison.id, contextRevision });
+  return getComparison(comparison.id);
+};

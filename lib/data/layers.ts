@@ -1,0 +1,32 @@
+// An image's layers as the pipeline analysed them ("main": the image that ships; "build":
+// a builder-pattern build image). Read back through builds.ts with the build.
+import "server-only";
+import { db } from "@/lib/db";
+
+export type LayerInput = {
+  position: number;
+  createdBy: string;
+  instruction: string;
+  size: number;
+  isEmpty: boolean;
+  isFromBase: boolean;
+  layerDigest: string | null;
+};
+
+/** Idempotent: a retried write skips the layers already stored. */
+export const createLayers = async (buildId: string, image: "main" | "build", layers: LayerInput[]): Promise<void> => {
+  await db.layer.createMany({
+    data: layers.map((layer) => ({
+      buildId,
+      image,
+      position: layer.position,
+      createdBy: layer.createdBy,
+      instruction: layer.instruction,
+      size: BigInt(layer.size),
+      isEmpty: layer.isEmpty,
+      isFromBase: layer.isFromBase,
+      layerDigest: layer.layerDigest,
+    })),
+    skipDuplicates: true,
+  });
+};
