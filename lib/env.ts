@@ -1,13 +1,42 @@
 // Environment, validated once with zod; every setting has a default that works locally.
-import "server-only";
+// The launcher, the worker and the other scripts read their settings here too. No
+// `import "server-only"`: `npm run dev`/`start` and `npm run db:migrate` run under plain Node,
+// without the react-server condition that lets server-only load; nothing here is secret.
 import path from "node:path";
 import { z } from "zod";
 
-const envSchema = z.object({
+const DEFAULT_ADMIN_EMAIL = "admin@localhost";
+const DEFAULT_BASE_IMAGE = "layerboard/bookworm-base:local";
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+// What the launcher and the scripts need before a database exists (DATABASE_URL unset means
+// the embedded one under LAYERBOARD_DATA_DIR).
+const launcherSchema = z.object({
+  DATABASE_URL: z.string().min(1).optional(),
+  LAYERBOARD_DATA_DIR: z.string().min(1).default(".layerboard"),
+  /** Port of the embedded Postgres. */
+  LAYERBOARD_PG_PORT: port.default(54329),
+  /** Build workers the launcher starts next to the web process (0: web only). */
+  LAYERBOARD_WORKERS: z.coerce.number().int().min(0).max(16).default(1),
+  LAYERBOARD_SHUTDOWN_GRACE_S: z.coerce.number().min(0).default(30),
+  LAYERBOARD_SKIP_BASE_IMAGE: z.enum(["0", "1"]).default("0"),
+  LAYERBOARD_BASE_IMAGE: z.string().default(DEFAULT_BASE_IMAGE),
+  LAYERBOARD_ADMIN_EMAIL: z.string().default(DEFAULT_ADMIN_EMAIL),
+  LAYERBOARD_ADMIN_PASSWORD: z.string().optional(),
+  /** Web port. */
+  PORT: port.default(3000),
+  /** Address Next.js listens on (all interfaces when unset). */
+  HOSTNAME_BIND: z
+    .string()
+    .optional()
+    .transform((value) => value || undefined),
+});
+
+const envSchema = launcherSchema.extend({
   DATABASE_URL: z.string().min(1, "DATABASE_URL is required (the launcher sets it for the embedded database)"),
   DOCKER_HOST: z.string().optional(),
   LAYERBOARD_CONTEXT_ROOTS: z.string().default(path.resolve("examples")),
-  LAYERBOARD_BASE_IMAGE: z.string().default("layerboard/bookworm-base:local"),
   LAYERBOARD_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
   LAYERBOARD_HEARTBEAT_TIMEOUT_S: z.coerce.number().int().min(5).default(60),
   LAYERBOARD_MAX_LOG_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
@@ -15,17 +44,25 @@ const envSchema = z.object({
   LAYERBOARD_SMOKE_TIMEOUT_S: z.coerce.number().int().min(1).default(30),
   LAYERBOARD_SMOKE_MEMORY_MB: z.coerce.number().int().min(16).default(256),
   LAYERBOARD_NETWORK_MODE: z.string().optional(),
-  LAYERBOARD_ADMIN_EMAIL: z.string().default("admin@localhost"),
-  LAYERBOARD_ADMIN_PASSWORD: z.string().optional(),
   LAYERBOARD_SECURE_COOKIES: z.enum(["true", "false"]).default("false"),
   LAYERBOARD_TRUST_PROXY: z.enum(["true", "false"]).default("false"),
 });
 
 export type Env = z.infer<typeof envSchema>;
+export type LauncherEnv = z.infer<typeof launcherSchema>;
 
 let cached: Env | undefined;
 
 export const getEnv = (): Env => (cached ??= envSchema.parse(process.env));
+
+/**
+ * The launcher's and scripts' settings, read afresh on each call: scripts set DATABASE_URL
+ * (or the test a variable) before the app's getEnv() is first used.
+ */
+export const getLauncherEnv = (): LauncherEnv => launcherSchema.parse(process.env);
+
+/** The directory that holds the embedded database and the generated admin password. */
+export const getDataDir = (): string => path.resolve(getLauncherEnv().LAYERBOARD_DATA_DIR);
 
 export const getContextRoots = (): string[] =>
   getEnv()

@@ -10,10 +10,11 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { getLauncherEnv } from "@/lib/env";
 
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
 const CONTEXT_MB = Math.max(1, Number(process.env.BENCH_CONTEXT_MB ?? 200));
-const BASE_IMAGE = process.env.LAYERBOARD_BASE_IMAGE ?? "layerboard/bookworm-base:local";
+const BASE_IMAGE = getLauncherEnv().LAYERBOARD_BASE_IMAGE;
 const TAG_PREFIX = `layerboard-bench/build-${process.pid}`;
 
 // ---------------------------------------------------------------------------------------------

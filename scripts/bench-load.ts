@@ -3,33 +3,44 @@
 // on a private embedded Postgres — then the same N builds with the `docker build` CLI one after
 // another, as a reference. Prints throughput, time in queue, API latency, SSE completeness.
 import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { startPrivatePostgres } from "@/lib/database/private-postgres";
+import { getLauncherEnv } from "@/lib/env";
 
 const execFileP = promisify(execFile);
 const builds = Number(process.env.LAYERBOARD_LOAD_BUILDS ?? 50);
 const clients = Number(process.env.LAYERBOARD_LOAD_CLIENTS ?? 20);
 const workerCount = Number(process.env.LAYERBOARD_LOAD_WORKERS ?? 2);
+const { LAYERBOARD_BASE_IMAGE: baseImage } = getLauncherEnv();
 
-// The database first: lib modules read DATABASE_URL lazily, on first use.
-const { startPrivatePostgres, runLoad, formatLoadResult } = await import("../tests/support/fault-helpers");
-const { createToken, runId, useTempContextRoot, BASE_IMAGE } = await import("../tests/support/pipeline");
+// The database and the context roots first: lib modules read them once, on first use.
 const postgres = await startPrivatePostgres();
 process.env.DATABASE_URL = postgres.url;
-const root = useTempContextRoot();
+const root = fs.mkdtempSync(path.join(os.tmpdir(), "lb-bench-"));
+process.env.LAYERBOARD_CONTEXT_ROOTS = [path.resolve("examples"), root].join(path.delimiter);
 const { db } = await import("@/lib/db");
 const { stopQueue } = await import("@/lib/builds/queue");
+const { createUser } = await import("@/lib/data/users");
+const { createApiToken } = await import("@/lib/data/api-tokens");
+const { runLoad, formatLoadResult } = await import("@/lib/harness/run-load");
+const { POST: postBuild } = await import("@/app/api/builds/route");
+const { GET: getBuild } = await import("@/app/api/builds/[id]/route");
+const { GET: getBuildEvents } = await import("@/app/api/builds/[id]/events/route");
 
-const id = runId();
+const id = randomBytes(4).toString("hex");
 const images: string[] = [];
 const log = (message: string) => console.log(`[bench] ${message}`);
 
 try {
   log(`load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} on ${os.cpus().length} cores; database ${postgres.url}`);
-  const token = await createToken("BUILDER");
-  const result = await runLoad({ builds, clients, workers: workerCount, root, token, client: db, runId: id, log });
+  const user = await createUser({ email: `bench-${id}@example.test`, name: `bench ${id}`, password: `pw-${id}-${id}`, role: "BUILDER" });
+  const { token } = await createApiToken({ name: `bench ${id}`, role: "BUILDER", createdById: user.id });
+  const routes = { postBuild, getBuild, getBuildEvents };
+  const result = await runLoad({ routes, builds, clients, workers: workerCount, root, token, client: db, runId: id, log });
   images.push(...(await db.build.findMany({ where: { project: { slug: `load-${id}` } }, select: { imageTag: true } })).flatMap((b) => (b.imageTag ? [b.imageTag] : [])));
   console.log(formatLoadResult(result));
   if (result.problems.length) console.log(`PROBLEMS (${result.problems.length}):\n  ${result.problems.slice(0, 20).join("\n  ")}`);
@@ -61,7 +72,7 @@ try {
         `Layerboard wall time / CLI = ${(result.wallMs / cliBuildMs).toFixed(2)}`,
       `reference docker build + run ×${builds} sequential: ${(cliRunMs / 1000).toFixed(1)} s (${perMin(cliRunMs)} builds/min); ` +
         `Layerboard wall time / CLI = ${(result.wallMs / cliRunMs).toFixed(2)}`,
-      `(base image ${BASE_IMAGE}; Layerboard: BuildKit, image analysis and a smoke run per build, ${workerCount} workers)`,
+      `(base image ${baseImage}; Layerboard: BuildKit, image analysis and a smoke run per build, ${workerCount} workers)`,
     ].join("\n"),
   );
   process.exitCode = result.problems.length ? 1 : 0;

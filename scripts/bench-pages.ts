@@ -285,8 +285,8 @@ const seedDatabase = async (db: Db, target: number): Promise<Seeded> => {
 };
 
 const main = async () => {
-  const { startEmbeddedPostgres } = await import("./database");
-  const { migrateDatabase } = await import("./migrate");
+  const { startEmbeddedPostgres } = await import("@/lib/database/embedded-postgres");
+  const { migrateDatabase } = await import("@/lib/database/migrate");
   const pg = (await import("pg")).default;
 
   const dataDir = path.join(os.tmpdir(), `layerboard-bench-pages-${process.pid}`);

@@ -1,5 +1,5 @@
 // `npm run token -- <name> [ADMIN|BUILDER|VIEWER]`: prints a new API token (for CI, the CLI).
-import { embeddedDatabaseUrl } from "./database";
+import { embeddedDatabaseUrl } from "@/lib/database/embedded-postgres";
 
 process.env.DATABASE_URL ??= embeddedDatabaseUrl();
 const { db } = await import("@/lib/db");

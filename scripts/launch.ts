@@ -4,16 +4,18 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { ensureDatabase } from "./database";
-import { migrateDatabase } from "./migrate";
+import { ensureDatabase } from "@/lib/database/embedded-postgres";
+import { migrateDatabase } from "@/lib/database/migrate";
+import { getDataDir, getLauncherEnv } from "@/lib/env";
 
 const mode = process.argv[2] === "start" ? "start" : "dev";
 const bin = (name: string) => path.resolve("node_modules", ".bin", name);
-const dataDir = path.resolve(process.env.LAYERBOARD_DATA_DIR ?? ".layerboard");
+const settings = getLauncherEnv();
+const dataDir = getDataDir();
 const serverTsx = [bin("tsx"), "--conditions=react-server"];
 
 const adminPassword = () => {
-  if (process.env.LAYERBOARD_ADMIN_PASSWORD) return process.env.LAYERBOARD_ADMIN_PASSWORD;
+  if (settings.LAYERBOARD_ADMIN_PASSWORD) return settings.LAYERBOARD_ADMIN_PASSWORD;
   const file = path.join(dataDir, "admin-password");
   if (!existsSync(file)) {
     mkdirSync(dataDir, { recursive: true });
@@ -36,27 +38,28 @@ const password = adminPassword();
 const env: NodeJS.ProcessEnv = {
   ...process.env,
   DATABASE_URL: db.url,
-  LAYERBOARD_ADMIN_EMAIL: process.env.LAYERBOARD_ADMIN_EMAIL ?? "admin@localhost",
+  LAYERBOARD_ADMIN_EMAIL: settings.LAYERBOARD_ADMIN_EMAIL,
   LAYERBOARD_ADMIN_PASSWORD: password,
   NEXT_TELEMETRY_DISABLED: "1",
 };
 run(serverTsx[0], [...serverTsx.slice(1), "scripts/seed.ts"], env);
-if (!process.env.LAYERBOARD_ADMIN_PASSWORD)
+if (!settings.LAYERBOARD_ADMIN_PASSWORD)
   console.log(`[layerboard] sign in as ${env.LAYERBOARD_ADMIN_EMAIL} with the password in ${path.join(dataDir, "admin-password")}`);
 
 // The bundled example builds on a local Debian base image when no registry answers.
-if (process.env.LAYERBOARD_SKIP_BASE_IMAGE !== "1") {
+if (settings.LAYERBOARD_SKIP_BASE_IMAGE !== "1") {
   const baseImage = spawn("bash", ["scripts/base-image.sh"], { env, stdio: ["ignore", "inherit", "inherit"] });
   baseImage.on("exit", (code) => code && console.warn("[layerboard] the local base image could not be made; builds of the example need it"));
 }
 
-if (process.env.LAYERBOARD_WORKERS !== "0") {
+for (let i = 0; i < settings.LAYERBOARD_WORKERS; i++) {
   children.push(spawn(serverTsx[0], [...serverTsx.slice(1), "scripts/worker.ts"], { env, stdio: "inherit" }));
 }
 
 if (mode === "start" && !existsSync(path.resolve(".next", "BUILD_ID"))) run(bin("next"), ["build"], env);
-const port = process.env.PORT ?? "3000";
-children.push(spawn(bin("next"), [mode, "-p", port, ...(process.env.HOSTNAME_BIND ? ["-H", process.env.HOSTNAME_BIND] : [])], { env, stdio: "inherit" }));
+const port = String(settings.PORT);
+const hostname = settings.HOSTNAME_BIND;
+children.push(spawn(bin("next"), [mode, "-p", port, ...(hostname ? ["-H", hostname] : [])], { env, stdio: "inherit" }));
 console.log(`[layerboard] http://localhost:${port}`);
 
 let stopping = false;

@@ -1,25 +1,11 @@
-// Applies prisma/migrations with `prisma migrate deploy` (also used at start-up).
-import { spawnSync } from "node:child_process";
-import path from "node:path";
-import { ensureDatabase } from "./database";
+// `npm run db:migrate`: applies prisma/migrations to DATABASE_URL, or to the embedded database.
+import { ensureDatabase } from "@/lib/database/embedded-postgres";
+import { migrateDatabase } from "@/lib/database/migrate";
 
-export const migrateDatabase = (url: string): void => {
-  const prisma = path.resolve("node_modules", ".bin", "prisma");
-  const result = spawnSync(prisma, ["migrate", "deploy"], {
-    env: { ...process.env, DATABASE_URL: url },
-    encoding: "utf8",
-  });
-  if (result.status !== 0) {
-    throw new Error(`prisma migrate deploy failed:\n${result.stdout}\n${result.stderr}`);
-  }
-};
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const db = await ensureDatabase();
-  try {
-    migrateDatabase(db.url);
-    console.log("migrations applied");
-  } finally {
-    await db.stop();
-  }
+const database = await ensureDatabase();
+try {
+  migrateDatabase(database.url);
+  console.log("migrations applied");
+} finally {
+  await database.stop();
 }

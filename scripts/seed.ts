@@ -1,8 +1,8 @@
 // Seeds the administrator and the example project (run by the launcher at start-up).
 import { seed } from "@/lib/data/seed";
+import { getEnv } from "@/lib/env";
 
-const email = process.env.LAYERBOARD_ADMIN_EMAIL ?? "admin@localhost";
-const password = process.env.LAYERBOARD_ADMIN_PASSWORD;
+const { LAYERBOARD_ADMIN_EMAIL: email, LAYERBOARD_ADMIN_PASSWORD: password } = getEnv();
 if (!password) throw new Error("LAYERBOARD_ADMIN_PASSWORD is required to seed");
 const result = await seed({ email, password });
 if (result.adminCreated) console.log(`[seed] created administrator ${email}`);

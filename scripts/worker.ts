@@ -2,13 +2,14 @@
 // DOCKER_HOST. SIGTERM lets running builds finish (LAYERBOARD_SHUTDOWN_GRACE_S) and marks
 // the rest interrupted.
 
-import { embeddedDatabaseUrl } from "./database";
+import { embeddedDatabaseUrl } from "@/lib/database/embedded-postgres";
+import { getEnv } from "@/lib/env";
 
 process.env.DATABASE_URL ??= embeddedDatabaseUrl();
 const { startWorker } = await import("@/lib/builds/worker");
 const { stopQueue } = await import("@/lib/builds/queue");
 
-const graceMs = Number(process.env.LAYERBOARD_SHUTDOWN_GRACE_S ?? 30) * 1000;
+const graceMs = getEnv().LAYERBOARD_SHUTDOWN_GRACE_S * 1000;
 const worker = await startWorker();
 
 let stopping = false;

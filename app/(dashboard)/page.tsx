@@ -1,7 +1,7 @@
 import { findProjects } from "@/lib/data/projects";
 import { findBuilds } from "@/lib/data/builds";
 import { findLatestSizes, getOverviewCounts } from "@/lib/data/charts";
-import { assignSeriesColors } from "@/lib/history/shape-size-history";
+import { assignSeriesColors } from "@/components/ui/palette";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/states";
 import { StatTiles } from "@/components/overview/stat-tiles";

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { format } from "date-fns";
 import { Bytes } from "@/components/ui/bytes";
 import { RunsBadge, StatusBadge } from "@/components/ui/status-badge";
+import { STRATEGY_COLORS } from "@/components/ui/palette";
 import { STRATEGY_META } from "@/lib/builds/strategy-meta";
 import { formatDuration, shortId } from "@/lib/format/bytes";
 import type { BuildDetailDto } from "@/lib/types";
@@ -44,7 +45,7 @@ export const BuildHeader = ({ build, previousBuildId }: { build: BuildDetailDto;
           </span>
           <span className="sr-only"> variant </span>
           <span className="inline-flex items-center gap-2">
-            <span aria-hidden="true" className="inline-block h-3 w-3 rounded-full" style={{ backgroundColor: meta.color }} />
+            <span aria-hidden="true" className="inline-block h-3 w-3 rounded-full" style={{ backgroundColor: STRATEGY_COLORS[build.strategy] }} />
             {build.variantName}
           </span>
         </h1>

@@ -5,7 +5,7 @@ import { Bytes } from "@/components/ui/bytes";
 import { EmptyState } from "@/components/ui/states";
 import { LayerBreakdownChart } from "@/components/charts/layer-breakdown-chart";
 import { LayerTable } from "@/components/builds/layer-table";
-import { STRATEGY_META } from "@/lib/builds/strategy-meta";
+import { BUILD_IMAGE_COLOR, STRATEGY_COLORS } from "@/components/ui/palette";
 import { shortId } from "@/lib/format/bytes";
 import type { BuildDetailDto } from "@/lib/types";
 
@@ -22,7 +22,7 @@ const toSections = (build: BuildDetailDto): ImageSection[] => {
 };
 
 export const BuildImages = ({ build }: { build: BuildDetailDto }) => {
-  const colour = STRATEGY_META[build.strategy].color;
+  const colour = STRATEGY_COLORS[build.strategy];
   return (
     <>
       {toSections(build).map((section) => (
@@ -42,7 +42,7 @@ export const BuildImages = ({ build }: { build: BuildDetailDto }) => {
             <EmptyState title="No layers recorded">{build.status === "SUCCEEDED" ? "The image could not be analysed." : "The build did not produce this image."}</EmptyState>
           ) : (
             <div className="space-y-4">
-              <LayerBreakdownChart layers={section.layers} colour={section.key === "main" ? colour : "#7c7c7c"} label={section.title} />
+              <LayerBreakdownChart layers={section.layers} colour={section.key === "main" ? colour : BUILD_IMAGE_COLOR} label={section.title} />
               <LayerTable layers={section.layers} caption={`Layers of the ${section.title.toLowerCase()}`} />
             </div>
           )}

@@ -4,10 +4,10 @@
 import { Bar, BarChart, Tooltip, XAxis, YAxis, type TooltipContentProps } from "recharts";
 import { formatBytes, formatExactBytes } from "@/lib/format/bytes";
 import type { LayerDto } from "@/lib/types";
+import { BASE_LAYER_COLOR } from "@/components/ui/palette";
 
 type Segment = { key: string; label: string; instruction: string; bytes: number; fill: string; opacity: number };
 
-const BASE_COLOUR = "#94a3b8";
 // Neighbouring own layers alternate in strength so each stays distinguishable in one hue.
 const OPACITY_STEPS = [1, 0.7, 0.45];
 
@@ -15,7 +15,7 @@ export const toBreakdownSegments = (layers: LayerDto[], colour: string): Segment
   const baseBytes = layers.filter((l) => l.isFromBase).reduce((sum, l) => sum + l.size, 0);
   const own = layers.filter((l) => !l.isFromBase && !l.isEmpty && l.size > 0).sort((a, b) => a.position - b.position);
   const segments: Segment[] = [];
-  if (baseBytes > 0) segments.push({ key: "base", label: "Base image", instruction: "layers of the base image", bytes: baseBytes, fill: BASE_COLOUR, opacity: 1 });
+  if (baseBytes > 0) segments.push({ key: "base", label: "Base image", instruction: "layers of the base image", bytes: baseBytes, fill: BASE_LAYER_COLOR, opacity: 1 });
   own.forEach((layer, i) =>
     segments.push({ key: `layer${layer.position}`, label: `Layer ${layer.position}`, instruction: layer.instruction, bytes: layer.size, fill: colour, opacity: OPACITY_STEPS[i % OPACITY_STEPS.length] }),
   );

@@ -4,8 +4,7 @@
 import { Bar, BarChart, CartesianGrid, Cell, Legend, Tooltip, XAxis, YAxis, type TooltipContentProps } from "recharts";
 import type { SizeComparisonBar } from "@/lib/compare/shape-size-comparison";
 import { formatBytes } from "@/lib/format/bytes";
-
-const BASE_COLOR = "#94a3b8";
+import { BASE_LAYER_COLOR, STRATEGY_COLORS } from "@/components/ui/palette";
 
 const ComparisonTooltip = ({ active, payload }: TooltipContentProps) => {
   const bar = payload?.[0]?.payload as SizeComparisonBar | undefined;
@@ -33,10 +32,10 @@ export const SizeComparisonChart = ({ bars }: { bars: SizeComparisonBar[] }) => 
         <YAxis tickFormatter={(v: number) => formatBytes(v, 0)} tick={{ fill: "currentColor", fontSize: 12 }} stroke="currentColor" width={72} />
         <Tooltip content={ComparisonTooltip} isAnimationActive={false} cursor={{ fillOpacity: 0.1 }} />
         <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} formatter={(value) => <span className="text-slate-600 dark:text-slate-300">{value}</span>} />
-        <Bar dataKey="base" name="base image" stackId="shipped" fill={BASE_COLOR} isAnimationActive={false} />
+        <Bar dataKey="base" name="base image" stackId="shipped" fill={BASE_LAYER_COLOR} isAnimationActive={false} />
         <Bar dataKey="own" name="own layers (strategy colour)" stackId="shipped" fill="#475569" isAnimationActive={false}>
           {bars.map((b) => (
-            <Cell key={b.buildId} fill={b.color} />
+            <Cell key={b.buildId} fill={STRATEGY_COLORS[b.strategy]} />
           ))}
         </Bar>
         {hasBuildImages && <Bar dataKey="buildImageSize" name="build image (not shipped)" fill="#cbd5e1" fillOpacity={0.35} stroke="#64748b" strokeDasharray="4 3" isAnimationActive={false} />}

@@ -2,11 +2,9 @@
 // Image size per build of a report: base-image bytes and own bytes stacked, coloured by
 // strategy, with a cross on images that do not run (size means nothing if it is broken).
 import { Bar, BarChart, CartesianGrid, Cell, Tooltip, XAxis, YAxis } from "recharts";
-import { STRATEGY_META } from "@/lib/builds/strategy-meta";
+import { BASE_LAYER_COLOR, STRATEGY_COLORS } from "@/components/ui/palette";
 import { formatBytes } from "@/lib/format/bytes";
 import type { ReportRow } from "@/lib/reports/build-report";
-
-const BASE_COLOUR = "#94a3b8";
 
 type Datum = { name: string; base: number; own: number; colour: string };
 
@@ -19,7 +17,7 @@ export const toSizeChartData = (rows: ReportRow[]): Datum[] =>
         name: `${row.variant}${row.runs === false ? " ✕" : ""}`,
         base,
         own: row.size! - base,
-        colour: STRATEGY_META[row.strategy].color,
+        colour: STRATEGY_COLORS[row.strategy],
       };
     });
 
@@ -43,7 +41,7 @@ export const ReportSizeChart = ({ rows }: { rows: ReportRow[] }) => {
         <XAxis type="number" tickFormatter={(value: number) => formatBytes(value, 0)} tick={{ fontSize: 11, fill: "currentColor" }} stroke="currentColor" />
         <YAxis type="category" dataKey="name" width={160} tick={{ fontSize: 12, fill: "currentColor" }} stroke="currentColor" />
         <Tooltip formatter={(value) => formatBytes(Number(value))} isAnimationActive={false} cursor={{ fillOpacity: 0.1 }} />
-        <Bar dataKey="base" name="Base image" stackId="size" fill={BASE_COLOUR} isAnimationActive={false} barSize={28} />
+        <Bar dataKey="base" name="Base image" stackId="size" fill={BASE_LAYER_COLOR} isAnimationActive={false} barSize={28} />
         <Bar dataKey="own" name="Own layers" stackId="size" isAnimationActive={false} barSize={28}>
           {data.map((d) => (
             <Cell key={d.name} fill={d.colour} />
@@ -51,7 +49,7 @@ export const ReportSizeChart = ({ rows }: { rows: ReportRow[] }) => {
         </Bar>
       </BarChart>
       <figcaption className="mt-2 text-xs text-slate-600 dark:text-slate-300">
-        <span className="mr-1 inline-block h-3 w-3 rounded-sm align-middle" style={{ backgroundColor: BASE_COLOUR }} aria-hidden="true" /> base image, then own
+        <span className="mr-1 inline-block h-3 w-3 rounded-sm align-middle" style={{ backgroundColor: BASE_LAYER_COLOR }} aria-hidden="true" /> base image, then own
         layers in the strategy&apos;s colour. ✕ marks an image that does not run.
       </figcaption>
     </figure>

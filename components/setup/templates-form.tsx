@@ -4,6 +4,7 @@
 import Link from "next/link";
 import { useMemo, useState } from "react";
 import { applyTemplatesAction } from "@/app/(dashboard)/setup/actions";
+import { STRATEGY_COLORS } from "@/components/ui/palette";
 import { STRATEGY_META } from "@/lib/builds/strategy-meta";
 import { TEMPLATE_VARIANT_NAMES, renderDockerignore, renderVariantTemplates, type RenderedFile, type RenderedVariant } from "@/lib/builds/variant-templates";
 import { TEMPLATE_STRATEGIES, type TemplateStrategy } from "@/lib/validations/variant-template";
@@ -83,7 +84,7 @@ export const TemplatesForm = ({ projectId, target, existingFiles, existingVarian
                 <input type="checkbox" name="strategies" value={strategy} checked={strategies.includes(strategy)} onChange={(e) => toggle(strategy, e.target.checked)} />
                 <span>
                   <span className="flex items-center gap-2 font-medium">
-                    <span aria-hidden className="inline-block h-2.5 w-2.5 rounded-full" style={{ backgroundColor: STRATEGY_META[strategy].color }} />
+                    <span aria-hidden className="inline-block h-2.5 w-2.5 rounded-full" style={{ backgroundColor: STRATEGY_COLORS[strategy] }} />
                     {STRATEGY_META[strategy].label}
                     <span className="font-mono text-xs font-normal text-slate-500">“{TEMPLATE_VARIANT_NAMES[strategy]}”</span>
                   </span>

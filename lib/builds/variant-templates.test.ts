@@ -157,7 +157,7 @@ describe("renderDockerignore", () => {
 });
 
 describe("STRATEGY_META", () => {
-  it("gives every strategy a label and a distinct hex colour", () => {
+  it("gives every strategy a label and a description", () => {
     expect(Object.fromEntries(Object.entries(STRATEGY_META).map(([k, v]) => [k, v.label]))).toEqual({
       SINGLE_STAGE: "Single-stage",
       MULTI_STAGE: "Multi-stage",
@@ -165,20 +165,6 @@ describe("STRATEGY_META", () => {
       BUILDER_PATTERN: "Builder pattern",
       CUSTOM: "Custom",
     });
-    const colors = Object.values(STRATEGY_META).map((m) => m.color);
-    for (const color of colors) expect(color).toMatch(/^#[0-9a-f]{6}$/);
-    expect(new Set(colors).size).toBe(colors.length);
-  });
-
-  it("picks colours with at least 3:1 contrast on white and on a dark background", () => {
-    const luminance = (hex: string) => {
-      const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((c) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
-      return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
-    };
-    const contrast = (a: number, b: number) => (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
-    for (const { color } of Object.values(STRATEGY_META)) {
-      expect(contrast(luminance(color), 1)).toBeGreaterThanOrEqual(3);
-      expect(contrast(luminance(color), luminance("#0f172a"))).toBeGreaterThanOrEqual(3);
-    }
+    for (const { description } of Object.values(STRATEGY_META)) expect(description.length).toBeGreaterThan(10);
   });
 });

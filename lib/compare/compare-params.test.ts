@@ -45,7 +45,7 @@ describe("shapeSizeComparison", () => {
   const build = (extra: Partial<BuildSummaryDto>) => ({ id: "b", variantName: "v", strategy: "MULTI_STAGE", totalSize: 300, baseSize: 100, buildImageSize: null, runs: true, ...extra }) as BuildSummaryDto;
   it("splits each size into base and own layers and skips builds without a size", () => {
     expect(shapeSizeComparison([build({}), build({ id: "x", totalSize: null })])).toEqual([
-      { buildId: "b", label: "v", color: "#0a7bbd", base: 100, own: 200, total: 300, buildImageSize: null, runs: true },
+      { buildId: "b", label: "v", strategy: "MULTI_STAGE", base: 100, own: 200, total: 300, buildImageSize: null, runs: true },
     ]);
     expect(shapeSizeComparison([build({ baseSize: null })])[0]).toMatchObject({ base: 0, own: 300 });
   });

@@ -1,12 +1,11 @@
 // Bars for the compare page: each build's size split into base-image bytes and its own
 // layers. Pure.
-import { STRATEGY_META } from "@/lib/builds/strategy-meta";
-import type { BuildSummaryDto } from "@/lib/types";
+import type { BuildSummaryDto, Strategy } from "@/lib/types";
 
 export type SizeComparisonBar = {
   buildId: string;
   label: string;
-  color: string;
+  strategy: Strategy;
   base: number;
   own: number;
   total: number;
@@ -25,7 +24,7 @@ export const shapeSizeComparison = (builds: BuildSummaryDto[]): SizeComparisonBa
       return {
         buildId: b.id,
         label: b.variantName,
-        color: STRATEGY_META[b.strategy].color,
+        strategy: b.strategy,
         base,
         own: total - base,
         total,

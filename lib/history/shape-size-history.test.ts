@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assignSeriesColors, findBudgetLines, flagPoint, formatDurationTick, pickTimeFormat, pivotHistory, seriesKey, shadeColor, type HistoryPoint, type HistoryVariant } from "@/lib/history/shape-size-history";
-import { STRATEGY_META } from "@/lib/builds/strategy-meta";
+import { findBudgetLines, flagPoint, formatDurationTick, pickTimeFormat, pivotHistory, seriesKey, type HistoryPoint, type HistoryVariant } from "@/lib/history/shape-size-history";
 
 const variants: HistoryVariant[] = [
   { id: "single", name: "single-stage", strategy: "SINGLE_STAGE", sizeBudgetBytes: null },
@@ -89,32 +88,10 @@ describe("flagPoint", () => {
   });
 });
 
-describe("assignSeriesColors", () => {
-  it("uses the strategy colour and gives later variants of the same strategy distinct shades", () => {
-    const series = assignSeriesColors([
-      ...variants,
-      { id: "multi2", name: "multi-stage slim", strategy: "MULTI_STAGE", sizeBudgetBytes: null },
-      { id: "multi3", name: "multi-stage alpine", strategy: "MULTI_STAGE", sizeBudgetBytes: null },
-    ]);
-    expect(series[0].color).toBe(STRATEGY_META.SINGLE_STAGE.color);
-    expect(series[1].color).toBe(STRATEGY_META.MULTI_STAGE.color);
-    const multiColors = series.filter((s) => s.strategy === "MULTI_STAGE").map((s) => s.color);
-    expect(new Set(multiColors).size).toBe(3);
-    expect(series[3].key).toBe(seriesKey("multi2"));
-  });
-
-  it("shades towards white and black", () => {
-    expect(shadeColor("#000000", 0.5)).toBe("#808080");
-    expect(shadeColor("#ffffff", -1)).toBe("#000000");
-    expect(shadeColor("#0a7bbd", 0)).toBe("#0a7bbd");
-  });
-});
-
 describe("findBudgetLines", () => {
   it("lists only variants with a budget", () => {
-    expect(findBudgetLines(assignSeriesColors(variants))).toEqual([
-      { key: seriesKey("multi"), name: "multi-stage", color: STRATEGY_META.MULTI_STAGE.color, value: 300_000_000 },
-    ]);
+    const series = variants.map((v) => ({ ...v, key: seriesKey(v.id), color: `#${v.id}` }));
+    expect(findBudgetLines(series)).toEqual([{ key: seriesKey("multi"), name: "multi-stage", color: "#multi", value: 300_000_000 }]);
   });
 });
 

@@ -1,7 +1,6 @@
 // Turns size/duration history points into Recharts rows (one column per variant) plus the
 // per-point flags the chart draws: failed, does-not-run, over budget. Pure: runs in tests
 // and in the browser.
-import { STRATEGY_META } from "@/lib/builds/strategy-meta";
 import type { BuildStatus, Strategy } from "@/lib/types";
 
 export type HistoryPoint = {
@@ -17,6 +16,7 @@ export type HistoryPoint = {
 
 export type HistoryVariant = { id: string; name: string; strategy: Strategy; sizeBudgetBytes: number | null };
 
+// `color` comes from the UI palette (components/ui/palette.ts assignSeriesColors).
 export type HistorySeries = HistoryVariant & { key: string; color: string };
 
 export type PointFlag = "ok" | "failed" | "does-not-run" | "over-budget";
@@ -39,31 +39,6 @@ export type HistoryMetric = "size" | "duration";
 // Recharts data keys must not contain dots or brackets; cuid ids never do, but a prefix keeps
 // them clear of the row's own `at` and `meta` fields.
 export const seriesKey = (variantId: string) => `v_${variantId}`;
-
-const clamp = (n: number) => Math.max(0, Math.min(255, Math.round(n)));
-
-// Mixes a #rrggbb colour towards white (amount > 0) or black (amount < 0).
-export const shadeColor = (hex: string, amount: number): string => {
-  const n = Number.parseInt(hex.slice(1), 16);
-  const channels = [(n >> 16) & 255, (n >> 8) & 255, n & 255];
-  const target = amount > 0 ? 255 : 0;
-  const t = Math.abs(amount);
-  return `#${channels.map((c) => clamp(c + (target - c) * t).toString(16).padStart(2, "0")).join("")}`;
-};
-
-// Variants of the same strategy share a hue; the 2nd, 3rd… get alternately darker and
-// lighter shades so their lines stay apart.
-const SHADE_STEPS = [0, -0.3, 0.3, -0.5, 0.45, -0.65];
-
-export const assignSeriesColors = (variants: HistoryVariant[]): HistorySeries[] => {
-  const seen = new Map<Strategy, number>();
-  return variants.map((variant) => {
-    const index = seen.get(variant.strategy) ?? 0;
-    seen.set(variant.strategy, index + 1);
-    const base = STRATEGY_META[variant.strategy].color;
-    return { ...variant, key: seriesKey(variant.id), color: shadeColor(base, SHADE_STEPS[index % SHADE_STEPS.length]) };
-  });
-};
 
 export const flagPoint = (point: HistoryPoint, budget: number | null): PointFlag => {
   if (point.status !== "SUCCEEDED") return "failed";

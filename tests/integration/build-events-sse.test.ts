@@ -8,7 +8,7 @@ import { db } from "@/lib/db";
 import { startWorker, type WorkerHandle } from "@/lib/builds/worker";
 import { stopQueue } from "@/lib/builds/queue";
 import { BASE_IMAGE, callRoute, createDirectoryProject, createToken, removeImages, runId, removeDir, useTempContextRoot, writeContext } from "../support/pipeline";
-import { readSse, type SseEvent } from "../support/fault-helpers";
+import { readSse, type SseEvent } from "@/lib/harness/read-sse";
 
 const root = useTempContextRoot();
 const id = runId();

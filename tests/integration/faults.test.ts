@@ -24,17 +24,11 @@ import {
   writeContext,
   type ChildWorker,
 } from "../support/pipeline";
-import {
-  checkBuildIntegrity,
-  createSecondEngine,
-  withDiagnostics,
-  expectedPrintedLines,
-  printingDockerfile,
-  sleepingDockerfile,
-  startPrivatePostgres,
-  type PrivatePostgres,
-  type SecondEngine,
-} from "../support/fault-helpers";
+import { startPrivatePostgres, type PrivatePostgres } from "@/lib/database/private-postgres";
+import { checkBuildIntegrity } from "@/lib/harness/build-integrity";
+import { withDiagnostics } from "../support/diagnostics";
+import { expectedPrintedLines, printingDockerfile, sleepingDockerfile } from "../support/dockerfiles";
+import { createSecondEngine, type SecondEngine } from "../support/second-engine";
 
 const root = useTempContextRoot();
 const id = runId();

@@ -3,10 +3,13 @@
 // build SUCCEEDED exactly once and every client saw every log line exactly once.
 // `npm run bench:load` is the full-size run (50 builds) on a private database.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POST as postBuild } from "@/app/api/builds/route";
+import { GET as getBuild } from "@/app/api/builds/[id]/route";
+import { GET as getBuildEvents } from "@/app/api/builds/[id]/events/route";
 import { db } from "@/lib/db";
 import { stopQueue } from "@/lib/builds/queue";
+import { formatLoadResult, runLoad } from "@/lib/harness/run-load";
 import { createToken, removeDir, removeImages, runId, useTempContextRoot } from "../support/pipeline";
-import { formatLoadResult, runLoad } from "../support/fault-helpers";
 
 const root = useTempContextRoot();
 const builds = Number(process.env.LAYERBOARD_LOAD_BUILDS ?? 10);
@@ -26,7 +29,7 @@ afterAll(async () => {
 
 describe("under load", () => {
   it(`runs ${builds} builds on 2 workers with 20 clients following, each build once and every line to every client once`, async () => {
-    const result = await runLoad({ builds, clients: 20, workers: 2, root, token, client: db, runId: id, log: (m) => console.info(`[load] ${m}`) });
+    const result = await runLoad({ routes: { postBuild, getBuild, getBuildEvents }, builds, clients: 20, workers: 2, root, token, client: db, runId: id, log: (m) => console.info(`[load] ${m}`) });
     console.info(`[load]\n${formatLoadResult(result)}`);
     expect(result.problems).toEqual([]);
     expect(Object.values(result.perWorker).reduce((a, b) => a + b, 0)).toBe(builds);

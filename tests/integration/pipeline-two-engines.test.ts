@@ -14,15 +14,14 @@ import {
   removeImages,
   runId,
   startChildWorker,
-  startSecondEngine,
   stopChildWorker,
   removeDir,
   useTempContextRoot,
   waitForBuild,
   writeContext,
   type ChildWorker,
-  type SecondEngine,
 } from "../support/pipeline";
+import { startSecondEngine, type SecondEngine } from "../support/second-engine";
 
 const root = useTempContextRoot();
 const id = runId();
@@ -47,7 +46,7 @@ afterAll(async () => {
   await stopQueue();
   await removeImages(mainImages, MAIN_HOST);
   removeDir(root);
-  await second?.stop();
+  await second?.remove();
 });
 
 describe("two workers on two engines", () => {

@@ -3,7 +3,8 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { createTestDatabase, findFreePort } from "./test-database";
+import { findFreePort } from "@/lib/database/free-port";
+import { createTestDatabase } from "./test-database";
 
 const bin = (name: string) => path.resolve("node_modules", ".bin", name);
 

@@ -1,28 +1,18 @@
 // A fresh, migrated database per test run on a real Postgres: TEST_DATABASE_URL's server,
 // or an embedded one of this run's own.
 import { rm } from "node:fs/promises";
-import net from "node:net";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { startEmbeddedPostgres, type DatabaseHandle } from "../../scripts/database";
-import { migrateDatabase } from "../../scripts/migrate";
+import { startEmbeddedPostgres, type DatabaseHandle } from "@/lib/database/embedded-postgres";
+import { findFreePort } from "@/lib/database/free-port";
+import { migrateDatabase } from "@/lib/database/migrate";
 
 const adminUrl = (url: string) => {
   const admin = new URL(url);
   admin.pathname = "/postgres";
   return admin.toString();
 };
-
-export const findFreePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
 
 const withAdmin = async (url: string, sql: string) => {
   const client = new pg.Client({ connectionString: adminUrl(url) });

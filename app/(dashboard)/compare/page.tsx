@@ -6,7 +6,7 @@ import { findProjects } from "@/lib/data/projects";
 import { isAppError } from "@/lib/errors";
 import { computeComparisonMetrics, type ComparisonMetrics } from "@/lib/builds/comparison-metrics";
 import { diffLayers } from "@/lib/builds/layer-diff";
-import { STRATEGY_META } from "@/lib/builds/strategy-meta";
+import { STRATEGY_COLORS } from "@/components/ui/palette";
 import { buildCompareHref, chooseDiffPair, MAX_PICKED_BUILDS, parseCompareParams, type CompareParams } from "@/lib/compare/compare-params";
 import { shapeSizeComparison } from "@/lib/compare/shape-size-comparison";
 import { formatBytes, shortId } from "@/lib/format/bytes";
@@ -129,7 +129,7 @@ const Picker = async ({ params, projectId }: { params: CompareParams; projectId:
             builds={recent.map((b) => ({
               id: b.id,
               label: b.variantName,
-              color: STRATEGY_META[b.strategy].color,
+              color: STRATEGY_COLORS[b.strategy],
               detail: `${formatBytes(b.totalSize)} · ${b.runs === false ? "does not run · " : ""}${shortId(b.id, 8)} · ${b.finishedAt ? formatDistanceToNowStrict(new Date(b.finishedAt), { addSuffix: true }) : ""}`,
             }))}
           />

@@ -1,16 +1,18 @@
-// Gives the launcher, migrations and tests a Postgres URL: DATABASE_URL when set,
-// otherwise an embedded PostgreSQL whose data persists under .layerboard/.
+// Gives the launcher, migrations, tests and benchmarks a Postgres URL: DATABASE_URL when set,
+// otherwise an embedded PostgreSQL whose data persists under LAYERBOARD_DATA_DIR/postgres.
+// Node tooling, never imported by the app (no server-only: the launcher runs under plain Node).
 import { chmodSync, existsSync, mkdirSync, statSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
+import { getDataDir, getLauncherEnv } from "@/lib/env";
 
 export type DatabaseHandle = { url: string; isEmbedded: boolean; stop: () => Promise<void> };
 
 type EmbeddedOptions = { dataDir: string; port: number; database: string };
 
 const defaultOptions = (): EmbeddedOptions => ({
-  dataDir: path.resolve(process.env.LAYERBOARD_DATA_DIR ?? ".layerboard", "postgres"),
-  port: Number(process.env.LAYERBOARD_PG_PORT ?? 54329),
+  dataDir: path.join(getDataDir(), "postgres"),
+  port: getLauncherEnv().LAYERBOARD_PG_PORT,
   database: "layerboard",
 });
 
@@ -85,7 +87,7 @@ export const startEmbeddedPostgres = async (options: Partial<EmbeddedOptions> = 
 };
 
 export const ensureDatabase = async (): Promise<DatabaseHandle> => {
-  const url = process.env.DATABASE_URL;
+  const url = getLauncherEnv().DATABASE_URL;
   if (url) return { url, isEmbedded: false, stop: async () => {} };
   return startEmbeddedPostgres();
 };
