@@ -3,20 +3,21 @@
 // creates the variants (writing the files into a writable directory context first).
 import Link from "next/link";
 import { useMemo, useState } from "react";
-import { applyTemplatesAction } from "@/app/(dashboard)/setup/actions";
 import { STRATEGY_COLORS } from "@/components/ui/palette";
 import { STRATEGY_META } from "@/lib/builds/strategy-meta";
 import { TEMPLATE_VARIANT_NAMES, renderDockerignore, renderVariantTemplates, type RenderedFile, type RenderedVariant } from "@/lib/builds/variant-templates";
 import { TEMPLATE_STRATEGIES, type TemplateStrategy } from "@/lib/validations/variant-template";
-import { isAppError } from "@/lib/errors";
+import { isAppError, type FieldErrors } from "@/lib/errors";
+import type { FormAction } from "@/lib/actions/result";
+import { splitPackages, type TemplatesResult } from "@/lib/actions/setup-form";
 import type { ContextKind } from "@/lib/types";
 import { Field, FieldError, FormError, SubmitButton, controlProps, inputClass, monoInputClass } from "./field";
 import { useSetupForm } from "./use-setup-form";
-import { splitPackages, type FieldErrors, type TemplatesResult } from "./form-state";
 
 export type TemplatesTarget = { kind: ContextKind; dir: string | null; writable: boolean; reason: string | null };
 
 type Props = {
+  action: FormAction<TemplatesResult>;
   projectId: string;
   target: TemplatesTarget;
   existingFiles: string[];
@@ -40,8 +41,8 @@ const renderPreview = (input: Parameters<typeof renderVariantTemplates>[0]): { v
 
 const uniqueFiles = (variants: RenderedVariant[]): RenderedFile[] => [...new Map(variants.flatMap((v) => v.files).map((f) => [f.path, f])).values()];
 
-export const TemplatesForm = ({ projectId, target, existingFiles, existingVariantNames, defaultBaseImage }: Props) => {
-  const { state, pending, onSubmit } = useSetupForm<TemplatesResult>(applyTemplatesAction);
+export const TemplatesForm = ({ action, projectId, target, existingFiles, existingVariantNames, defaultBaseImage }: Props) => {
+  const { state, error, fieldErrors: serverErrors, pending, onSubmit } = useSetupForm(action);
   const [strategies, setStrategies] = useState<TemplateStrategy[]>([...TEMPLATE_STRATEGIES]);
   const [baseImage, setBaseImage] = useState(defaultBaseImage);
   const [appModule, setAppModule] = useState("");
@@ -60,7 +61,6 @@ export const TemplatesForm = ({ projectId, target, existingFiles, existingVarian
       }),
     [strategies, baseImage, appModule, systemPackages, runtimePackages],
   );
-  const serverErrors = state && !state.ok ? state.fieldErrors : {};
   const errors: FieldErrors = { ...preview.errors, ...serverErrors };
   const files = uniqueFiles(preview.variants);
   const existing = new Set(existingFiles);
@@ -74,7 +74,7 @@ export const TemplatesForm = ({ projectId, target, existingFiles, existingVarian
       <form onSubmit={onSubmit} className="space-y-5" noValidate>
         <input type="hidden" name="projectId" value={projectId} />
         <input type="hidden" name="mode" value={writeFiles && target.writable ? "write" : "variants"} />
-        <FormError message={state && !state.ok ? state.error : null} />
+        <FormError message={error} />
 
         <fieldset>
           <legend className="text-sm font-medium">Strategies</legend>

@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { requireActionActor } from "@/lib/auth/session";
-import { runAction, type ActionResult } from "@/lib/actions/result";
+import { runAction, type ActionResult, type ActionState } from "@/lib/actions/result";
 import { startComparison } from "@/lib/builds/start-comparison";
 import { startBuild } from "@/lib/builds/start-build";
 import { idSchema } from "@/lib/validations/build";
@@ -12,7 +12,7 @@ import { idSchema } from "@/lib/validations/build";
 const compareAllSchema = z.object({ projectId: idSchema });
 const buildVariantSchema = z.object({ variantId: idSchema, projectId: idSchema });
 
-export const compareAllAction = async (_previous: ActionResult<string> | null, formData: FormData): Promise<ActionResult<string>> => {
+export const compareAllAction = async (_previous: ActionState<string>, formData: FormData): Promise<ActionResult<string>> => {
   const result = await runAction(async () => {
     const { projectId } = compareAllSchema.parse({ projectId: formData.get("projectId") });
     await requireActionActor("BUILDER");
@@ -25,7 +25,7 @@ export const compareAllAction = async (_previous: ActionResult<string> | null, f
   return result;
 };
 
-export const buildVariantAction = async (_previous: ActionResult<string> | null, formData: FormData): Promise<ActionResult<string>> => {
+export const buildVariantAction = async (_previous: ActionState<string>, formData: FormData): Promise<ActionResult<string>> => {
   const result = await runAction(async () => {
     const { variantId, projectId } = buildVariantSchema.parse({ variantId: formData.get("variantId"), projectId: formData.get("projectId") });
     await requireActionActor("BUILDER");
