@@ -1,7 +1,7 @@
 // The settings in effect, from the validated environment. Secrets (database password,
 // the first admin's password) are never listed.
 import { getContextRoots, getEnv } from "@/lib/env";
-import { LOGIN_WINDOW_MS, MAX_FAILED_LOGINS, SESSION_TTL_MS } from "@/lib/data/users";
+import { LOGIN_WINDOW_MS, MAX_FAILED_LOGINS, SESSION_TTL_MS } from "@/lib/auth/policy";
 import { formatBytes } from "@/lib/format/bytes";
 import { tdClass } from "./styles";
 

@@ -5,10 +5,7 @@ import { AppError } from "@/lib/errors";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { createSecret, hashSecret } from "@/lib/auth/tokens";
 import type { Role } from "@/lib/auth/roles";
-
-export const SESSION_TTL_MS = 7 * 24 * 3600 * 1000;
-export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
-export const MAX_FAILED_LOGINS = 5;
+import { LOGIN_WINDOW_MS, MAX_FAILED_LOGINS, SESSION_TTL_MS } from "@/lib/auth/policy";
 
 export type UserDto = { id: string; email: string; name: string; role: Role; createdAt: string };
 
@@ -88,7 +85,7 @@ export const signIn = async (input: { email: string; password: string; clientKey
   const keys = [`email:${email}`, ...(input.clientKey ? [`client:${input.clientKey}`] : [])];
   const since = new Date(Date.now() - LOGIN_WINDOW_MS);
   const failures = await db.loginAttempt.groupBy({ by: ["key"], where: { key: { in: keys }, succeeded: false, createdAt: { gte: since } }, _count: { _all: true } });
-  if (failures.some((f) => f._count._all >= MAX_FAILED_LOGINS)) throw new AppError("RATE_LIMITED", "too many failed sign-ins; try again in 15 minutes");
+  if (failures.some((f) => f._count._all >= MAX_FAILED_LOGINS)) throw new AppError("RATE_LIMITED", `too many failed sign-ins; try again in ${LOGIN_WINDOW_MS / 60_000} minutes`);
   const user = await db.user.findUnique({ where: { email } });
   const ok = user ? await verifyPassword(user.passwordHash, input.password) : false;
   await db.loginAttempt.createMany({ data: keys.map((key) => ({ key, succeeded: ok })) });
