@@ -1,17 +1,17 @@
 // The build page header: what was built, where, when, the result and the failure reason.
 import Link from "next/link";
-import { format } from "date-fns";
 import { Bytes } from "@/components/ui/bytes";
 import { RunsBadge, StatusBadge } from "@/components/ui/status-badge";
 import { STRATEGY_COLORS } from "@/components/ui/palette";
 import { STRATEGY_META } from "@/lib/builds/strategy-meta";
 import { formatDuration, shortId } from "@/lib/format/bytes";
+import { formatDateTime } from "@/lib/format/date";
 import type { BuildDetailDto } from "@/lib/types";
 
 const Time = ({ iso }: { iso: string | null }) =>
   iso ? (
     <time dateTime={iso} title={iso}>
-      {format(new Date(iso), "yyyy-MM-dd HH:mm:ss")}
+      {formatDateTime(iso, { seconds: true })}
     </time>
   ) : (
     <>—</>

@@ -1,6 +1,6 @@
 // Builds running or waiting for a worker, with their progress.
 import Link from "next/link";
-import { formatDistanceToNowStrict } from "date-fns";
+import { formatTimeAgo } from "@/lib/format/date";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { VariantChip } from "@/components/projects/variant-chip";
 import { ProgressBar } from "@/components/overview/progress-bar";
@@ -17,7 +17,7 @@ export const ActiveBuildsList = ({ builds }: { builds: BuildSummaryDto[] }) => (
           <VariantChip name={b.variantName} strategy={b.strategy} />
           <StatusBadge status={b.status} />
           <span className="text-xs text-slate-500 dark:text-slate-400">
-            {b.startedAt ? `started ${formatDistanceToNowStrict(new Date(b.startedAt), { addSuffix: true })}` : `queued ${formatDistanceToNowStrict(new Date(b.queuedAt), { addSuffix: true })}`}
+            {b.startedAt ? `started ${formatTimeAgo(b.startedAt)}` : `queued ${formatTimeAgo(b.queuedAt)}`}
           </span>
         </div>
         <ProgressBar done={b.stepsDone} total={b.stepsTotal} label={`${b.projectName} ${b.variantName} progress`} />

@@ -1,6 +1,6 @@
 // Recent failed or interrupted builds with the reason on one line.
 import Link from "next/link";
-import { formatDistanceToNowStrict } from "date-fns";
+import { formatTimeAgo } from "@/lib/format/date";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { VariantChip } from "@/components/projects/variant-chip";
 import type { BuildSummaryDto } from "@/lib/types";
@@ -17,7 +17,7 @@ export const FailuresList = ({ builds }: { builds: BuildSummaryDto[] }) => (
           <StatusBadge status={b.status} />
           {b.finishedAt && (
             <time dateTime={b.finishedAt} className="ml-auto text-xs text-slate-500 dark:text-slate-400">
-              {formatDistanceToNowStrict(new Date(b.finishedAt), { addSuffix: true })}
+              {formatTimeAgo(b.finishedAt)}
             </time>
           )}
         </div>

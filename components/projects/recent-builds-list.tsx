@@ -1,6 +1,6 @@
 // Recent builds of a project: status, variant, size, whether it runs, when.
 import Link from "next/link";
-import { formatDistanceToNowStrict } from "date-fns";
+import { formatTimeAgo } from "@/lib/format/date";
 import { Bytes } from "@/components/ui/bytes";
 import { RunsBadge, StatusBadge } from "@/components/ui/status-badge";
 import { VariantChip } from "@/components/projects/variant-chip";
@@ -29,7 +29,7 @@ export const RecentBuildsList = ({ builds }: { builds: BuildSummaryDto[] }) => (
           </>
         )}
         <time dateTime={b.queuedAt} className="ml-auto text-xs text-slate-500 dark:text-slate-400" title={b.queuedAt}>
-          {formatDistanceToNowStrict(new Date(b.queuedAt), { addSuffix: true })}
+          {formatTimeAgo(b.queuedAt)}
         </time>
       </li>
     ))}

@@ -3,7 +3,7 @@
 // read-only links (optional expiry) and revoking them. A new link's URL is shown once:
 // only its hash is stored, so the list cannot show it again.
 import { useCallback, useEffect, useState } from "react";
-import { formatReportTime } from "@/lib/reports/format-report-time";
+import { formatDateTime } from "@/lib/format/date";
 import type { ShareLinkDto } from "@/lib/data/share-links";
 
 export type SharePanelProps = { kind: "build" | "comparison"; id: string; canShare: boolean };
@@ -93,8 +93,8 @@ const ShareLinkItem = ({ link, canShare, onRevoked }: { link: ShareLinkDto; canS
   };
   return (
     <li className="flex flex-wrap items-center gap-x-3 gap-y-1 py-2 text-sm" data-testid="share-link" data-state={state}>
-      <span className="tabular-nums">created {formatReportTime(link.createdAt)}</span>
-      <span className="text-slate-500">{link.expiresAt ? `expires ${formatReportTime(link.expiresAt)}` : "no expiry"}</span>
+      <span className="tabular-nums">created {formatDateTime(link.createdAt)}</span>
+      <span className="text-slate-500">{link.expiresAt ? `expires ${formatDateTime(link.expiresAt)}` : "no expiry"}</span>
       <span
         className={`rounded-full px-2 py-0.5 text-xs font-medium ${
           state === "active" ? "bg-emerald-100 text-emerald-800 dark:bg-emerald-900 dark:text-emerald-100" : "bg-slate-200 text-slate-700 dark:bg-slate-700 dark:text-slate-100"
@@ -114,7 +114,7 @@ const ShareLinkItem = ({ link, canShare, onRevoked }: { link: ShareLinkDto; canS
               </button>
             </>
           ) : (
-            <button type="button" onClick={() => setConfirming(true)} className={dangerClass} aria-label={`Revoke the link created ${formatReportTime(link.createdAt)}`}>
+            <button type="button" onClick={() => setConfirming(true)} className={dangerClass} aria-label={`Revoke the link created ${formatDateTime(link.createdAt)}`}>
               Revoke
             </button>
           )}

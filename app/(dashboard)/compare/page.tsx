@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { formatDistanceToNowStrict } from "date-fns";
+import { formatTimeAgo } from "@/lib/format/date";
 import { findBuilds, getBuild } from "@/lib/data/builds";
 import { findComparisons, getComparison } from "@/lib/data/comparisons";
 import { findProjects } from "@/lib/data/projects";
@@ -130,7 +130,7 @@ const Picker = async ({ params, projectId }: { params: CompareParams; projectId:
               id: b.id,
               label: b.variantName,
               color: STRATEGY_COLORS[b.strategy],
-              detail: `${formatBytes(b.totalSize)} · ${b.runs === false ? "does not run · " : ""}${shortId(b.id, 8)} · ${b.finishedAt ? formatDistanceToNowStrict(new Date(b.finishedAt), { addSuffix: true }) : ""}`,
+              detail: `${formatBytes(b.totalSize)} · ${b.runs === false ? "does not run · " : ""}${shortId(b.id, 8)} · ${b.finishedAt ? formatTimeAgo(b.finishedAt) : ""}`,
             }))}
           />
         )}
@@ -144,7 +144,7 @@ const Picker = async ({ params, projectId }: { params: CompareParams; projectId:
             {comparisons.map((c) => (
               <li key={c.id}>
                 <Link href={`/compare?comparison=${c.id}`} className="text-indigo-700 hover:underline dark:text-indigo-300">
-                  {formatDistanceToNowStrict(c.createdAt, { addSuffix: true })}
+                  {formatTimeAgo(c.createdAt)}
                 </Link>
                 {c.contextRevision && <span className="ml-2 font-mono text-xs text-slate-500">{shortId(c.contextRevision, 10)}</span>}
               </li>
@@ -213,7 +213,7 @@ export default async function ComparePage({ searchParams }: PageProps) {
                 {view.projectName}
               </Link>
             )}
-            {view.createdAt && <> · started {formatDistanceToNowStrict(new Date(view.createdAt), { addSuffix: true })}</>}
+            {view.createdAt && <> · started {formatTimeAgo(view.createdAt)}</>}
             {view.revision && <> · revision <span className="font-mono">{shortId(view.revision, 12)}</span></>}
             {baseline && <> · baseline {baseline.variantName}</>}
           </p>

@@ -5,7 +5,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { getSharedReport } from "@/lib/data/share-links";
 import { isAppError } from "@/lib/errors";
-import { formatReportTime } from "@/lib/reports/format-report-time";
+import { formatDateTime } from "@/lib/format/date";
 import { shareTokenSchema } from "@/lib/validations/share";
 import { ReportView } from "@/components/reports/report-view";
 import { PrintButton } from "@/components/reports/print-button";
@@ -48,11 +48,11 @@ export default async function SharedReportPage({ params }: PageProps) {
         </p>
         <h1 className="text-2xl font-semibold break-words">{report.title}</h1>
         <p className="text-sm text-slate-600 dark:text-slate-300" data-testid="snapshot-note">
-          Snapshot taken at <time dateTime={shared.createdAt}>{formatReportTime(shared.createdAt)}</time>: builds after that are not included.
+          Snapshot taken at <time dateTime={shared.createdAt}>{formatDateTime(shared.createdAt)}</time>: builds after that are not included.
           {shared.expiresAt && (
             <>
               {" "}
-              This link expires at <time dateTime={shared.expiresAt}>{formatReportTime(shared.expiresAt)}</time>.
+              This link expires at <time dateTime={shared.expiresAt}>{formatDateTime(shared.expiresAt)}</time>.
             </>
           )}
         </p>
@@ -74,7 +74,7 @@ export default async function SharedReportPage({ params }: PageProps) {
       </header>
       <ReportView report={report} />
       <footer className="text-xs text-slate-500">
-        Project {report.project.name} · report generated {formatReportTime(report.generatedAt)} · schema v{report.schemaVersion}
+        Project {report.project.name} · report generated {formatDateTime(report.generatedAt)} · schema v{report.schemaVersion}
       </footer>
     </main>
   );

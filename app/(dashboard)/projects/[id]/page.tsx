@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { formatDistanceToNowStrict } from "date-fns";
+import { formatTimeAgo } from "@/lib/format/date";
 import { getProject } from "@/lib/data/projects";
 import { findBuilds } from "@/lib/data/builds";
 import { findComparisons } from "@/lib/data/comparisons";
@@ -204,7 +204,7 @@ export default async function ProjectPage({ params, searchParams }: PageProps) {
               {comparisons.map((c) => (
                 <li key={c.id} className="flex items-center justify-between gap-2 py-2">
                   <Link href={`/compare?comparison=${c.id}`} className="text-indigo-700 hover:underline dark:text-indigo-300">
-                    {formatDistanceToNowStrict(c.createdAt, { addSuffix: true })}
+                    {formatTimeAgo(c.createdAt)}
                   </Link>
                   <span className="font-mono text-xs text-slate-500">{c.contextRevision ? shortId(c.contextRevision, 10) : shortId(c.id, 10)}</span>
                 </li>
