@@ -6,18 +6,19 @@ import { EmptyState } from "@/components/ui/states";
 import { LayerBreakdownChart } from "@/components/charts/layer-breakdown-chart";
 import { LayerTable } from "@/components/builds/layer-table";
 import { BUILD_IMAGE_COLOR, STRATEGY_COLORS } from "@/components/ui/palette";
+import { BUILD_IMAGE, MAIN_IMAGE, type LayerImage } from "@/lib/builds/layer-images";
 import { shortId } from "@/lib/format/bytes";
 import type { BuildDetailDto } from "@/lib/types";
 
-type ImageSection = { key: string; title: string; imageId: string | null; size: number | null; layers: BuildDetailDto["layers"] };
+type ImageSection = { key: LayerImage; title: string; imageId: string | null; size: number | null; layers: BuildDetailDto["layers"] };
 
 const toSections = (build: BuildDetailDto): ImageSection[] => {
-  const hasBuildImage = build.layers.some((l) => l.image === "build") || build.buildImageId !== null;
+  const hasBuildImage = build.layers.some((l) => l.image === BUILD_IMAGE) || build.buildImageId !== null;
   const sections: ImageSection[] = [
-    { key: "main", title: hasBuildImage ? "Runtime image (ships)" : "Image", imageId: build.imageId, size: build.totalSize, layers: build.layers.filter((l) => l.image === "main") },
+    { key: MAIN_IMAGE, title: hasBuildImage ? "Runtime image (ships)" : "Image", imageId: build.imageId, size: build.totalSize, layers: build.layers.filter((l) => l.image === MAIN_IMAGE) },
   ];
   if (hasBuildImage)
-    sections.push({ key: "build", title: "Build image (not shipped)", imageId: build.buildImageId, size: build.buildImageSize, layers: build.layers.filter((l) => l.image === "build") });
+    sections.push({ key: BUILD_IMAGE, title: "Build image (not shipped)", imageId: build.buildImageId, size: build.buildImageSize, layers: build.layers.filter((l) => l.image === BUILD_IMAGE) });
   return sections;
 };
 
@@ -42,7 +43,7 @@ export const BuildImages = ({ build }: { build: BuildDetailDto }) => {
             <EmptyState title="No layers recorded">{build.status === "SUCCEEDED" ? "The image could not be analysed." : "The build did not produce this image."}</EmptyState>
           ) : (
             <div className="space-y-4">
-              <LayerBreakdownChart layers={section.layers} colour={section.key === "main" ? colour : BUILD_IMAGE_COLOR} label={section.title} />
+              <LayerBreakdownChart layers={section.layers} colour={section.key === MAIN_IMAGE ? colour : BUILD_IMAGE_COLOR} label={section.title} />
               <LayerTable layers={section.layers} caption={`Layers of the ${section.title.toLowerCase()}`} />
             </div>
           )}

@@ -2,6 +2,7 @@
 // pure assembly from build DTOs. No database here: lib/data/reports.ts gathers the inputs.
 import { evaluateBudget } from "@/lib/builds/budget";
 import { STRATEGY_META } from "@/lib/builds/strategy-meta";
+import { MAIN_IMAGE } from "@/lib/builds/layer-images";
 import { formatBytes, formatPercent } from "@/lib/format/bytes";
 import type { Finding, FindingSeverity } from "@/lib/builds/advice";
 import type { BuildDetailDto, BuildStatus, Strategy } from "@/lib/types";
@@ -167,7 +168,7 @@ const smokeErrorOf = (build: BuildDetailDto): string | null => {
   return smoke.exitCode === null ? "did not start" : `exit code ${smoke.exitCode}`;
 };
 
-const mainLayersOf = (build: BuildDetailDto) => build.layers.filter((layer) => layer.image === "main" && !layer.isEmpty);
+const mainLayersOf = (build: BuildDetailDto) => build.layers.filter((layer) => layer.image === MAIN_IMAGE && !layer.isEmpty);
 
 const toReportLayers = (build: BuildDetailDto): ReportLayer[] =>
   mainLayersOf(build).map((layer) => ({

@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { hasRole } from "@/lib/auth/roles";
 import { adviseOnLayers } from "@/lib/builds/advice";
+import { MAIN_IMAGE } from "@/lib/builds/layer-images";
 import { isFinished } from "@/lib/types";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/states";
@@ -31,7 +32,7 @@ export default async function BuildPage({ params }: Props) {
 
   const finished = isFinished(build.status);
   const previousBuildId = finished ? await findPreviousBuildId(build) : null;
-  const mainLayers = build.layers.filter((l) => l.image === "main");
+  const mainLayers = build.layers.filter((l) => l.image === MAIN_IMAGE);
   const findings = mainLayers.length ? adviseOnLayers({ layers: mainLayers }) : [];
 
   return (
