@@ -25,7 +25,6 @@ const MUTATING: Method[] = ["POST", "PUT", "PATCH", "DELETE"];
 const PUBLIC_ROUTES: Record<string, { methods: Method[]; why: string }> = {
   "api/health": { methods: ["GET"], why: "load balancers: up/down only, details need a sign-in" },
   "r/[token]/report": { methods: ["GET"], why: "share links are public read-only snapshots (unknown token → 404)" },
-  "favicon.ico": { methods: ["GET"], why: "a static icon the browser asks for on its own" },
 };
 
 type RouteModule = Partial<Record<Method, (request: Request, context: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>>>;
