@@ -2,6 +2,7 @@
 // The layers of one image, sortable by position, size or instruction from the header.
 import { useState } from "react";
 import { Bytes } from "@/components/ui/bytes";
+import { Table } from "@/components/ui/table";
 import type { LayerDto } from "@/lib/types";
 
 type SortKey = "position" | "size" | "instruction";
@@ -17,10 +18,13 @@ export const sortLayers = (layers: LayerDto[], sort: Sort): LayerDto[] => {
   return [...layers].sort((a, b) => factor * compare(a, b) || a.position - b.position);
 };
 
+// Sortable headers read as buttons: sentence case, a shade darker than the table's usual headers.
+const HEAD = "py-2 normal-case tracking-normal text-slate-600 dark:text-slate-300";
+
 const SortHeader = ({ label, sortKey, sort, onSort, className = "" }: { label: string; sortKey: SortKey; sort: Sort; onSort: (key: SortKey) => void; className?: string }) => {
   const isActive = sort.key === sortKey;
   return (
-    <th scope="col" aria-sort={isActive ? sort.direction : "none"} className={`px-2 py-2 font-medium ${className}`}>
+    <th scope="col" aria-sort={isActive ? sort.direction : "none"} className={`${HEAD} ${className}`}>
       <button
         type="button"
         onClick={() => onSort(sortKey)}
@@ -44,41 +48,38 @@ export const LayerTable = ({ layers, caption }: { layers: LayerDto[]; caption: s
   const rows = sortLayers(layers, sort);
 
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full min-w-[36rem] text-left text-sm" data-testid="layer-table">
-        <caption className="sr-only">{caption}</caption>
-        <thead className="border-b border-slate-200 text-xs text-slate-600 dark:border-slate-700 dark:text-slate-300">
-          <tr>
-            <SortHeader label="#" sortKey="position" sort={sort} onSort={onSort} className="w-12" />
-            <SortHeader label="Instruction" sortKey="instruction" sort={sort} onSort={onSort} />
-            <SortHeader label="Size" sortKey="size" sort={sort} onSort={onSort} className="w-28 text-right" />
-            <th scope="col" className="w-36 px-2 py-2 font-medium">
-              Flags
-            </th>
+    <Table caption={caption} className="min-w-[36rem]" data-testid="layer-table">
+      <thead className="dark:border-slate-700">
+        <tr>
+          <SortHeader label="#" sortKey="position" sort={sort} onSort={onSort} className="w-12" />
+          <SortHeader label="Instruction" sortKey="instruction" sort={sort} onSort={onSort} />
+          <SortHeader label="Size" sortKey="size" sort={sort} onSort={onSort} className="w-28 text-right" />
+          <th scope="col" className={`w-36 ${HEAD}`}>
+            Flags
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((layer) => (
+          <tr key={layer.position} data-position={layer.position} className={layer.isEmpty ? "text-slate-500 dark:text-slate-400" : ""}>
+            <td className="tabular-nums">{layer.position}</td>
+            <td className="max-w-0">
+              <p className="line-clamp-3 break-words font-mono text-xs" title={layer.instruction}>
+                {layer.instruction || "—"}
+              </p>
+            </td>
+            <td className="text-right" data-size={layer.size}>
+              <Bytes value={layer.size} />
+            </td>
+            <td>
+              <span className="flex flex-wrap gap-1 text-xs">
+                {layer.isFromBase && <span className="rounded bg-slate-200 px-1.5 py-0.5 dark:bg-slate-700">from base</span>}
+                {layer.isEmpty && <span className="rounded border border-slate-300 px-1.5 py-0.5 dark:border-slate-600">empty</span>}
+              </span>
+            </td>
           </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-          {rows.map((layer) => (
-            <tr key={layer.position} data-position={layer.position} className={layer.isEmpty ? "text-slate-500 dark:text-slate-400" : ""}>
-              <td className="px-2 py-1.5 tabular-nums">{layer.position}</td>
-              <td className="max-w-0 px-2 py-1.5">
-                <p className="line-clamp-3 break-words font-mono text-xs" title={layer.instruction}>
-                  {layer.instruction || "—"}
-                </p>
-              </td>
-              <td className="px-2 py-1.5 text-right" data-size={layer.size}>
-                <Bytes value={layer.size} />
-              </td>
-              <td className="px-2 py-1.5">
-                <span className="flex flex-wrap gap-1 text-xs">
-                  {layer.isFromBase && <span className="rounded bg-slate-200 px-1.5 py-0.5 dark:bg-slate-700">from base</span>}
-                  {layer.isEmpty && <span className="rounded border border-slate-300 px-1.5 py-0.5 dark:border-slate-600">empty</span>}
-                </span>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+        ))}
+      </tbody>
+    </Table>
   );
 };

@@ -1,5 +1,6 @@
 // Two builds' layers aligned by instruction: what was added, removed, grew or shrank.
 import { Bytes } from "@/components/ui/bytes";
+import { Table } from "@/components/ui/table";
 import { formatDelta } from "@/lib/format/bytes";
 import type { LayerDiff, LayerDiffKind } from "@/lib/builds/layer-diff";
 
@@ -19,51 +20,44 @@ export const LayerDiffTable = ({ diff, labelA, labelB }: Props) => (
       {labelB} vs {labelA}: <strong className="tabular-nums">{formatDelta(diff.totals.deltaBytes)}</strong> — {diff.totals.added} added, {diff.totals.removed} removed,{" "}
       {diff.totals.grown} grown, {diff.totals.shrunk} shrunk, {diff.totals.unchanged} unchanged layers.
     </p>
-    <div className="relative overflow-x-auto">
-      <table className="w-full min-w-[44rem] text-left text-sm" data-testid="layer-diff-table">
-        <caption className="sr-only">
-          Layers of {labelA} (A) and {labelB} (B) aligned by instruction
-        </caption>
-        <thead className="text-xs uppercase text-slate-500 dark:text-slate-400">
-          <tr>
-            <th scope="col" className="py-2 pr-3">Change</th>
-            <th scope="col" className="py-2 pr-3">Instruction</th>
-            <th scope="col" className="py-2 pr-3 text-right">A: {labelA}</th>
-            <th scope="col" className="py-2 pr-3 text-right">B: {labelB}</th>
-            <th scope="col" className="py-2 text-right">Δ</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
-          {diff.rows.map((row, index) => (
-            <tr key={index} data-testid="layer-diff-row" data-kind={row.kind}>
-              <td className="py-1.5 pr-3 align-top">
-                <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${KIND_STYLE[row.kind]}`}>{row.kind}</span>
-              </td>
-              <td className="max-w-xl py-1.5 pr-3 align-top">
-                <code className="line-clamp-3 break-all text-xs" title={row.instruction}>
-                  {(row.a?.isFromBase ?? row.b?.isFromBase) ? <span className="mr-1 text-slate-500">[base]</span> : null}
-                  {row.instruction || "(no instruction recorded)"}
-                </code>
-              </td>
-              <td className="py-1.5 pr-3 text-right align-top">{row.a ? <Bytes value={row.a.size} /> : <span className="text-slate-400">—</span>}</td>
-              <td className="py-1.5 pr-3 text-right align-top">{row.b ? <Bytes value={row.b.size} /> : <span className="text-slate-400">—</span>}</td>
-              <td className={`py-1.5 text-right align-top tabular-nums ${row.deltaBytes > 0 ? "text-red-700 dark:text-red-300" : row.deltaBytes < 0 ? "text-emerald-700 dark:text-emerald-300" : "text-slate-400"}`}>
-                {formatDelta(row.deltaBytes)}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-        <tfoot className="border-t-2 border-slate-300 font-medium dark:border-slate-700">
-          <tr>
-            <td className="py-2 pr-3" colSpan={2}>
-              Total of real layers
+    <Table look="list" caption={`Layers of ${labelA} (A) and ${labelB} (B) aligned by instruction`} className="min-w-[44rem]" data-testid="layer-diff-table">
+      <thead>
+        <tr>
+          <th scope="col">Change</th>
+          <th scope="col">Instruction</th>
+          <th scope="col" className="text-right">A: {labelA}</th>
+          <th scope="col" className="text-right">B: {labelB}</th>
+          <th scope="col" className="text-right">Δ</th>
+        </tr>
+      </thead>
+      <tbody>
+        {diff.rows.map((row, index) => (
+          <tr key={index} data-testid="layer-diff-row" data-kind={row.kind}>
+            <td className="py-1.5 align-top">
+              <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${KIND_STYLE[row.kind]}`}>{row.kind}</span>
             </td>
-            <td className="py-2 pr-3 text-right"><Bytes value={diff.totals.sizeA} /></td>
-            <td className="py-2 pr-3 text-right"><Bytes value={diff.totals.sizeB} /></td>
-            <td className="py-2 text-right tabular-nums">{formatDelta(diff.totals.deltaBytes)}</td>
+            <td className="max-w-xl py-1.5 align-top">
+              <code className="line-clamp-3 break-all text-xs" title={row.instruction}>
+                {(row.a?.isFromBase ?? row.b?.isFromBase) ? <span className="mr-1 text-slate-500">[base]</span> : null}
+                {row.instruction || "(no instruction recorded)"}
+              </code>
+            </td>
+            <td className="py-1.5 text-right align-top">{row.a ? <Bytes value={row.a.size} /> : <span className="text-slate-400">—</span>}</td>
+            <td className="py-1.5 text-right align-top">{row.b ? <Bytes value={row.b.size} /> : <span className="text-slate-400">—</span>}</td>
+            <td className={`py-1.5 text-right align-top tabular-nums ${row.deltaBytes > 0 ? "text-red-700 dark:text-red-300" : row.deltaBytes < 0 ? "text-emerald-700 dark:text-emerald-300" : "text-slate-400"}`}>
+              {formatDelta(row.deltaBytes)}
+            </td>
           </tr>
-        </tfoot>
-      </table>
-    </div>
+        ))}
+      </tbody>
+      <tfoot className="border-t-2 border-slate-300 font-medium dark:border-slate-700">
+        <tr>
+          <td colSpan={2}>Total of real layers</td>
+          <td className="text-right"><Bytes value={diff.totals.sizeA} /></td>
+          <td className="text-right"><Bytes value={diff.totals.sizeB} /></td>
+          <td className="text-right tabular-nums">{formatDelta(diff.totals.deltaBytes)}</td>
+        </tr>
+      </tfoot>
+    </Table>
   </div>
 );

@@ -3,14 +3,13 @@
 import { Card } from "@/components/ui/card";
 import { RunsBadge, StatusBadge } from "@/components/ui/status-badge";
 import { Bytes } from "@/components/ui/bytes";
+import { Table } from "@/components/ui/table";
 import { ReportSizeChart } from "@/components/reports/report-size-chart";
 import { formatDelta, formatDuration, shortId } from "@/lib/format/bytes";
 import type { Report, ReportDelta, ReportRow } from "@/lib/reports/build-report";
 import { computeReportVerdict } from "@/lib/reports/report-verdict";
 
-const th = "px-2 py-1.5 text-left text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400";
-const td = "px-2 py-1.5 align-top";
-const num = "px-2 py-1.5 align-top whitespace-nowrap text-right tabular-nums";
+const num = "align-top whitespace-nowrap text-right tabular-nums";
 
 // Advice text marks commands with backticks; show those as code, everything as text.
 const TextWithCode = ({ text }: { text: string }) => {
@@ -80,95 +79,91 @@ const Summary = ({ report }: { report: Report }) => {
 };
 
 const BuildsTable = ({ report }: { report: Report }) => (
-  <div className="overflow-x-auto">
-    <table className="min-w-full divide-y divide-slate-200 text-sm dark:divide-slate-800" data-testid="report-table">
-      <thead>
-        <tr>
-          <th className={th}>Variant</th>
-          <th className={th}>Status</th>
-          <th className={`${th} text-right`}>Size</th>
-          <th className={`${th} text-right`}>Base</th>
-          <th className={`${th} text-right`}>vs baseline</th>
-          <th className={`${th} text-right`}>vs previous</th>
-          <th className={th}>Runs</th>
-          <th className={`${th} text-right`}>Layers</th>
-          <th className={`${th} text-right`}>Build time</th>
-          <th className={`${th} text-right`}>Cached</th>
-          <th className={th}>Budget</th>
+  <Table data-testid="report-table">
+    <thead>
+      <tr>
+        <th scope="col">Variant</th>
+        <th scope="col">Status</th>
+        <th scope="col" className="text-right">Size</th>
+        <th scope="col" className="text-right">Base</th>
+        <th scope="col" className="text-right">vs baseline</th>
+        <th scope="col" className="text-right">vs previous</th>
+        <th scope="col">Runs</th>
+        <th scope="col" className="text-right">Layers</th>
+        <th scope="col" className="text-right">Build time</th>
+        <th scope="col" className="text-right">Cached</th>
+        <th scope="col">Budget</th>
+      </tr>
+    </thead>
+    <tbody>
+      {report.rows.map((row) => (
+        <tr key={row.buildId} data-variant={row.variant}>
+          <td className="align-top">
+            <span className="font-medium break-words">{row.variant}</span>
+            <span className="block text-xs text-slate-500">
+              {row.strategyLabel}
+              {row.isBaseline && " · baseline"}
+              {row.isSmallest && " · smallest"}
+            </span>
+          </td>
+          <td className="align-top">
+            <StatusBadge status={row.status} />
+          </td>
+          <td className={num}>
+            <Bytes value={row.size} />
+          </td>
+          <td className={num}>
+            <Bytes value={row.baseSize} />
+          </td>
+          <td className={num}>
+            <Delta delta={row.deltaVsBaseline} />
+          </td>
+          <td className={num}>
+            <Delta delta={row.deltaVsPrevious} />
+          </td>
+          <td className="align-top">
+            {row.runs === null ? <span className="text-slate-400">—</span> : <RunsBadge runs={row.runs} />}
+            {row.smokeError && <span className="mt-1 block max-w-xs break-words font-mono text-xs text-red-700 dark:text-red-400">{row.smokeError}</span>}
+          </td>
+          <td className={num}>{row.layerCount ?? "—"}</td>
+          <td className={num}>{formatDuration(row.durationMs)}</td>
+          <td className={num}>{row.stepsTotal ? `${row.cachedSteps}/${row.stepsTotal}` : "—"}</td>
+          <td className="align-top">
+            <BudgetCell row={row} />
+          </td>
         </tr>
-      </thead>
-      <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-        {report.rows.map((row) => (
-          <tr key={row.buildId} data-variant={row.variant}>
-            <td className={td}>
-              <span className="font-medium break-words">{row.variant}</span>
-              <span className="block text-xs text-slate-500">
-                {row.strategyLabel}
-                {row.isBaseline && " · baseline"}
-                {row.isSmallest && " · smallest"}
-              </span>
-            </td>
-            <td className={td}>
-              <StatusBadge status={row.status} />
-            </td>
-            <td className={num}>
-              <Bytes value={row.size} />
-            </td>
-            <td className={num}>
-              <Bytes value={row.baseSize} />
-            </td>
-            <td className={num}>
-              <Delta delta={row.deltaVsBaseline} />
-            </td>
-            <td className={num}>
-              <Delta delta={row.deltaVsPrevious} />
-            </td>
-            <td className={td}>
-              {row.runs === null ? <span className="text-slate-400">—</span> : <RunsBadge runs={row.runs} />}
-              {row.smokeError && <span className="mt-1 block max-w-xs break-words font-mono text-xs text-red-700 dark:text-red-400">{row.smokeError}</span>}
-            </td>
-            <td className={num}>{row.layerCount ?? "—"}</td>
-            <td className={num}>{formatDuration(row.durationMs)}</td>
-            <td className={num}>{row.stepsTotal ? `${row.cachedSteps}/${row.stepsTotal}` : "—"}</td>
-            <td className={td}>
-              <BudgetCell row={row} />
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  </div>
+      ))}
+    </tbody>
+  </Table>
 );
 
 const TopLayers = ({ report }: { report: Report }) => (
-  <div className="overflow-x-auto">
-    <table className="min-w-full divide-y divide-slate-200 text-sm dark:divide-slate-800">
-      <thead>
-        <tr>
-          {report.kind === "comparison" && <th className={th}>Variant</th>}
-          <th className={`${th} text-right`}>Layer</th>
-          <th className={th}>Instruction</th>
-          <th className={`${th} text-right`}>Size</th>
-          <th className={`${th} text-right`}>Share</th>
+  <Table>
+    <thead>
+      <tr>
+        {report.kind === "comparison" && <th scope="col">Variant</th>}
+        <th scope="col" className="text-right">Layer</th>
+        <th scope="col">Instruction</th>
+        <th scope="col" className="text-right">Size</th>
+        <th scope="col" className="text-right">Share</th>
+      </tr>
+    </thead>
+    <tbody>
+      {report.topLayers.map((layer) => (
+        <tr key={`${layer.buildId}-${layer.position}`}>
+          {report.kind === "comparison" && <td className="align-top">{layer.variant}</td>}
+          <td className={num}>{layer.position}</td>
+          <td className="max-w-xl break-all align-top font-mono text-xs" title={layer.instruction}>
+            {layer.instruction.length > 200 ? `${layer.instruction.slice(0, 199)}…` : layer.instruction}
+          </td>
+          <td className={num}>
+            <Bytes value={layer.size} />
+          </td>
+          <td className={num}>{layer.percentOfImage === null ? "—" : `${layer.percentOfImage.toFixed(1)} %`}</td>
         </tr>
-      </thead>
-      <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-        {report.topLayers.map((layer) => (
-          <tr key={`${layer.buildId}-${layer.position}`}>
-            {report.kind === "comparison" && <td className={td}>{layer.variant}</td>}
-            <td className={num}>{layer.position}</td>
-            <td className={`${td} max-w-xl break-all font-mono text-xs`} title={layer.instruction}>
-              {layer.instruction.length > 200 ? `${layer.instruction.slice(0, 199)}…` : layer.instruction}
-            </td>
-            <td className={num}>
-              <Bytes value={layer.size} />
-            </td>
-            <td className={num}>{layer.percentOfImage === null ? "—" : `${layer.percentOfImage.toFixed(1)} %`}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  </div>
+      ))}
+    </tbody>
+  </Table>
 );
 
 const SEVERITY_STYLE = {

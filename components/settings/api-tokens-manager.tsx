@@ -5,7 +5,9 @@ import type { ApiTokenDto } from "@/lib/data/api-tokens";
 import type { FormAction } from "@/lib/actions/result";
 import { CopyButton } from "./copy-button";
 import { ConfirmActionForm } from "./confirm-action-form";
-import { formatDateTime, inputClass, primaryButtonClass, secondaryButtonClass, selectClass, tdClass, thClass } from "./styles";
+import { Table } from "@/components/ui/table";
+import { formatDateTime } from "@/lib/format/date";
+import { inputClass, primaryButtonClass, secondaryButtonClass, selectClass } from "./styles";
 
 /** The settings page's server actions, passed down as props. */
 export type ApiTokensActions = { createApiToken: FormAction<{ token: string; apiToken: ApiTokenDto }>; revokeApiToken: FormAction };
@@ -75,46 +77,44 @@ export const ApiTokensManager = ({ tokens, actions }: { tokens: ApiTokenDto[]; a
     {tokens.length === 0 ? (
       <p className="text-sm text-slate-500 dark:text-slate-400">No API tokens yet.</p>
     ) : (
-      <div className="overflow-x-auto">
-        <table className="w-full text-sm" data-testid="tokens-table">
-          <thead>
-            <tr className="border-b border-slate-200 dark:border-slate-800">
-              <th className={thClass}>Name</th>
-              <th className={thClass}>Prefix</th>
-              <th className={thClass}>Role</th>
-              <th className={thClass}>Created</th>
-              <th className={thClass}>Last used</th>
-              <th className={thClass}>Status</th>
-              <th className={thClass}>
-                <span className="sr-only">Actions</span>
-              </th>
+      <Table data-testid="tokens-table">
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Prefix</th>
+            <th scope="col">Role</th>
+            <th scope="col">Created</th>
+            <th scope="col">Last used</th>
+            <th scope="col">Status</th>
+            <th scope="col">
+              <span className="sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {tokens.map((token) => (
+            <tr key={token.id} data-testid="token-row" data-name={token.name} data-revoked={token.revokedAt !== null}>
+              <td>{token.name}</td>
+              <td className="font-mono text-xs">{token.prefix}…</td>
+              <td>{token.role.toLowerCase()}</td>
+              <td className="whitespace-nowrap text-xs text-slate-500" title={token.createdBy ? `by ${token.createdBy}` : undefined}>
+                {formatDateTime(token.createdAt)}
+              </td>
+              <td className="whitespace-nowrap text-xs text-slate-500">{token.lastUsedAt ? formatDateTime(token.lastUsedAt) : "never"}</td>
+              <td>
+                {token.revokedAt ? (
+                  <span className="text-xs text-slate-500">revoked {formatDateTime(token.revokedAt)}</span>
+                ) : (
+                  <span className="text-xs text-emerald-700 dark:text-emerald-400">active</span>
+                )}
+              </td>
+              <td className="text-right">{!token.revokedAt && (
+                  <ConfirmActionForm action={actions.revokeApiToken} id={token.id} label="Revoke" confirmLabel="Confirm revoke" pendingLabel="Revoking…" ariaLabel={`Revoke ${token.name}`} />
+                )}</td>
             </tr>
-          </thead>
-          <tbody>
-            {tokens.map((token) => (
-              <tr key={token.id} data-testid="token-row" data-name={token.name} data-revoked={token.revokedAt !== null} className="border-b border-slate-100 last:border-0 dark:border-slate-800">
-                <td className={tdClass}>{token.name}</td>
-                <td className={`${tdClass} font-mono text-xs`}>{token.prefix}…</td>
-                <td className={tdClass}>{token.role.toLowerCase()}</td>
-                <td className={`${tdClass} whitespace-nowrap text-xs text-slate-500`} title={token.createdBy ? `by ${token.createdBy}` : undefined}>
-                  {formatDateTime(token.createdAt)}
-                </td>
-                <td className={`${tdClass} whitespace-nowrap text-xs text-slate-500`}>{token.lastUsedAt ? formatDateTime(token.lastUsedAt) : "never"}</td>
-                <td className={tdClass}>
-                  {token.revokedAt ? (
-                    <span className="text-xs text-slate-500">revoked {formatDateTime(token.revokedAt)}</span>
-                  ) : (
-                    <span className="text-xs text-emerald-700 dark:text-emerald-400">active</span>
-                  )}
-                </td>
-                <td className={`${tdClass} text-right`}>{!token.revokedAt && (
-                    <ConfirmActionForm action={actions.revokeApiToken} id={token.id} label="Revoke" confirmLabel="Confirm revoke" pendingLabel="Revoking…" ariaLabel={`Revoke ${token.name}`} />
-                  )}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+          ))}
+        </tbody>
+      </Table>
     )}
   </div>
 );

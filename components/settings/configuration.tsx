@@ -3,7 +3,7 @@
 import { getContextRoots, getEnv } from "@/lib/env";
 import { LOGIN_WINDOW_MS, MAX_FAILED_LOGINS, SESSION_TTL_MS } from "@/lib/auth/policy";
 import { formatBytes } from "@/lib/format/bytes";
-import { tdClass } from "./styles";
+import { Table } from "@/components/ui/table";
 
 type Setting = { name: string; label: string; value: React.ReactNode };
 
@@ -35,19 +35,19 @@ export const Configuration = () => {
   ];
   return (
     <div className="space-y-2">
-      <table className="w-full text-sm" data-testid="configuration">
+      <Table data-testid="configuration">
         <tbody>
           {settings.map((setting) => (
-            <tr key={setting.label} className="border-b border-slate-100 last:border-0 dark:border-slate-800">
-              <th scope="row" className="w-1/2 px-2 py-1.5 text-left font-normal">
+            <tr key={setting.label}>
+              <th scope="row" className="w-1/2">
                 {setting.label}
                 {setting.name !== "—" && <code className="ml-2 text-xs text-slate-500 dark:text-slate-400">{setting.name}</code>}
               </th>
-              <td className={`${tdClass} font-mono text-xs`}>{setting.value}</td>
+              <td className="font-mono text-xs">{setting.value}</td>
             </tr>
           ))}
         </tbody>
-      </table>
+      </Table>
       {env.LAYERBOARD_SECURE_COOKIES !== "true" && (
         <p className="text-xs text-amber-700 dark:text-amber-400">
           Session cookies are sent over plain HTTP. Behind a TLS reverse proxy, set <code>LAYERBOARD_SECURE_COOKIES=true</code>.

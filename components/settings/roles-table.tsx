@@ -1,6 +1,6 @@
 // What each role may do, from the same descriptions the server checks against.
 import { ROLE_DESCRIPTIONS, hasRole, type Role } from "@/lib/auth/roles";
-import { tdClass, thClass } from "./styles";
+import { Table } from "@/components/ui/table";
 
 const ROLES: Role[] = ["VIEWER", "BUILDER", "ADMIN"];
 
@@ -21,32 +21,30 @@ export const RolesTable = ({ current }: { current: Role }) => (
         </li>
       ))}
     </ul>
-    <div className="overflow-x-auto">
-      <table className="w-full text-sm" data-testid="roles-table">
-        <thead>
-          <tr className="border-b border-slate-200 dark:border-slate-800">
-            <th className={thClass}>Action</th>
+    <Table data-testid="roles-table">
+      <thead>
+        <tr>
+          <th scope="col">Action</th>
+          {ROLES.map((role) => (
+            <th key={role} scope="col" className="text-center">
+              {role.toLowerCase()}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {CAPABILITIES.map((capability) => (
+          <tr key={capability.label}>
+            <td>{capability.label}</td>
             {ROLES.map((role) => (
-              <th key={role} className={`${thClass} text-center`}>
-                {role.toLowerCase()}
-              </th>
+              <td key={role} className="text-center">
+                {hasRole(role, capability.role) ? <span aria-label="yes">✓</span> : <span aria-label="no" className="text-slate-400">—</span>}
+              </td>
             ))}
           </tr>
-        </thead>
-        <tbody>
-          {CAPABILITIES.map((capability) => (
-            <tr key={capability.label} className="border-b border-slate-100 last:border-0 dark:border-slate-800">
-              <td className={tdClass}>{capability.label}</td>
-              {ROLES.map((role) => (
-                <td key={role} className={`${tdClass} text-center`}>
-                  {hasRole(role, capability.role) ? <span aria-label="yes">✓</span> : <span aria-label="no" className="text-slate-400">—</span>}
-                </td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+        ))}
+      </tbody>
+    </Table>
     <p className="text-xs text-slate-500 dark:text-slate-400">
       API tokens carry a role too. Share links are public, read-only snapshots of one build or comparison.
     </p>

@@ -8,8 +8,3 @@ export const secondaryButtonClass =
   "rounded-md border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100 disabled:opacity-60 dark:border-slate-700 dark:hover:bg-slate-800";
 export const dangerButtonClass =
   "rounded-md border border-red-300 px-2 py-1 text-sm text-red-700 hover:bg-red-50 disabled:opacity-60 dark:border-red-800 dark:text-red-300 dark:hover:bg-red-950";
-export const thClass = "px-2 py-1.5 text-left text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400";
-export const tdClass = "px-2 py-1.5 align-middle";
-
-// Same text on the server and in the browser (no time zone or locale), so hydration agrees.
-export const formatDateTime = (iso: string | null) => (iso ? `${iso.slice(0, 16).replace("T", " ")} UTC` : "—");

@@ -1,7 +1,7 @@
 // The engine and database this instance talks to, as they answer right now.
 import { getHealth } from "@/lib/health";
 import { getEnv } from "@/lib/env";
-import { tdClass } from "./styles";
+import { Table } from "@/components/ui/table";
 
 // Host, port and database name only: the URL's user and password never reach the page.
 export const describeDatabaseUrl = (url: string): string => {
@@ -29,11 +29,11 @@ export const describeDockerHost = (value: string | undefined): string => {
 const yesNo = (value: boolean) => (value ? "yes" : "no");
 
 const Row = ({ label, value, testId }: { label: string; value: React.ReactNode; testId?: string }) => (
-  <tr className="border-b border-slate-100 last:border-0 dark:border-slate-800">
-    <th scope="row" className="w-1/3 px-2 py-1.5 text-left font-normal text-slate-500 dark:text-slate-400">
+  <tr>
+    <th scope="row" className="w-1/3 text-slate-500 dark:text-slate-400">
       {label}
     </th>
-    <td className={`${tdClass} font-mono text-xs`} data-testid={testId}>
+    <td className="font-mono text-xs" data-testid={testId}>
       {value}
     </td>
   </tr>
@@ -46,7 +46,7 @@ export const SystemInfo = async () => {
     <div className="grid gap-4 md:grid-cols-2">
       <div>
         <h3 className="mb-1 text-sm font-semibold">Docker engine</h3>
-        <table className="w-full text-sm" data-testid="engine-info" data-reachable={engine.reachable}>
+        <Table data-testid="engine-info" data-reachable={engine.reachable}>
           <tbody>
             <Row label="Endpoint" value={describeDockerHost(env.DOCKER_HOST)} />
             {engine.reachable ? (
@@ -62,7 +62,7 @@ export const SystemInfo = async () => {
               <Row label="Status" value={<span className="text-red-700 dark:text-red-400">unreachable — {engine.reason}</span>} />
             )}
           </tbody>
-        </table>
+        </Table>
         {engine.reachable && engine.containerdImageStore && (
           <p className="mt-2 text-xs text-amber-700 dark:text-amber-400">
             This engine uses the containerd image store: image sizes are not measured the same way as on overlay2, so compare
@@ -72,7 +72,7 @@ export const SystemInfo = async () => {
       </div>
       <div>
         <h3 className="mb-1 text-sm font-semibold">Database</h3>
-        <table className="w-full text-sm" data-testid="database-info" data-ok={database.ok}>
+        <Table data-testid="database-info" data-ok={database.ok}>
           <tbody>
             <Row label="Location" value={describeDatabaseUrl(env.DATABASE_URL)} />
             <Row
@@ -80,7 +80,7 @@ export const SystemInfo = async () => {
               value={database.ok ? `ok (${database.latencyMs} ms)` : <span className="text-red-700 dark:text-red-400">unavailable — {database.reason}</span>}
             />
           </tbody>
-        </table>
+        </Table>
       </div>
     </div>
   );

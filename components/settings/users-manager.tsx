@@ -5,7 +5,9 @@ import type { UserDto } from "@/lib/data/users";
 import type { Role } from "@/lib/auth/roles";
 import type { FormAction } from "@/lib/actions/result";
 import { ConfirmActionForm } from "./confirm-action-form";
-import { formatDateTime, inputClass, primaryButtonClass, secondaryButtonClass, selectClass, tdClass, thClass } from "./styles";
+import { Table } from "@/components/ui/table";
+import { formatDateTime } from "@/lib/format/date";
+import { inputClass, primaryButtonClass, secondaryButtonClass, selectClass } from "./styles";
 
 const ROLES: Role[] = ["VIEWER", "BUILDER", "ADMIN"];
 
@@ -97,45 +99,43 @@ const CreateUserForm = ({ createUser }: { createUser: UsersActions["createUser"]
 
 export const UsersManager = ({ users, currentUserId, actions }: { users: UserDto[]; currentUserId: string; actions: UsersActions }) => (
   <div className="space-y-4">
-    <div className="overflow-x-auto">
-      <table className="w-full text-sm" data-testid="users-table">
-        <thead>
-          <tr className="border-b border-slate-200 dark:border-slate-800">
-            <th className={thClass}>Email</th>
-            <th className={thClass}>Name</th>
-            <th className={thClass}>Role</th>
-            <th className={thClass}>Created</th>
-            <th className={thClass}>
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {users.map((user) => {
-            const isSelf = user.id === currentUserId;
-            return (
-              <tr key={user.id} data-testid="user-row" data-email={user.email} className="border-b border-slate-100 last:border-0 dark:border-slate-800">
-                <td className={tdClass}>{user.email}</td>
-                <td className={tdClass}>{user.name}</td>
-                <td className={tdClass}>{isSelf ? <span>{user.role.toLowerCase()} (you)</span> : <RoleForm user={user} updateUserRole={actions.updateUserRole} />}</td>
-                <td className={`${tdClass} whitespace-nowrap text-xs text-slate-500`}>{formatDateTime(user.createdAt)}</td>
-                <td className={`${tdClass} text-right`}>{!isSelf && (
-                    <ConfirmActionForm
-                      action={actions.deleteUser}
-                      id={user.id}
-                      label="Delete"
-                      confirmLabel="Confirm delete"
-                      pendingLabel="Deleting…"
-                      ariaLabel={`Delete ${user.email}`}
-                      warning="Also deletes their sessions and the API tokens they created."
-                    />
-                  )}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+    <Table data-testid="users-table">
+      <thead>
+        <tr>
+          <th scope="col">Email</th>
+          <th scope="col">Name</th>
+          <th scope="col">Role</th>
+          <th scope="col">Created</th>
+          <th scope="col">
+            <span className="sr-only">Actions</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {users.map((user) => {
+          const isSelf = user.id === currentUserId;
+          return (
+            <tr key={user.id} data-testid="user-row" data-email={user.email}>
+              <td>{user.email}</td>
+              <td>{user.name}</td>
+              <td>{isSelf ? <span>{user.role.toLowerCase()} (you)</span> : <RoleForm user={user} updateUserRole={actions.updateUserRole} />}</td>
+              <td className="whitespace-nowrap text-xs text-slate-500">{formatDateTime(user.createdAt)}</td>
+              <td className="text-right">{!isSelf && (
+                  <ConfirmActionForm
+                    action={actions.deleteUser}
+                    id={user.id}
+                    label="Delete"
+                    confirmLabel="Confirm delete"
+                    pendingLabel="Deleting…"
+                    ariaLabel={`Delete ${user.email}`}
+                    warning="Also deletes their sessions and the API tokens they created."
+                  />
+                )}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </Table>
     <CreateUserForm createUser={actions.createUser} />
     <p className="text-xs text-slate-500 dark:text-slate-400">
       You cannot change your own role or delete yourself, and the last administrator cannot be demoted or deleted.

@@ -11,18 +11,16 @@ import { isAppError } from "@/lib/errors";
 import { parseHistoryParams, rangeStart } from "@/lib/history/history-params";
 import { findBudgetLines, pivotHistory } from "@/lib/history/shape-size-history";
 import { assignSeriesColors } from "@/components/ui/palette";
-import { STRATEGY_META } from "@/lib/builds/strategy-meta";
 import { shortId } from "@/lib/format/bytes";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/states";
-import { Bytes } from "@/components/ui/bytes";
-import { RunsBadge } from "@/components/ui/status-badge";
 import { SizeHistoryChart } from "@/components/charts/size-history-chart";
 import { DurationHistoryChart } from "@/components/charts/duration-history-chart";
 import { HistoryMarkerKey } from "@/components/charts/history-line-chart";
 import { HistoryFilters } from "@/components/projects/history-filters";
 import { ActionButton } from "@/components/projects/action-button";
 import { RecentBuildsList } from "@/components/projects/recent-builds-list";
+import { VariantsTable } from "@/components/projects/variants-table";
 import { buildVariantAction, compareAllAction } from "./actions";
 import type { ProjectDto } from "@/lib/types";
 
@@ -109,63 +107,7 @@ export default async function ProjectPage({ params, searchParams }: PageProps) {
         {project.variants.length === 0 ? (
           <EmptyState title="This project has no variants yet">An administrator can add one, or generate the four strategies from templates.</EmptyState>
         ) : (
-          <div className="relative overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <thead className="text-xs uppercase text-slate-500 dark:text-slate-400">
-                <tr>
-                  <th scope="col" className="py-2 pr-3">Variant</th>
-                  <th scope="col" className="py-2 pr-3">Dockerfile</th>
-                  <th scope="col" className="py-2 pr-3">Target</th>
-                  <th scope="col" className="py-2 pr-3 text-right">Budget</th>
-                  <th scope="col" className="py-2 pr-3 text-right">Latest size</th>
-                  <th scope="col" className="py-2 pr-3">Runs</th>
-                  <th scope="col" className="py-2"><span className="sr-only">Actions</span></th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
-                {allSeries.map((s) => {
-                  const variant = project.variants.find((v) => v.id === s.id)!;
-                  const last = latest.get(s.id)?.at(-1);
-                  return (
-                    <tr key={s.id} data-testid="variant-row">
-                      <td className="py-2 pr-3">
-                        <div className="flex items-center gap-2">
-                          <span aria-hidden="true" className="h-3 w-3 shrink-0 rounded-full" style={{ backgroundColor: s.color }} />
-                          <div>
-                            <div className="font-medium">{variant.name}</div>
-                            <div className="text-xs text-slate-500 dark:text-slate-400">{STRATEGY_META[variant.strategy].label}</div>
-                          </div>
-                        </div>
-                      </td>
-                      <td className="py-2 pr-3 font-mono text-xs">
-                        {variant.dockerfile}
-                        {variant.runtimeDockerfile && <div className="text-slate-500">runtime: {variant.runtimeDockerfile}</div>}
-                      </td>
-                      <td className="py-2 pr-3 font-mono text-xs">{variant.target ?? "—"}</td>
-                      <td className="py-2 pr-3 text-right">
-                        <Bytes value={variant.sizeBudgetBytes} />
-                      </td>
-                      <td className="py-2 pr-3 text-right">
-                        {last ? (
-                          <Link href={`/builds/${last.buildId}`} className="hover:underline">
-                            <Bytes value={last.totalSize} className={variant.sizeBudgetBytes !== null && last.totalSize > variant.sizeBudgetBytes ? "font-semibold text-red-700 dark:text-red-300" : ""} />
-                          </Link>
-                        ) : (
-                          <span className="text-slate-400">no build yet</span>
-                        )}
-                      </td>
-                      <td className="py-2 pr-3">{last ? <RunsBadge runs={last.runs} /> : "—"}</td>
-                      <td className="py-2 text-right">
-                        {canBuild && (
-                          <ActionButton action={buildVariantAction} fields={{ variantId: variant.id, projectId: project.id }} label="Build" pendingLabel="Queueing…" variant="secondary" ariaLabel={`Build ${variant.name}`} />
-                        )}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <VariantsTable project={project} series={allSeries} latest={latest} buildAction={canBuild ? buildVariantAction : null} />
         )}
       </Card>
 
