@@ -15,6 +15,7 @@ import { openContext, type ContextSource } from "@/lib/builds/context/open-conte
 import { createBuildRecorder, retry, type BuildRecorder } from "@/lib/builds/build-recorder";
 import { declaresArg, findFinalBaseImage } from "@/lib/builds/dockerfile";
 import { mergeTarStreams } from "@/lib/builds/tar-merge";
+import { BUILD_IMAGE, MAIN_IMAGE, type LayerImage } from "@/lib/builds/layer-images";
 import { buildImage } from "@/lib/docker/build-image";
 import { analyseImage, type ImageAnalysis } from "@/lib/docker/analyse-image";
 import { runSmoke } from "@/lib/docker/smoke-run";
@@ -66,7 +67,7 @@ const settleSteps = (recorder: BuildRecorder) => {
   if (count) recorder.log(`[layerboard] ${count} step(s) were run by an identical build on the engine at the same time; recorded as cached`, "system");
 };
 
-const persistLayers = (buildId: string, image: "main" | "build", analysis: ImageAnalysis) => createLayers(buildId, image, analysis.layers);
+const persistLayers = (buildId: string, image: LayerImage, analysis: ImageAnalysis) => createLayers(buildId, image, analysis.layers);
 
 // Retried like every database write of the pipeline: a blip must not leave the build running.
 const finish = (buildId: string, status: FinalBuildStatus, failure: BuildFailure | null, workerId: string) =>
@@ -119,7 +120,7 @@ export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => 
     let finalBuildArgs = buildArgs;
     if (isBuilderPattern) {
       const buildAnalysis = await analyseImage(first.imageId, { docker, baseImage: findFinalBaseImage(dockerfileText, buildArgs, settings.target) });
-      await retry(() => persistLayers(build.id, "build", buildAnalysis));
+      await retry(() => persistLayers(build.id, BUILD_IMAGE, buildAnalysis));
       await retry(() => updateBuildDetails(build.id, { buildImageId: first.imageId, buildImageSize: buildAnalysis.totalSize }));
       recorder.log(`[layerboard] copying ${settings.artifactPath} out of the build image`, "system");
       const artifact = await exportPathFromImage(first.imageId, settings.artifactPath!, { docker, labels });
@@ -151,7 +152,7 @@ export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => 
       docker,
       baseImage: findFinalBaseImage(finalDockerfile, finalBuildArgs, isBuilderPattern ? null : settings.target),
     });
-    await retry(() => persistLayers(build.id, "main", analysis));
+    await retry(() => persistLayers(build.id, MAIN_IMAGE, analysis));
     await retry(() =>
       updateBuildDetails(build.id, { imageId: analysis.imageId, totalSize: analysis.totalSize, storageDriver: analysis.storageDriver }),
     );
@@ -190,7 +191,7 @@ export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => 
 };
 
 // A stream cut mid-build usually means the engine went away: say so plainly.
-const describeFailure = async (error: unknown, docker: Docker) => {
+const describeFailure = async (error: unknown, docker: Docker): Promise<BuildFailure> => {
   const message = error instanceof Error ? error.message : String(error);
   if (isAppError(error) && error.code !== "BUILD_FAILED" && error.code !== "INTERNAL") return { code: error.code, message };
   const engine = await getEngineInfo(docker);

@@ -8,7 +8,7 @@ import type Docker from "dockerode";
 import { getEnv } from "@/lib/env";
 import { claimBuild, finishBuild, recordBuildHeartbeats } from "@/lib/data/build-status";
 import { getBuildForRun } from "@/lib/data/builds";
-import { createWorker, markWorkerStopped, recordWorkerHeartbeat } from "@/lib/data/workers";
+import { createWorker, recordWorkerStopped, recordWorkerHeartbeat } from "@/lib/data/workers";
 import { createDockerClient } from "@/lib/docker/client";
 import { getEngineInfo } from "@/lib/docker/engine-info";
 import { BUILD_QUEUE, getQueue, type BuildJob } from "@/lib/builds/queue";
@@ -112,7 +112,7 @@ export const startWorker = async (options: { concurrency?: number; dockerHost?: 
       await offWork;
       clearInterval(heartbeat);
       clearInterval(reaper);
-      await markWorkerStopped(id).catch(() => undefined);
+      await recordWorkerStopped(id).catch(() => undefined);
     },
   };
 };

@@ -15,7 +15,7 @@
 // a build cancelled, failed or interrupted before it started has no duration.
 import "server-only";
 import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
+import { AppError, type StoredErrorCode } from "@/lib/errors";
 import { buildSummaryInclude, toBuildSummaryDto } from "@/lib/data/mappers";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { BuildStatus, BuildSummaryDto } from "@/lib/types";
@@ -35,12 +35,8 @@ export const BUILD_TRANSITIONS = {
 
 export type FinalBuildStatus = "SUCCEEDED" | "FAILED" | "CANCELLED" | "INTERRUPTED";
 
-/**
- * What a build that did not succeed stores in errorCode/error. The codes are AppErrorCode
- * members plus the ones the error-code union is being extended with (QUEUE_UNAVAILABLE,
- * INTERRUPTED, CANCELLED); narrow this to AppErrorCode once lib/errors.ts has them.
- */
-export type BuildFailure = { code: string; message: string };
+/** What a build that did not succeed stores in errorCode/error. */
+export type BuildFailure = { code: StoredErrorCode; message: string };
 
 const STATUSES = Object.keys(BUILD_TRANSITIONS) as BuildStatus[];
 

@@ -13,7 +13,7 @@ export const recordWorkerHeartbeat = async (id: string, at = new Date()): Promis
   await db.worker.update({ where: { id }, data: { heartbeatAt: at } });
 };
 
-export const markWorkerStopped = async (id: string, at = new Date()): Promise<void> => {
+export const recordWorkerStopped = async (id: string, at = new Date()): Promise<void> => {
   await db.worker.update({ where: { id }, data: { stoppedAt: at } });
 };
 
