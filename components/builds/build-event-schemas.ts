@@ -27,7 +27,6 @@ export const stateEventSchema = z.object({
     }),
   ),
 });
-export type StateEvent = z.infer<typeof stateEventSchema>;
 
 export const endEventSchema = z.object({ status: statusSchema });
 

@@ -41,5 +41,3 @@ export const appendLogLines = (
   next.push(last);
   return { chunks: next, lastSeq, added: fresh.length };
 };
-
-export const countLogLines = (chunks: ParsedLogLine[][]) => chunks.reduce((sum, chunk) => sum + chunk.length, 0);

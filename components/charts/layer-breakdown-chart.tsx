@@ -11,7 +11,7 @@ type Segment = { key: string; label: string; instruction: string; bytes: number;
 // Neighbouring own layers alternate in strength so each stays distinguishable in one hue.
 const OPACITY_STEPS = [1, 0.7, 0.45];
 
-export const toBreakdownSegments = (layers: LayerDto[], colour: string): Segment[] => {
+const toBreakdownSegments = (layers: LayerDto[], colour: string): Segment[] => {
   const baseBytes = layers.filter((l) => l.isFromBase).reduce((sum, l) => sum + l.size, 0);
   const own = layers.filter((l) => !l.isFromBase && !l.isEmpty && l.size > 0).sort((a, b) => a.position - b.position);
   const segments: Segment[] = [];

@@ -3,13 +3,15 @@
 import { useEffect } from "react";
 import { useRouter } from "next/navigation";
 
-export const AutoRefresh = ({ active, intervalMs = 3000, label }: { active: boolean; intervalMs?: number; label: string }) => {
+const INTERVAL_MS = 3000;
+
+export const AutoRefresh = ({ active, label }: { active: boolean; label: string }) => {
   const router = useRouter();
   useEffect(() => {
     if (!active) return;
-    const timer = setInterval(() => router.refresh(), intervalMs);
+    const timer = setInterval(() => router.refresh(), INTERVAL_MS);
     return () => clearInterval(timer);
-  }, [active, intervalMs, router]);
+  }, [active, router]);
   if (!active) return null;
   return (
     <p role="status" aria-live="polite" className="flex items-center gap-2 text-sm text-blue-800 dark:text-blue-200" data-testid="auto-refresh">

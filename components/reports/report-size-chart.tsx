@@ -8,7 +8,7 @@ import type { ReportRow } from "@/lib/reports/build-report";
 
 type Datum = { name: string; base: number; own: number; colour: string };
 
-export const toSizeChartData = (rows: ReportRow[]): Datum[] =>
+const toSizeChartData = (rows: ReportRow[]): Datum[] =>
   rows
     .filter((row) => row.size !== null)
     .map((row) => {

@@ -4,7 +4,7 @@
 import { useState } from "react";
 import { secondaryButtonClass } from "./styles";
 
-export const CopyButton = ({ value, targetId, label = "Copy" }: { value: string; targetId?: string; label?: string }) => {
+export const CopyButton = ({ value, targetId }: { value: string; targetId?: string }) => {
   const [state, setState] = useState<"idle" | "copied" | "select">("idle");
   const copy = async () => {
     try {
@@ -24,7 +24,7 @@ export const CopyButton = ({ value, targetId, label = "Copy" }: { value: string;
   return (
     <span className="inline-flex items-center gap-2">
       <button type="button" onClick={copy} className={secondaryButtonClass}>
-        {label}
+        Copy
       </button>
       <span role="status" aria-live="polite" className="text-xs text-slate-500 dark:text-slate-400">
         {state === "copied" ? "Copied" : state === "select" ? "Selected: press Ctrl+C to copy" : ""}

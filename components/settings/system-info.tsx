@@ -4,7 +4,7 @@ import { getEnv } from "@/lib/env";
 import { Table } from "@/components/ui/table";
 
 // Host, port and database name only: the URL's user and password never reach the page.
-export const describeDatabaseUrl = (url: string): string => {
+const describeDatabaseUrl = (url: string): string => {
   try {
     const parsed = new URL(url);
     return `${parsed.protocol.replace(/:$/, "")}://${parsed.host}${parsed.pathname}`;
@@ -14,7 +14,7 @@ export const describeDatabaseUrl = (url: string): string => {
 };
 
 // DOCKER_HOST may be tcp://user:password@host: strip any credentials the same way.
-export const describeDockerHost = (value: string | undefined): string => {
+const describeDockerHost = (value: string | undefined): string => {
   if (!value) return "unix:///var/run/docker.sock (default)";
   try {
     const parsed = new URL(value);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ANSI_PALETTE, parseAnsi, stripAnsi, xterm256 } from "@/lib/format/ansi";
+import { ANSI_PALETTE, parseAnsi, xterm256 } from "@/lib/format/ansi";
 
 const ESC = "\u001b";
 
@@ -48,7 +48,8 @@ describe("parseAnsi", () => {
   });
 
   it("removes cursor movement, erase and OSC title sequences", () => {
-    expect(stripAnsi(`${ESC}[2K${ESC}[1A${ESC}[?25lstep 1${ESC}]0;title\u0007 done${ESC}[K`)).toBe("step 1 done");
+    const { segments } = parseAnsi(`${ESC}[2K${ESC}[1A${ESC}[?25lstep 1${ESC}]0;title\u0007 done${ESC}[K`);
+    expect(segments.map((s) => s.text).join("")).toBe("step 1 done");
   });
 
   it("keeps HTML-looking text as literal text", () => {

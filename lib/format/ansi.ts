@@ -62,7 +62,7 @@ const readExtendedColour = (params: number[], at: number): { colour?: string; us
   return { used: 1 };
 };
 
-export const applySgr = (style: AnsiStyle, params: number[]): AnsiStyle => {
+const applySgr = (style: AnsiStyle, params: number[]): AnsiStyle => {
   let next: AnsiStyle = { ...style };
   const codes = params.length ? params : [0];
   for (let i = 0; i < codes.length; i += 1) {
@@ -133,7 +133,3 @@ export const parseAnsi = (input: string, initial: AnsiStyle = {}): { segments: A
   return { segments, style };
 };
 
-export const stripAnsi = (input: string) =>
-  parseAnsi(input)
-    .segments.map((s) => s.text)
-    .join("");

@@ -19,8 +19,8 @@ export const formatExactBytes = (bytes: number | null | undefined): string =>
 export const formatDelta = (bytes: number | null | undefined): string =>
   bytes === null || bytes === undefined ? "—" : `${bytes > 0 ? "+" : bytes < 0 ? "−" : "±"}${formatBytes(Math.abs(bytes))}`;
 
-export const formatPercent = (ratio: number | null | undefined, digits = 1): string =>
-  ratio === null || ratio === undefined || !Number.isFinite(ratio) ? "—" : `${ratio > 0 ? "+" : ratio < 0 ? "−" : "±"}${Math.abs(ratio * 100).toFixed(digits)} %`;
+export const formatPercent = (ratio: number | null | undefined): string =>
+  ratio === null || ratio === undefined || !Number.isFinite(ratio) ? "—" : `${ratio > 0 ? "+" : ratio < 0 ? "−" : "±"}${Math.abs(ratio * 100).toFixed(1)} %`;
 
 export const formatDuration = (ms: number | null | undefined): string => {
   if (ms === null || ms === undefined) return "—";

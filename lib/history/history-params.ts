@@ -4,7 +4,7 @@ import { z } from "zod";
 
 export const HISTORY_RANGES = ["24h", "7d", "30d", "all"] as const;
 export type HistoryRange = (typeof HISTORY_RANGES)[number];
-export const DEFAULT_RANGE: HistoryRange = "30d";
+const DEFAULT_RANGE: HistoryRange = "30d";
 
 const RANGE_MS: Record<HistoryRange, number | null> = {
   "24h": 24 * 3600_000,
