@@ -10,8 +10,8 @@ import type { BuildDetailDto } from "@/lib/types";
 
 const Time = ({ iso }: { iso: string | null }) =>
   iso ? (
-    <time dateTime={iso} title={iso}>
-      {formatDateTime(iso, { seconds: true })}
+    <time dateTime={iso} title={formatDateTime(iso, { seconds: true })}>
+      {formatDateTime(iso, { seconds: true, zone: false })}
     </time>
   ) : (
     <>—</>

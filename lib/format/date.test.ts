@@ -5,6 +5,7 @@ describe("formatDateTime", () => {
   it("prints an ISO timestamp in UTC to the minute, or to the second", () => {
     expect(formatDateTime("2026-12-01T09:30:45.123Z")).toBe("2026-12-01 09:30 UTC");
     expect(formatDateTime("2026-12-01T09:30:45.123Z", { seconds: true })).toBe("2026-12-01 09:30:45 UTC");
+    expect(formatDateTime("2026-12-01T09:30:45.123Z", { seconds: true, zone: false })).toBe("2026-12-01 09:30:45");
   });
 
   it("prints a dash for a missing time", () => {
