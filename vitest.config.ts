@@ -20,7 +20,7 @@ export default defineConfig({
         test: {
           name: "unit",
           expect,
-          include: ["lib/**/*.test.ts", "components/**/*.test.ts", "tests/unit/**/*.test.ts"],
+          include: ["lib/**/*.test.ts", "components/**/*.test.ts"],
           environment: "node",
         },
       },
