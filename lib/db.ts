@@ -15,5 +15,10 @@ export const db = new Proxy({} as PrismaClient, {
   get: (_target, property) => Reflect.get(getPrisma(), property),
 });
 
+// For health checks: resolves when the database answers a trivial query.
+export const pingDatabase = async (): Promise<void> => {
+  await getPrisma().$queryRaw`SELECT 1`;
+};
+
 export type { PrismaClient };
 export * as Prisma from "@/lib/generated/prisma/client";

@@ -1,6 +1,6 @@
 // Database and engine health for /api/health and the status footer.
 import "server-only";
-import { db } from "@/lib/db";
+import { pingDatabase } from "@/lib/db";
 import { getEngineInfo } from "@/lib/docker/engine-info";
 
 export type Health = {
@@ -15,7 +15,7 @@ const withTimeout = <T>(promise: Promise<T>, ms: number, label: string) =>
 export const checkDatabase = async (): Promise<Health["database"]> => {
   const started = Date.now();
   try {
-    await withTimeout(db.$queryRaw`SELECT 1`, 3000, "database");
+    await withTimeout(pingDatabase(), 3000, "database");
     return { ok: true, latencyMs: Date.now() - started };
   } catch (error) {
     return { ok: false, reason: error instanceof Error ? error.message.split("\n").filter(Boolean).pop()! : String(error) };

@@ -2,11 +2,11 @@
 import { embeddedDatabaseUrl } from "@/lib/database/embedded-postgres";
 
 process.env.DATABASE_URL ??= embeddedDatabaseUrl();
-const { db } = await import("@/lib/db");
+const { findFirstAdmin } = await import("@/lib/data/users");
 const { createApiToken } = await import("@/lib/data/api-tokens");
 const [name = "cli", role = "BUILDER"] = process.argv.slice(2);
 if (!["ADMIN", "BUILDER", "VIEWER"].includes(role)) throw new Error("role is ADMIN, BUILDER or VIEWER");
-const admin = await db.user.findFirst({ where: { role: "ADMIN" }, orderBy: { createdAt: "asc" } });
+const admin = await findFirstAdmin();
 if (!admin) throw new Error("no administrator yet: start the app once (npm run dev)");
 const { token } = await createApiToken({ name, role: role as "ADMIN" | "BUILDER" | "VIEWER", createdById: admin.id });
 console.log(token);

@@ -1,7 +1,7 @@
 // Who is making a request: a signed-in user (session cookie) or an API token (Bearer).
 import "server-only";
-import { db } from "@/lib/db";
-import { hashSecret } from "@/lib/auth/tokens";
+import { findSessionUser } from "@/lib/data/users";
+import { findActiveApiToken, recordApiTokenUse } from "@/lib/data/api-tokens";
 import type { Role } from "@/lib/auth/roles";
 
 export const SESSION_COOKIE = "lb_session";
@@ -10,18 +10,17 @@ export type Actor = { kind: "user"; userId: string; email: string; name: string;
 
 export const findActorBySessionToken = async (token: string | undefined): Promise<Actor | null> => {
   if (!token) return null;
-  const session = await db.session.findUnique({ where: { tokenHash: hashSecret(token) }, include: { user: true } });
-  if (!session || session.expiresAt < new Date()) return null;
-  const { user } = session;
+  const user = await findSessionUser(token);
+  if (!user) return null;
   return { kind: "user", userId: user.id, email: user.email, name: user.name, role: user.role };
 };
 
 export const findActorByApiToken = async (token: string): Promise<Actor | null> => {
-  const row = await db.apiToken.findUnique({ where: { tokenHash: hashSecret(token) } });
-  if (!row || row.revokedAt) return null;
+  const row = await findActiveApiToken(token);
+  if (!row) return null;
   // At most one write a minute per token: CI polling must not turn every read into a write.
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000)
-    await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
+    await recordApiTokenUse(row.id).catch(() => undefined);
   return { kind: "token", tokenId: row.id, name: row.name, role: row.role };
 };
 

@@ -28,6 +28,19 @@ export const createApiToken = async (input: { name: string; role: Role; createdB
 export const findApiTokens = async (): Promise<ApiTokenDto[]> =>
   (await db.apiToken.findMany({ orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }], include: { createdBy: { select: { email: true } } } })).map(toDto);
 
+export type ActiveApiToken = { id: string; name: string; role: Role; lastUsedAt: Date | null };
+
+// The token behind a bearer secret, or null when it is unknown or revoked.
+export const findActiveApiToken = async (token: string): Promise<ActiveApiToken | null> => {
+  const row = await db.apiToken.findUnique({ where: { tokenHash: hashSecret(token) } });
+  if (!row || row.revokedAt) return null;
+  return { id: row.id, name: row.name, role: row.role, lastUsedAt: row.lastUsedAt };
+};
+
+export const recordApiTokenUse = async (id: string) => {
+  await db.apiToken.update({ where: { id }, data: { lastUsedAt: new Date() } });
+};
+
 export const revokeApiToken = async (id: string) => {
   const updated = await db.apiToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
   if (!updated.count) throw new AppError("NOT_FOUND", `API token ${id} not found or already revoked`);

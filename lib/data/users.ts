@@ -66,6 +66,19 @@ export const ensureAdminUser = async (email: string, password: string): Promise<
   return { created: true };
 };
 
+// The oldest administrator: who `npm run token` creates a token for.
+export const findFirstAdmin = async (): Promise<UserDto | null> => {
+  const user = await db.user.findFirst({ where: { role: "ADMIN" }, orderBy: { createdAt: "asc" } });
+  return user && toUserDto(user);
+};
+
+// The user behind a session cookie, or null when the session is unknown or has expired.
+export const findSessionUser = async (token: string): Promise<UserDto | null> => {
+  const session = await db.session.findUnique({ where: { tokenHash: hashSecret(token) }, include: { user: true } });
+  if (!session || session.expiresAt < new Date()) return null;
+  return toUserDto(session.user);
+};
+
 export const createSession = async (userId: string): Promise<{ token: string; expiresAt: Date }> => {
   const token = createSecret("lbs");
   const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
