@@ -1,5 +1,5 @@
 // Seeds the administrator and the example project (run by the launcher at start-up).
-import { seed } from "@/lib/data/seed";
+import { seed } from "@/lib/builds/seed";
 import { getEnv } from "@/lib/env";
 
 const { LAYERBOARD_ADMIN_EMAIL: email, LAYERBOARD_ADMIN_PASSWORD: password } = getEnv();

@@ -1,4 +1,4 @@
-// Advice on the image's own layers (computed on the server by lib/builds/advice.ts).
+// Advice on the image's own layers (computed on the server by lib/analysis/advice.ts).
 import { Bytes } from "@/components/ui/bytes";
 
 // The serialisable part of an advice finding this list shows.

@@ -6,7 +6,7 @@ import { EmptyState } from "@/components/ui/states";
 import { LayerBreakdownChart } from "@/components/charts/layer-breakdown-chart";
 import { LayerTable } from "@/components/builds/layer-table";
 import { BUILD_IMAGE_COLOR, STRATEGY_COLORS } from "@/components/ui/palette";
-import { BUILD_IMAGE, MAIN_IMAGE, type LayerImage } from "@/lib/builds/layer-images";
+import { BUILD_IMAGE, MAIN_IMAGE, type LayerImage } from "@/lib/layer-images";
 import { shortId } from "@/lib/format/bytes";
 import type { BuildDetailDto } from "@/lib/types";
 

@@ -7,7 +7,7 @@ import { RunsBadge, StatusBadge } from "@/components/ui/status-badge";
 import { VariantChip } from "@/components/projects/variant-chip";
 import { ProgressBar } from "@/components/overview/progress-bar";
 import { formatDelta, formatDuration, formatPercent, shortId } from "@/lib/format/bytes";
-import type { ComparisonRow } from "@/lib/builds/comparison-metrics";
+import type { ComparisonRow } from "@/lib/analysis/comparison-metrics";
 
 export type ComparisonTableRow = ComparisonRow & { smokeError: string | null; baselineHref: string; isSmallestRunning: boolean };
 

@@ -2,6 +2,7 @@
 // longest-common-subsequence alignment, then classified with byte deltas. Pure (no
 // server-only), so reports and the browser can use it too.
 import type { LayerDto } from "@/lib/types";
+import { MAIN_IMAGE } from "@/lib/layer-images";
 
 export type LayerDiffKind = "added" | "removed" | "grown" | "shrunk" | "unchanged";
 
@@ -40,7 +41,7 @@ const toSide = (layer: LayerDto): LayerSide => ({
 
 // Only the shipped image's real layers: metadata entries (ENV, CMD…) add no bytes.
 export const selectDiffLayers = (layers: LayerDto[]) =>
-  layers.filter((l) => l.image === "main" && !l.isEmpty).sort((x, y) => x.position - y.position);
+  layers.filter((l) => l.image === MAIN_IMAGE && !l.isEmpty).sort((x, y) => x.position - y.position);
 
 const classify = (a: number, b: number): LayerDiffKind => (b > a ? "grown" : b < a ? "shrunk" : "unchanged");
 

@@ -15,7 +15,7 @@ import { openContext, type ContextSource } from "@/lib/builds/context/open-conte
 import { createBuildRecorder, retry, type BuildRecorder } from "@/lib/builds/build-recorder";
 import { declaresArg, findFinalBaseImage } from "@/lib/builds/dockerfile";
 import { mergeTarStreams } from "@/lib/builds/tar-merge";
-import { BUILD_IMAGE, MAIN_IMAGE, type LayerImage } from "@/lib/builds/layer-images";
+import { BUILD_IMAGE, MAIN_IMAGE, type LayerImage } from "@/lib/layer-images";
 import { buildImage } from "@/lib/docker/build-image";
 import { analyseImage, type ImageAnalysis } from "@/lib/docker/analyse-image";
 import { runSmoke } from "@/lib/docker/smoke-run";

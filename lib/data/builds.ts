@@ -5,13 +5,14 @@ import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { buildSummaryInclude, toBuildDetailDto, toBuildSummaryDto, toNumber, type BuildRowWithRelations } from "@/lib/data/mappers";
 import type { BuildDetailDto, BuildStatus, BuildSummaryDto } from "@/lib/types";
+import { MAIN_IMAGE } from "@/lib/layer-images";
 
 // Layer count and base-image bytes per build, aggregated in SQL.
 const findLayerStats = async (buildIds: string[]) => {
   if (!buildIds.length) return new Map<string, { layerCount: number; baseSize: number }>();
   const rows = await db.layer.groupBy({
     by: ["buildId", "isFromBase", "isEmpty"],
-    where: { buildId: { in: buildIds }, image: "main" },
+    where: { buildId: { in: buildIds }, image: MAIN_IMAGE },
     _sum: { size: true },
     _count: { _all: true },
   });

@@ -3,7 +3,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { findBuilds } from "@/lib/data/builds";
-import { computeComparisonMetrics, type ComparisonMetrics } from "@/lib/builds/comparison-metrics";
+import { computeComparisonMetrics, type ComparisonMetrics } from "@/lib/analysis/comparison-metrics";
 import type { BuildSummaryDto } from "@/lib/types";
 
 export type ComparisonDto = {

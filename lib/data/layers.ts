@@ -1,7 +1,8 @@
-// An image's layers as the pipeline analysed them ("main": the image that ships; "build":
-// a builder-pattern build image). Read back through builds.ts with the build.
+// An image's layers as the pipeline analysed them (MAIN_IMAGE: the image that ships;
+// BUILD_IMAGE: a builder-pattern build image, lib/layer-images.ts). Read back through builds.ts with the build.
 import "server-only";
 import { db } from "@/lib/db";
+import type { LayerImage } from "@/lib/layer-images";
 
 export type LayerInput = {
   position: number;
@@ -14,7 +15,7 @@ export type LayerInput = {
 };
 
 /** Idempotent: a retried write skips the layers already stored. */
-export const createLayers = async (buildId: string, image: "main" | "build", layers: LayerInput[]): Promise<void> => {
+export const createLayers = async (buildId: string, image: LayerImage, layers: LayerInput[]): Promise<void> => {
   await db.layer.createMany({
     data: layers.map((layer) => ({
       buildId,

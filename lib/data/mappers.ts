@@ -17,6 +17,7 @@ import type {
   StepDto,
   VariantDto,
 } from "@/lib/types";
+import { MAIN_IMAGE } from "@/lib/layer-images";
 
 type Numeric = bigint | number | string;
 type ToNumber = {
@@ -150,7 +151,7 @@ export const toBuildSummaryDto = (
 export const toBuildDetailDto = (
   b: BuildRowWithRelations & { steps: BuildStep[]; layers: Layer[]; smoke: SmokeResult | null },
 ): BuildDetailDto => {
-  const mainLayers = b.layers.filter((l) => l.image === "main");
+  const mainLayers = b.layers.filter((l) => l.image === MAIN_IMAGE);
   const baseSize = mainLayers.filter((l) => l.isFromBase).reduce((sum, l) => sum + toNumber(l.size), 0);
   return {
     ...toBuildSummaryDto(b, {

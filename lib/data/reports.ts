@@ -6,9 +6,10 @@ import { findPreviousSuccessfulBuild, getBuild } from "@/lib/data/builds";
 import { getComparison } from "@/lib/data/comparisons";
 import { getProject } from "@/lib/data/projects";
 import { toNumber } from "@/lib/data/mappers";
-import { adviseOnLayers } from "@/lib/builds/advice";
+import { adviseOnLayers } from "@/lib/analysis/advice";
 import { assembleReport, type Report, type ReportBuildInput } from "@/lib/reports/build-report";
 import type { BuildDetailDto, ProjectDto } from "@/lib/types";
+import { MAIN_IMAGE } from "@/lib/layer-images";
 
 const findPreviousForReport = async (build: BuildDetailDto) => {
   const previous = await findPreviousSuccessfulBuild(build);
@@ -21,7 +22,7 @@ const adviseOnBuild = (build: BuildDetailDto) =>
   build.status === "SUCCEEDED"
     ? adviseOnLayers({
         layers: build.layers
-          .filter((layer) => layer.image === "main")
+          .filter((layer) => layer.image === MAIN_IMAGE)
           .map(({ position, instruction, size, isEmpty, isFromBase }) => ({ position, instruction, size, isEmpty, isFromBase })),
       })
     : [];

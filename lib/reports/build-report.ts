@@ -2,9 +2,9 @@
 // pure assembly from build DTOs. No database here: lib/data/reports.ts gathers the inputs.
 import { evaluateBudget } from "@/lib/builds/budget";
 import { STRATEGY_META } from "@/lib/builds/strategy-meta";
-import { MAIN_IMAGE } from "@/lib/builds/layer-images";
+import { MAIN_IMAGE } from "@/lib/layer-images";
 import { formatBytes, formatPercent } from "@/lib/format/bytes";
-import type { Finding, FindingSeverity } from "@/lib/builds/advice";
+import type { Finding, FindingSeverity } from "@/lib/analysis/advice";
 import type { BuildDetailDto, BuildStatus, Strategy } from "@/lib/types";
 import { isFinished } from "@/lib/types";
 import { getReportPath } from "@/lib/reports/report-paths";

@@ -4,10 +4,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { startBuild } from "@/lib/builds/start-build";
-import { seedExampleProject, EXAMPLE_PROJECT_SLUG } from "@/lib/data/seed";
+import { seedExampleProject } from "@/lib/builds/seed";
+import { EXAMPLE_PROJECT_SLUG } from "@/lib/data/seed";
 import { startWorker, type WorkerHandle } from "@/lib/builds/worker";
 import { stopQueue } from "@/lib/builds/queue";
-import { adviseOnLayers } from "@/lib/builds/advice";
+import { adviseOnLayers } from "@/lib/analysis/advice";
 import { getBuild } from "@/lib/data/builds";
 import type { Build } from "@/lib/generated/prisma/client";
 import { BASE_IMAGE, docker, removeImages, waitForBuild } from "../support/pipeline";

@@ -4,7 +4,7 @@ import { findBuilds, getBuild } from "@/lib/data/builds";
 import { findComparisons, getComparison } from "@/lib/data/comparisons";
 import { findProjects } from "@/lib/data/projects";
 import { isAppError } from "@/lib/errors";
-import { computeComparisonMetrics, type ComparisonMetrics } from "@/lib/builds/comparison-metrics";
+import { computeComparisonMetrics, type ComparisonMetrics } from "@/lib/analysis/comparison-metrics";
 import { diffLayers } from "@/lib/builds/layer-diff";
 import { STRATEGY_COLORS } from "@/components/ui/palette";
 import { buildCompareHref, chooseDiffPair, MAX_PICKED_BUILDS, parseCompareParams, type CompareParams } from "@/lib/compare/compare-params";

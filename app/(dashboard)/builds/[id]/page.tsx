@@ -3,8 +3,8 @@
 import { notFound } from "next/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { hasRole } from "@/lib/auth/roles";
-import { adviseOnLayers } from "@/lib/builds/advice";
-import { MAIN_IMAGE } from "@/lib/builds/layer-images";
+import { adviseOnLayers } from "@/lib/analysis/advice";
+import { MAIN_IMAGE } from "@/lib/layer-images";
 import { isFinished } from "@/lib/types";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/states";

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { adviseOnLayers, APT_LISTS_BYTES_ESTIMATE, findBuildPackages, type AdviceLayer } from "@/lib/builds/advice";
+import { adviseOnLayers, APT_LISTS_BYTES_ESTIMATE, findBuildPackages, type AdviceLayer } from "@/lib/analysis/advice";
 import { guessBaseEntryCount } from "@/lib/docker/analyse-image";
 import { cleanInstruction } from "@/lib/docker/clean-instruction";
 
