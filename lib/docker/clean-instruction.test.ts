@@ -9,7 +9,7 @@ type Fixture = {
   configHistory: Array<{ created_by?: string; empty_layer?: boolean }>;
 };
 
-const loadFixture = (name: string): Fixture =>
+const readFixture = (name: string): Fixture =>
   JSON.parse(fs.readFileSync(path.join(__dirname, "__fixtures__", `history-${name}.json`), "utf8")) as Fixture;
 
 // Instructions expected for each captured history, newest first like `/images/{id}/history`.
@@ -86,7 +86,7 @@ const expected: Record<string, string[]> = {
 
 describe("cleanInstruction on captured engine history", () => {
   test.each(Object.keys(expected))("history-%s.json", (name) => {
-    const fixture = loadFixture(name);
+    const fixture = readFixture(name);
     expect(fixture.history.map((entry) => cleanInstruction(entry.CreatedBy, entry.Comment))).toEqual(expected[name]);
   });
 
@@ -97,7 +97,7 @@ describe("cleanInstruction on captured engine history", () => {
       .map((file) => file.replace(/^history-|\.json$/g, ""));
     expect(names.length).toBeGreaterThanOrEqual(Object.keys(expected).length);
     for (const name of names) {
-      const fixture = loadFixture(name);
+      const fixture = readFixture(name);
       const oldestFirst = [...fixture.history].reverse();
       expect(oldestFirst.map((entry) => entry.CreatedBy)).toEqual(fixture.configHistory.map((entry) => entry.created_by ?? ""));
     }

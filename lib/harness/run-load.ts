@@ -58,7 +58,7 @@ export type LoadResult = {
   problems: string[];
 };
 
-const loadDockerfile = (lines: number) =>
+const renderLoadDockerfile = (lines: number) =>
   [
     `FROM ${getEnv().LAYERBOARD_BASE_IMAGE}`,
     "ARG LOAD_ID",
@@ -81,7 +81,7 @@ export const runLoad = async (options: LoadOptions): Promise<LoadResult> => {
   const { postBuild, getBuild, getBuildEvents } = options.routes;
   const dir = path.join(options.root, slug);
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, "Dockerfile"), loadDockerfile(lines));
+  fs.writeFileSync(path.join(dir, "Dockerfile"), renderLoadDockerfile(lines));
   const project = await client.project.create({
     data: {
       slug,

@@ -120,7 +120,7 @@ describe("an engine that is down", () => {
   beforeAll(async () => {
     engine = createSecondEngine();
     await engine.start();
-    await engine.loadImage();
+    await engine.copyImageIn();
     await engine.stop();
   });
 

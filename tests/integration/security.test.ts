@@ -53,7 +53,7 @@ const toRouteCase = (file: string): RouteCase => {
   return { file, route: segments.join("/"), url: `http://${HOST}/${urlSegments.join("/")}`, params };
 };
 
-const loadRoute = async (file: string): Promise<RouteModule> => (await import(/* @vite-ignore */ file)) as RouteModule;
+const importRoute = async (file: string): Promise<RouteModule> => (await import(/* @vite-ignore */ file)) as RouteModule;
 const exportedMethods = (mod: RouteModule) => METHODS.filter((method) => typeof mod[method] === "function");
 // The same from the source text, as a second count that does not trust the module loader.
 const declaredMethods = (file: string): Method[] => {
@@ -67,12 +67,12 @@ const ROUTES = findRouteFiles(APP_DIR).sort().map(toRouteCase);
 const API_ROUTES = ROUTES.filter((r) => r.route.startsWith("api/"));
 // One case per (route file, HTTP method it exports), found on disk when the suite is collected.
 const ROUTE_METHODS = (
-  await Promise.all(ROUTES.map(async (r) => exportedMethods(await loadRoute(r.file)).map((method) => ({ ...r, method }))))
+  await Promise.all(ROUTES.map(async (r) => exportedMethods(await importRoute(r.file)).map((method) => ({ ...r, method }))))
 ).flat();
 const isPublic = (route: string, method: Method) => PUBLIC_ROUTES[route]?.methods.includes(method) ?? false;
 
 const call = async (routeCase: RouteCase, method: Method, headers: Record<string, string> = {}) => {
-  const mod = await loadRoute(routeCase.file);
+  const mod = await importRoute(routeCase.file);
   const hasBody = MUTATING.includes(method);
   const request = new Request(routeCase.url, {
     method,
@@ -162,7 +162,7 @@ describe("security", () => {
       const routeCase = ROUTES.find((r) => r.route === route);
       expect(routeCase, `stale public route ${route}: remove it from PUBLIC_ROUTES`).toBeDefined();
       expect(methods.filter((method) => MUTATING.includes(method))).toEqual([]);
-      expect(exportedMethods(await loadRoute(routeCase!.file))).toEqual(methods);
+      expect(exportedMethods(await importRoute(routeCase!.file))).toEqual(methods);
     });
   });
 

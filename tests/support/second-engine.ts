@@ -16,8 +16,8 @@ export type SecondEngine = {
   stop: () => Promise<void>;
   /** A crash: SIGKILL to dockerd and its containerd at once. */
   kill: () => Promise<void>;
-  /** Loads `image` from the main engine (a second engine starts with no images). */
-  loadImage: (image?: string) => Promise<void>;
+  /** Copies `image` in from the main engine (`docker save | docker load`): a second engine starts with no images. */
+  copyImageIn: (image?: string) => Promise<void>;
   /** Stops the engine, unmounts what it left mounted and deletes its directories. */
   remove: () => Promise<void>;
 };
@@ -115,7 +115,7 @@ export const createSecondEngine = (): SecondEngine => {
     await exited(current);
   };
 
-  const loadImage = async (image = BASE_IMAGE) => {
+  const copyImageIn = async (image = BASE_IMAGE) => {
     const save = spawn("docker", ["save", image], { stdio: ["ignore", "pipe", "inherit"] });
     await run("docker", ["-H", host, "load", "-q"], { input: save.stdout! });
   };
@@ -141,7 +141,7 @@ export const createSecondEngine = (): SecondEngine => {
     fs.rmSync(dir, { recursive: true, force: true });
   };
 
-  return { host, dir, isRunning, start, stop, kill, loadImage, remove };
+  return { host, dir, isRunning, start, stop, kill, copyImageIn, remove };
 };
 
 /** A second engine, started, with the base image loaded. */
@@ -149,7 +149,7 @@ export const startSecondEngine = async (): Promise<SecondEngine> => {
   const engine = createSecondEngine();
   try {
     await engine.start();
-    await engine.loadImage();
+    await engine.copyImageIn();
   } catch (error) {
     await engine.remove();
     throw error;

@@ -3,7 +3,7 @@ import { formatTimeAgo } from "@/lib/format/date";
 import { findBuilds, getBuild } from "@/lib/data/builds";
 import { findComparisons, getComparison } from "@/lib/data/comparisons";
 import { findProjects } from "@/lib/data/projects";
-import { isAppError } from "@/lib/errors";
+import { nullIfNotFound } from "@/lib/data/not-found";
 import { computeComparisonMetrics, type ComparisonMetrics } from "@/lib/analysis/comparison-metrics";
 import { diffLayers } from "@/lib/builds/layer-diff";
 import { STRATEGY_COLORS } from "@/components/ui/palette";
@@ -28,7 +28,7 @@ export const metadata = { title: "Compare" };
 
 type PageProps = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-type Loaded = {
+type CompareView = {
   title: string;
   projectId: string | null;
   projectName: string | null;
@@ -39,24 +39,22 @@ type Loaded = {
   missing: number;
 };
 
-const loadView = async (params: CompareParams): Promise<Loaded | { error: string } | null> => {
+// The comparison or the chosen builds; an error to show when they do not exist; null when
+// nothing was chosen (the page shows the picker).
+const findView = async (params: CompareParams): Promise<CompareView | { error: string } | null> => {
   if (params.comparisonId) {
-    try {
-      const comparison = await getComparison(params.comparisonId, params.baselineId);
-      return {
-        title: `Comparison of ${comparison.projectName}`,
-        projectId: comparison.projectId,
-        projectName: comparison.projectName,
-        revision: comparison.contextRevision,
-        createdAt: comparison.createdAt,
-        builds: comparison.builds,
-        metrics: comparison.metrics,
-        missing: 0,
-      };
-    } catch (error) {
-      if (isAppError(error) && error.code === "NOT_FOUND") return { error: `There is no comparison ${params.comparisonId}. It may have been deleted with its project.` };
-      throw error;
-    }
+    const comparison = await nullIfNotFound(getComparison(params.comparisonId, params.baselineId));
+    if (!comparison) return { error: `There is no comparison ${params.comparisonId}. It may have been deleted with its project.` };
+    return {
+      title: `Comparison of ${comparison.projectName}`,
+      projectId: comparison.projectId,
+      projectName: comparison.projectName,
+      revision: comparison.contextRevision,
+      createdAt: comparison.createdAt,
+      builds: comparison.builds,
+      metrics: comparison.metrics,
+      missing: 0,
+    };
   }
   if (params.buildIds.length) {
     const builds = await findBuilds({ ids: params.buildIds, limit: MAX_PICKED_BUILDS });
@@ -76,10 +74,11 @@ const loadView = async (params: CompareParams): Promise<Loaded | { error: string
   return null;
 };
 
-// Layers and smoke output of finished builds; a comparison holds a handful of builds.
-const loadDetails = async (builds: BuildSummaryDto[]) => {
+// Layers and smoke output of finished builds (a build deleted meanwhile is left out); a
+// comparison holds a handful of builds.
+const findBuildDetails = async (builds: BuildSummaryDto[]) => {
   const finished = builds.filter((b) => isFinished(b.status));
-  const details = await Promise.all(finished.map((b) => getBuild(b.id).catch(() => null)));
+  const details = await Promise.all(finished.map((b) => nullIfNotFound(getBuild(b.id))));
   return new Map(details.filter((d): d is BuildDetailDto => d !== null).map((d) => [d.id, d]));
 };
 
@@ -158,7 +157,7 @@ const Picker = async ({ params, projectId }: { params: CompareParams; projectId:
 
 export default async function ComparePage({ searchParams }: PageProps) {
   const params = parseCompareParams(await searchParams);
-  const view = await loadView(params);
+  const view = await findView(params);
 
   if (view === null) {
     return (
@@ -182,7 +181,7 @@ export default async function ComparePage({ searchParams }: PageProps) {
     );
   }
 
-  const details = await loadDetails(view.builds);
+  const details = await findBuildDetails(view.builds);
   const doneCount = view.builds.filter((b) => isFinished(b.status)).length;
   // The smallest size alone can be a broken image (venv --copies): name the smallest that starts too.
   const runningSizes = view.metrics.rows.filter((r) => r.size !== null && r.build.runs === true).map((r) => r.size!);

@@ -4,7 +4,7 @@ import { cache } from "react";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { getSharedReport } from "@/lib/data/share-links";
-import { isAppError } from "@/lib/errors";
+import { nullIfNotFound } from "@/lib/data/not-found";
 import { formatDateTime } from "@/lib/format/date";
 import { shareTokenSchema } from "@/lib/validations/share";
 import { ReportView } from "@/components/reports/report-view";
@@ -16,12 +16,7 @@ type PageProps = { params: Promise<{ token: string }> };
 
 const findSharedReport = cache(async (token: string) => {
   if (!shareTokenSchema.safeParse(token).success) return null;
-  try {
-    return await getSharedReport(token);
-  } catch (error) {
-    if (isAppError(error) && error.code === "NOT_FOUND") return null;
-    throw error;
-  }
+  return nullIfNotFound(getSharedReport(token));
 });
 
 // The token is the only secret: keep the page out of indexes and out of Referer headers.

@@ -1,3 +1,4 @@
+import { cache } from "react";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { formatTimeAgo } from "@/lib/format/date";
@@ -7,7 +8,7 @@ import { findComparisons } from "@/lib/data/comparisons";
 import { findLatestSizes, findSizeHistory } from "@/lib/data/charts";
 import { requirePageActor } from "@/lib/auth/session";
 import { hasRole } from "@/lib/auth/roles";
-import { isAppError } from "@/lib/errors";
+import { nullIfNotFound } from "@/lib/data/not-found";
 import { parseHistoryParams, rangeStart } from "@/lib/history/history-params";
 import { findBudgetLines, pivotHistory } from "@/lib/history/shape-size-history";
 import { assignSeriesColors } from "@/components/ui/palette";
@@ -26,18 +27,12 @@ import type { ProjectDto } from "@/lib/types";
 
 type PageProps = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-const loadProject = async (id: string): Promise<ProjectDto> => {
-  try {
-    return await getProject(id);
-  } catch (error) {
-    if (isAppError(error) && error.code === "NOT_FOUND") notFound();
-    throw error;
-  }
-};
+// One lookup per request for the metadata and the page; null when there is no such project.
+const findProject = cache((id: string) => nullIfNotFound(getProject(id)));
 
 export const generateMetadata = async ({ params }: PageProps) => {
   const { id } = await params;
-  const project = await getProject(id).catch(() => null);
+  const project = await findProject(id);
   return { title: project?.name ?? "Project" };
 };
 
@@ -49,7 +44,7 @@ const describeContext = (project: ProjectDto) => {
 
 export default async function ProjectPage({ params, searchParams }: PageProps) {
   const [{ id }, query, actor] = await Promise.all([params, searchParams, requirePageActor()]);
-  const project = await loadProject(id);
+  const project = (await findProject(id)) ?? notFound();
   const history = parseHistoryParams(query);
   const allSeries = assignSeriesColors(project.variants);
   const visibleIds = history.variantIds?.filter((vid) => allSeries.some((s) => s.id === vid)) ?? null;

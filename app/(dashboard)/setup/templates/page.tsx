@@ -6,7 +6,7 @@ import { getEnv } from "@/lib/env";
 import { findExistingTemplateFiles, findTemplateTarget } from "@/lib/builds/apply-variant-templates";
 import { Card } from "@/components/ui/card";
 import { AdminOnly } from "@/components/setup/admin-only";
-import { loadProjectParam } from "../load-project";
+import { findProjectParam } from "../project-param";
 import { ProjectPicker } from "@/components/setup/project-picker";
 import { TemplatesForm } from "@/components/setup/templates-form";
 import { applyTemplatesAction } from "../actions";
@@ -16,7 +16,7 @@ export const metadata = { title: "Variant templates" };
 export default async function TemplatesPage({ searchParams }: { searchParams: Promise<{ project?: string | string[] }> }) {
   const actor = await requirePageActor();
   if (!hasRole(actor.role, "ADMIN")) return <AdminOnly what="generate variants" />;
-  const project = await loadProjectParam((await searchParams).project);
+  const project = await findProjectParam((await searchParams).project);
   if (!project) return <ProjectPicker title="Variant templates" path="/setup/templates" />;
   const target = await findTemplateTarget(project);
   const existingFiles = target.dir ? await findExistingTemplateFiles(target.dir) : [];

@@ -4,7 +4,7 @@ import { requirePageActor } from "@/lib/auth/session";
 import { hasRole } from "@/lib/auth/roles";
 import { Card } from "@/components/ui/card";
 import { AdminOnly } from "@/components/setup/admin-only";
-import { loadProjectParam } from "../load-project";
+import { findProjectParam } from "../project-param";
 import { ProjectPicker } from "@/components/setup/project-picker";
 import { VariantForm } from "@/components/setup/variant-form";
 import { createVariantAction } from "../actions";
@@ -14,7 +14,7 @@ export const metadata = { title: "Add variant" };
 export default async function AddVariantPage({ searchParams }: { searchParams: Promise<{ project?: string | string[] }> }) {
   const actor = await requirePageActor();
   if (!hasRole(actor.role, "ADMIN")) return <AdminOnly what="add variants" />;
-  const project = await loadProjectParam((await searchParams).project);
+  const project = await findProjectParam((await searchParams).project);
   if (!project) return <ProjectPicker title="Add a variant" path="/setup/variant" />;
   return (
     <div className="mx-auto max-w-3xl space-y-4">
