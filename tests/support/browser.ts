@@ -7,7 +7,9 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 
 export const SCREENSHOT_DIR = path.resolve("test-results", "screenshots");
 
-export const launchBrowser = (): Promise<Browser> =>
+// `extraArgs`: more Chromium flags, e.g. `--host-resolver-rules=MAP layerboard.test 127.0.0.1`
+// to open the app at a host name other than localhost.
+export const launchBrowser = (extraArgs: string[] = []): Promise<Browser> =>
   chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     headless: true,
@@ -19,14 +21,15 @@ export const launchBrowser = (): Promise<Browser> =>
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
+      ...extraArgs,
     ],
   });
 
 // One Chromium for the calling describe block: launched before its tests, closed after.
-export const useBrowser = (): (() => Browser) => {
+export const useBrowser = (extraArgs: string[] = []): (() => Browser) => {
   let browser: Browser | undefined;
   beforeAll(async () => {
-    browser = await launchBrowser();
+    browser = await launchBrowser(extraArgs);
   });
   afterAll(() => browser?.close());
   return () => {
@@ -54,12 +57,13 @@ export const trackConsoleErrors = (page: Page) => {
   return errors;
 };
 
-export const signIn = async (context: BrowserContext, email = process.env.E2E_ADMIN_EMAIL!, password = process.env.E2E_ADMIN_PASSWORD!) => {
+// `base`: the app at another address than baseUrl() (the session cookie is per host).
+export const signIn = async (context: BrowserContext, email = process.env.E2E_ADMIN_EMAIL!, password = process.env.E2E_ADMIN_PASSWORD!, base = baseUrl()) => {
   const page = await context.newPage();
-  await page.goto(`${baseUrl()}/login`);
+  await page.goto(`${base}/login`);
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
-  await Promise.all([page.waitForURL(`${baseUrl()}/`), page.getByRole("button", { name: "Sign in" }).click()]);
+  await Promise.all([page.waitForURL(`${base}/`), page.getByRole("button", { name: "Sign in" }).click()]);
   return page;
 };
 
