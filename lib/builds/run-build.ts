@@ -1,8 +1,6 @@
 // The one pipeline every build goes through: resolve context → build → analyse →
 // (builder pattern: copy the artefact out, build the runtime image) → smoke run → persist.
 import "server-only";
-import { readFile } from "node:fs/promises";
-import path from "node:path";
 import type Docker from "dockerode";
 import { getEnv } from "@/lib/env";
 import { finishBuild, type BuildFailure, type FinalBuildStatus } from "@/lib/data/build-status";
@@ -11,7 +9,7 @@ import { findContextArchiveData } from "@/lib/data/context-archives";
 import { createLayers } from "@/lib/data/layers";
 import { saveSmokeResult } from "@/lib/data/smoke-results";
 import { AppError, isAppError } from "@/lib/errors";
-import { openContext, type ContextSource } from "@/lib/builds/context/open-context";
+import { openContext, readDockerfileInContext, type ContextSource } from "@/lib/builds/context/open-context";
 import { createBuildRecorder, retry, type BuildRecorder } from "@/lib/builds/build-recorder";
 import { declaresArg, findFinalBaseImage } from "@/lib/builds/dockerfile";
 import { mergeTarStreams } from "@/lib/builds/tar-merge";
@@ -20,7 +18,8 @@ import { buildImage } from "@/lib/docker/build-image";
 import { analyseImage, type ImageAnalysis } from "@/lib/docker/analyse-image";
 import { runSmoke } from "@/lib/docker/smoke-run";
 import { exportPathFromImage } from "@/lib/docker/copy-from-image";
-import { getEngineInfo } from "@/lib/docker/engine-info";
+import { findEngineUnavailable, getEngineInfo } from "@/lib/docker/engine-info";
+import { engineUnavailable } from "@/lib/docker/engine-error";
 import type { BuildEvent } from "@/lib/docker/build-stream";
 
 type Project = BuildForRun["project"];
@@ -73,14 +72,6 @@ const persistLayers = (buildId: string, image: LayerImage, analysis: ImageAnalys
 const finish = (buildId: string, status: FinalBuildStatus, failure: BuildFailure | null, workerId: string) =>
   retry(() => finishBuild(buildId, status, failure, { workerId }));
 
-const readDockerfile = async (dir: string, dockerfile: string) => {
-  const resolved = path.resolve(dir, dockerfile);
-  if (!resolved.startsWith(path.resolve(dir) + path.sep)) throw new AppError("CONTEXT_REFUSED", `Dockerfile ${dockerfile} escapes the context`);
-  return readFile(resolved, "utf8").catch(() => {
-    throw new AppError("CONTEXT_REFUSED", `Dockerfile not found in the context: ${dockerfile}`);
-  });
-};
-
 export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => {
   const { docker, signal, workerId } = options;
   const env = getEnv();
@@ -93,14 +84,14 @@ export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => 
   try {
     context = await openContext(await contextSourceOf(build.project, build.contextRevision));
     const engine = await getEngineInfo(docker);
-    if (!engine.reachable) throw new AppError("ENGINE_UNAVAILABLE", `engine unreachable: ${engine.reason}`);
+    if (!engine.reachable) throw engineUnavailable(engine.reason);
     const contextRevision = build.contextRevision ?? context.revision;
     await retry(() =>
       updateBuildDetails(build.id, { contextRevision, engineVersion: engine.version, storageDriver: engine.storageDriver, imageTag: tag }),
     );
     recorder.log(`[layerboard] building ${settings.dockerfile} on engine ${engine.version} (${settings.builder.toLowerCase()})`, "system");
 
-    const dockerfileText = await readDockerfile(context.dir, settings.dockerfile);
+    const dockerfileText = await readDockerfileInContext(context.dir, settings.dockerfile);
     const buildArgs = effectiveBuildArgs(dockerfileText, (settings.buildArgs ?? {}) as Record<string, string>);
     const common = { docker, buildArgs, noCache: settings.noCache, labels, builder: settings.builder, networkMode: env.LAYERBOARD_NETWORK_MODE, signal };
     const isBuilderPattern = settings.strategy === "BUILDER_PATTERN" && settings.runtimeDockerfile && settings.artifactPath;
@@ -125,7 +116,7 @@ export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => 
       recorder.log(`[layerboard] copying ${settings.artifactPath} out of the build image`, "system");
       const artifact = await exportPathFromImage(first.imageId, settings.artifactPath!, { docker, labels });
       try {
-        finalDockerfile = await readDockerfile(context.dir, settings.runtimeDockerfile!);
+        finalDockerfile = await readDockerfileInContext(context.dir, settings.runtimeDockerfile!);
         finalBuildArgs = effectiveBuildArgs(finalDockerfile, (settings.buildArgs ?? {}) as Record<string, string>);
         const runtime = await buildImage({
           ...common,
@@ -194,7 +185,7 @@ export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => 
 const describeFailure = async (error: unknown, docker: Docker): Promise<BuildFailure> => {
   const message = error instanceof Error ? error.message : String(error);
   if (isAppError(error) && error.code !== "BUILD_FAILED" && error.code !== "INTERNAL") return { code: error.code, message };
-  const engine = await getEngineInfo(docker);
-  if (!engine.reachable) return { code: "ENGINE_UNAVAILABLE", message: `engine unreachable: ${engine.reason} (${message})` };
+  const unavailable = await findEngineUnavailable(message, docker);
+  if (unavailable) return { code: unavailable.code, message: unavailable.message };
   return { code: isAppError(error) ? error.code : "INTERNAL", message };
 };

@@ -2,7 +2,8 @@
 import "server-only";
 import type Docker from "dockerode";
 import { getDocker } from "@/lib/docker/client";
-import { classifyEngineError } from "@/lib/docker/engine-error";
+import type { AppError } from "@/lib/errors";
+import { classifyEngineError, engineUnavailable } from "@/lib/docker/engine-error";
 
 export type EngineInfo =
   | {
@@ -75,4 +76,14 @@ export const getEngineInfo = async (docker: Docker = getDocker()): Promise<Engin
   } catch (error) {
     return { reachable: false, reason: describeFailure(error, signal) };
   }
+};
+
+/**
+ * For a failure that does not say whether the engine went away (a build stream cut short, an
+ * unexpected error): asks the engine. ENGINE_UNAVAILABLE ("engine unreachable: <why>
+ * (<message>)") when it no longer answers, null when it does.
+ */
+export const findEngineUnavailable = async (message: string, docker: Docker = getDocker()): Promise<AppError | null> => {
+  const engine = await getEngineInfo(docker);
+  return engine.reachable ? null : engineUnavailable(`${engine.reason} (${message})`);
 };

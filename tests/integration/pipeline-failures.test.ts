@@ -1,6 +1,9 @@
 // Bad input through the real pipeline and the real route handlers: a failing Dockerfile is
 // recorded as FAILED with its error and log; paths outside the context roots, unknown
 // variants and invalid bodies are refused with a clear message and change nothing.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as postBuild } from "@/app/api/builds/route";
 import { POST as postProject } from "@/app/api/projects/route";
@@ -49,7 +52,7 @@ describe("a Dockerfile whose RUN fails", () => {
       ].join("\n"),
     });
     const project = await createDirectoryProject(`failing-${id}`, dir, [{ name: "default" }]);
-    worker = await startWorker({ concurrency: 1 });
+    worker ??= await startWorker({ concurrency: 1 });
 
     const response = await callRoute(postBuild, { method: "POST", url: "/api/builds", token, body: { variantId: project.variants[0].id } });
     expect(response.status).toBe(201);
@@ -81,6 +84,38 @@ describe("a Dockerfile whose RUN fails", () => {
     expect(steps.find((s) => s.name.includes(`ls /does-not-exist-${id}`))?.error).toContain("exit code: 2");
     expect(await db.smokeResult.count({ where: { buildId: build.id } })).toBe(0);
     expect(await db.layer.count({ where: { buildId: build.id } })).toBe(0);
+  });
+});
+
+describe("a Dockerfile the context does not hold", () => {
+  const buildOf = async (slug: string, dir: string) => {
+    const project = await createDirectoryProject(slug, dir, [{ name: "default" }]);
+    worker ??= await startWorker({ concurrency: 1 });
+    const response = await callRoute(postBuild, { method: "POST", url: "/api/builds", token, body: { variantId: project.variants[0].id } });
+    expect(response.status).toBe(201);
+    const { build } = (await response.json()) as { build: { id: string } };
+    return waitForBuild(build.id, undefined, 120_000);
+  };
+
+  it("refuses a Dockerfile symlinked to a host file outside the context like a missing one, and never reads it", async () => {
+    const host = fs.mkdtempSync(path.join(os.tmpdir(), "lb-host-"));
+    try {
+      fs.writeFileSync(path.join(host, "Dockerfile"), `FROM ${BASE_IMAGE}\nRUN echo "host file ${id}"\n`);
+      const linked = writeContext(root, `linked-dockerfile-${id}`, { "hello.txt": "hi" });
+      fs.symlinkSync(path.join(host, "Dockerfile"), path.join(linked, "Dockerfile"));
+      const missing = writeContext(root, `missing-dockerfile-${id}`, { "hello.txt": "hi" });
+
+      const refused = await buildOf(`linked-dockerfile-${id}`, linked);
+      const absent = await buildOf(`missing-dockerfile-${id}`, missing);
+      images.push(refused.imageTag, absent.imageTag);
+      expect(refused).toMatchObject({ status: "FAILED", errorCode: "CONTEXT_REFUSED", error: absent.error });
+      expect(absent).toMatchObject({ status: "FAILED", errorCode: "CONTEXT_REFUSED", error: "Dockerfile not found: Dockerfile" });
+      const lines = await db.logLine.findMany({ where: { buildId: refused.id } });
+      expect(lines.some((l) => l.text.includes(`host file ${id}`))).toBe(false);
+      expect(await db.buildStep.count({ where: { buildId: refused.id } })).toBe(0);
+    } finally {
+      removeDir(host);
+    }
   });
 });
 

@@ -3,7 +3,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors";
-import { assertDockerfileInContext, openContext } from "./open-context";
+import { openContext, readDockerfileInContext } from "./open-context";
 import { makeTempDir, writeFiles } from "./test-helpers";
 
 let base: string;
@@ -18,6 +18,8 @@ beforeAll(async () => {
   await writeFiles(outside, { "secret/Dockerfile": "FROM scratch\n", "Dockerfile": "FROM scratch\n" });
   await fs.symlink(path.join(outside, "secret"), path.join(root, "escape"));
   await fs.symlink("app/sub", path.join(root, "inner-link"));
+  await fs.symlink(path.join(outside, "Dockerfile"), path.join(root, "Dockerfile.host"));
+  await fs.symlink("app/Dockerfile", path.join(root, "Dockerfile.inner"));
   await fs.writeFile(path.join(root, "plain-file"), "x");
 });
 
@@ -101,23 +103,33 @@ describe("openContext DIRECTORY", () => {
   });
 });
 
-describe("assertDockerfileInContext", () => {
-  it("accepts a Dockerfile inside the context and returns its relative path", async () => {
-    await expect(assertDockerfileInContext(root, "app/Dockerfile")).resolves.toBe("app/Dockerfile");
-    await expect(assertDockerfileInContext(root, "./app//Dockerfile")).resolves.toBe("app/Dockerfile");
+describe("readDockerfileInContext", () => {
+  it("reads a Dockerfile inside the context, also through a symlink that stays inside", async () => {
+    await expect(readDockerfileInContext(root, "app/Dockerfile")).resolves.toBe("FROM scratch\n");
+    await expect(readDockerfileInContext(root, "./app//Dockerfile")).resolves.toBe("FROM scratch\n");
+    await expect(readDockerfileInContext(root, "Dockerfile.inner")).resolves.toBe("FROM scratch\n");
   });
 
-  it("refuses paths escaping the context, directly or through a symlink", async () => {
+  it("refuses paths escaping the context lexically", async () => {
     const app = path.join(root, "app");
-    expect((await refusal(assertDockerfileInContext(app, "../../outside/Dockerfile"))).message).toContain("escapes");
-    expect((await refusal(assertDockerfileInContext(app, "/etc/passwd"))).code).toBe("CONTEXT_REFUSED");
-    expect((await refusal(assertDockerfileInContext(root, "escape/Dockerfile"))).message).toContain("symlink");
+    expect((await refusal(readDockerfileInContext(app, "../../outside/Dockerfile"))).message).toContain("escapes");
+    expect((await refusal(readDockerfileInContext(app, "/etc/passwd"))).code).toBe("CONTEXT_REFUSED");
+  });
+
+  it("refuses a Dockerfile that leads out through a symlink with the message of a missing one", async () => {
+    const missing = await refusal(readDockerfileInContext(root, "Dockerfile.absent"));
+    expect(missing.message).toBe("Dockerfile not found: Dockerfile.absent");
+    const host = await refusal(readDockerfileInContext(root, "Dockerfile.host"));
+    expect(host.code).toBe("CONTEXT_REFUSED");
+    expect(host.message).toBe("Dockerfile not found: Dockerfile.host");
+    const throughDir = await refusal(readDockerfileInContext(root, "escape/Dockerfile"));
+    expect(throughDir.message).toBe("Dockerfile not found: escape/Dockerfile");
   });
 
   it("refuses a missing Dockerfile or a directory", async () => {
-    const error = await refusal(assertDockerfileInContext(root, "app/Dockerfile.prod"));
+    const error = await refusal(readDockerfileInContext(root, "app/Dockerfile.prod"));
     expect(error.code).toBe("CONTEXT_REFUSED");
     expect(error.message).toBe("Dockerfile not found: app/Dockerfile.prod");
-    expect((await refusal(assertDockerfileInContext(root, "app"))).message).toContain("Dockerfile not found");
+    expect((await refusal(readDockerfileInContext(root, "app"))).message).toContain("Dockerfile not found");
   });
 });

@@ -9,7 +9,7 @@ import { findDirectoryRevision, resolveDirectoryContext } from "./directory-cont
 import { cloneGitContext } from "./git-context";
 import type { ContextSource, OpenContextOptions, OpenedContext } from "./types";
 
-export { assertDockerfileInContext } from "./dockerfile";
+export { readDockerfileInContext } from "./dockerfile";
 export { createContextTarStream } from "./create-tar-stream";
 export type { ContextSource, CreateTarStreamOptions, OpenContextOptions, OpenedContext } from "./types";
 
