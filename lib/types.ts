@@ -38,26 +38,38 @@ export type ProjectDto = {
   variants: VariantDto[];
 };
 
+/** A smoke run's outcome: what lib/docker/smoke-run.ts measures, lib/data stores and pages show. */
 export type SmokeDto = {
+  /** What the engine ran: entrypoint + cmd as resolved by the engine (or from the image config when create failed). */
   command: string[];
+  /** exitCode === 0 and not timed out. */
   runs: boolean;
+  /** null when the container never ran (create or start refused). */
   exitCode: number | null;
   durationMs: number;
   timedOut: boolean;
   oomKilled: boolean;
+  /** First lines of stdout+stderr, interleaved as the engine stored them. */
   outputHead: string;
   outputTail: string;
+  /** The engine's message when create/start failed, or a short reason (timeout, OOM kill). */
   error: string | null;
 };
 
+/** One history entry of an image: what lib/docker/analyse-image.ts reads, lib/data stores and pages show. */
 export type LayerDto = {
+  /** Which image of the build (lib/layer-images.ts): the one that ships, or a builder-pattern build image. */
   image: string;
+  /** 0 = oldest history entry. */
   position: number;
   createdBy: string;
   instruction: string;
+  /** Bytes this entry added, exactly the history API's `Size` (uncompressed, on the engine's store). */
   size: number;
+  /** The config's `empty_layer`: a metadata-only entry. A zero-byte entry may still be a real layer. */
   isEmpty: boolean;
   isFromBase: boolean;
+  /** The layer's diff_id (sha256 of the uncompressed tar) for real layers, null for empty entries. */
   layerDigest: string | null;
 };
 

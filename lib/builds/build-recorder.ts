@@ -128,13 +128,4 @@ export const retry = async <T>(fn: () => Promise<T>, attempts = 30, delayMs = 10
   }
 };
 
-const toStepInput = (step: BuildStep, position: number): StepInput => ({
-  digest: step.digest,
-  position,
-  name: step.name,
-  stage: step.stage,
-  startedAt: step.startedAt,
-  completedAt: step.completedAt,
-  cached: step.cached,
-  error: step.error,
-});
+const toStepInput = (step: BuildStep, position: number): StepInput => ({ ...step, position });

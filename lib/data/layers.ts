@@ -3,16 +3,9 @@
 import "server-only";
 import { db } from "@/lib/db";
 import type { LayerImage } from "@/lib/layer-images";
+import type { LayerDto } from "@/lib/types";
 
-export type LayerInput = {
-  position: number;
-  createdBy: string;
-  instruction: string;
-  size: number;
-  isEmpty: boolean;
-  isFromBase: boolean;
-  layerDigest: string | null;
-};
+export type LayerInput = Omit<LayerDto, "image">;
 
 /** Idempotent: a retried write skips the layers already stored. */
 export const createLayers = async (buildId: string, image: LayerImage, layers: LayerInput[]): Promise<void> => {

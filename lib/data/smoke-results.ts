@@ -1,18 +1,9 @@
 // The smoke run of a build's image: whether it starts, its exit code and output.
 import "server-only";
 import { db } from "@/lib/db";
+import type { SmokeDto } from "@/lib/types";
 
-export type SmokeResultInput = {
-  command: string[];
-  runs: boolean;
-  exitCode: number | null;
-  durationMs: number;
-  timedOut: boolean;
-  oomKilled: boolean;
-  outputHead: string;
-  outputTail: string;
-  error: string | null;
-};
+export type SmokeResultInput = SmokeDto;
 
 /** One per build; a retried write replaces it. */
 export const saveSmokeResult = async (buildId: string, smoke: SmokeResultInput): Promise<void> => {

@@ -7,20 +7,9 @@ import { getDocker } from "@/lib/docker/client";
 import { cleanInstruction } from "@/lib/docker/clean-instruction";
 import { isEngineNotFound, toEngineAppError } from "@/lib/docker/engine-error";
 import { AppError } from "@/lib/errors";
+import type { LayerDto } from "@/lib/types";
 
-export type AnalysedLayer = {
-  /** 0 = oldest history entry. */
-  position: number;
-  createdBy: string;
-  instruction: string;
-  /** Bytes this entry added, exactly the history API's `Size` (uncompressed, on the engine's store). */
-  size: number;
-  /** The config's `empty_layer`: a metadata-only entry. A zero-byte entry may still be a real layer. */
-  isEmpty: boolean;
-  isFromBase: boolean;
-  /** The layer's diff_id (sha256 of the uncompressed tar) for real layers, null for empty entries. */
-  layerDigest: string | null;
-};
+export type AnalysedLayer = Omit<LayerDto, "image">;
 
 export type ImageAnalysis = {
   imageId: string;

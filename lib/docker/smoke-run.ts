@@ -4,23 +4,9 @@ import type Docker from "dockerode";
 import { getDocker } from "@/lib/docker/client";
 import { classifyEngineError, engineMessage, engineUnavailable, toEngineAppError } from "@/lib/docker/engine-error";
 import { AppError } from "@/lib/errors";
+import type { SmokeDto } from "@/lib/types";
 
-export type SmokeOutcome = {
-  /** exitCode === 0 and not timed out. */
-  runs: boolean;
-  /** null when the container never ran (create or start refused). */
-  exitCode: number | null;
-  durationMs: number;
-  timedOut: boolean;
-  oomKilled: boolean;
-  /** First lines of stdout+stderr, interleaved as the engine stored them. */
-  outputHead: string;
-  outputTail: string;
-  /** What the engine ran: entrypoint + cmd as resolved by the engine (or from the image config when create failed). */
-  command: string[];
-  /** The engine's message when create/start failed, or a short reason (timeout, OOM kill). */
-  error: string | null;
-};
+export type SmokeOutcome = SmokeDto;
 
 export type RunSmokeOptions = {
   docker?: Docker;
