@@ -67,7 +67,28 @@ export const signIn = async (context: BrowserContext, email = process.env.E2E_AD
   return page;
 };
 
+const LOOKS = [
+  { suffix: "", colorScheme: "light", width: null },
+  { suffix: "-dark", colorScheme: "dark", width: null },
+  { suffix: "-390", colorScheme: "light", width: 390 },
+  { suffix: "-390-dark", colorScheme: "dark", width: 390 },
+] as const;
+
+// Every page in four looks (light and dark, the page's own width and 390 px phone width):
+// `name.png`, `name-dark.png`, `name-390.png`, `name-390-dark.png`. The page is put back as it was.
 export const screenshot = async (page: Page, name: string) => {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+  const viewport = page.viewportSize();
+  try {
+    for (const look of LOOKS) {
+      await page.emulateMedia({ colorScheme: look.colorScheme });
+      if (viewport) await page.setViewportSize({ width: look.width ?? viewport.width, height: viewport.height });
+      // Charts measure their container after a resize; give them a frame or two.
+      await page.waitForTimeout(look.width ? 300 : 50);
+      await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}${look.suffix}.png`), fullPage: true });
+    }
+  } finally {
+    await page.emulateMedia({ colorScheme: null });
+    if (viewport) await page.setViewportSize(viewport);
+  }
 };
