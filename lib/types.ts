@@ -73,16 +73,21 @@ export type LayerDto = {
   layerDigest: string | null;
 };
 
-export type StepDto = {
+/**
+ * One build step with its times as `Time`: ISO strings here (StepDto), Dates in what
+ * lib/docker/buildkit-trace.ts merges (BuildStep) and lib/data/build-logs.ts writes (StepInput).
+ */
+export type StepFields<Time = string> = {
   digest: string;
-  position: number;
   name: string;
   stage: string | null;
-  startedAt: string | null;
-  completedAt: string | null;
+  startedAt: Time | null;
+  completedAt: Time | null;
   cached: boolean;
   error: string | null;
 };
+
+export type StepDto = StepFields & { position: number };
 
 export type BuildSummaryDto = {
   id: string;

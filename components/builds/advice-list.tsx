@@ -1,24 +1,14 @@
 // Advice on the image's own layers (computed on the server by lib/analysis/advice.ts).
+import type { Finding, FindingSeverity } from "@/lib/analysis/advice";
 import { Bytes } from "@/components/ui/bytes";
 
-// The serialisable part of an advice finding this list shows.
-export type AdviceItem = {
-  code: string;
-  title: string;
-  detail: string;
-  bytesAtStake: number | null;
-  layerPosition: number | null;
-  instruction: string | null;
-  severity: "high" | "medium" | "low";
-};
-
-const severityStyle: Record<AdviceItem["severity"], string> = {
+const severityStyle: Record<FindingSeverity, string> = {
   high: "bg-red-100 text-red-800 dark:bg-red-900 dark:text-red-100",
   medium: "bg-amber-100 text-amber-800 dark:bg-amber-900 dark:text-amber-100",
   low: "bg-slate-200 text-slate-800 dark:bg-slate-700 dark:text-slate-100",
 };
 
-export const AdviceList = ({ findings }: { findings: AdviceItem[] }) => (
+export const AdviceList = ({ findings }: { findings: Finding[] }) => (
   <ul className="divide-y divide-slate-200 dark:divide-slate-800" data-testid="advice-list">
     {findings.map((finding, i) => (
       <li key={`${finding.code}-${finding.layerPosition ?? i}`} className="py-3 first:pt-0 last:pb-0">

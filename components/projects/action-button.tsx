@@ -3,6 +3,7 @@
 import { useActionState } from "react";
 // Type-only: erased from the client bundle, so server-only is never pulled in.
 import type { FormAction } from "@/lib/actions/result";
+import { ActionFailure, SubmitButton } from "@/components/ui/action-form";
 
 type Action = FormAction<string>;
 
@@ -26,19 +27,15 @@ export const ActionButton = ({ action, fields, label, pendingLabel, variant = "p
       {Object.entries(fields).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
-      <button
-        type="submit"
-        disabled={pending}
-        aria-label={ariaLabel}
+      <SubmitButton
+        pending={pending}
+        pendingLabel={pendingLabel}
+        ariaLabel={ariaLabel}
         className={`rounded-md px-3 py-1.5 text-sm font-medium focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500 disabled:cursor-wait disabled:opacity-60 ${style}`}
       >
-        {pending ? pendingLabel : label}
-      </button>
-      {state && !state.ok && (
-        <p role="alert" className="max-w-xs text-right text-xs text-red-700 dark:text-red-300">
-          {state.error.message}
-        </p>
-      )}
+        {label}
+      </SubmitButton>
+      <ActionFailure state={state} className="max-w-xs text-right text-xs text-red-700 dark:text-red-300" />
     </form>
   );
 };

@@ -5,6 +5,8 @@
 import { useCallback, useEffect, useState } from "react";
 import { formatDateTime } from "@/lib/format/date";
 import type { ShareLinkDto } from "@/lib/data/share-links";
+import { CopyButton } from "@/components/ui/copy-button";
+import { dangerButtonClass, primaryButtonClass, secondaryButtonClass } from "@/components/ui/styles";
 
 export type SharePanelProps = { kind: "build" | "comparison"; id: string; canShare: boolean };
 
@@ -18,13 +20,6 @@ const EXPIRY_OPTIONS = [
   { value: "90", label: "90 days" },
 ];
 
-const buttonClass =
-  "rounded-md border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100 disabled:opacity-60 dark:border-slate-700 dark:hover:bg-slate-800";
-const primaryClass =
-  "rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-60 focus-visible:outline-2 focus-visible:outline-offset-2";
-const dangerClass =
-  "rounded-md border border-red-300 px-2 py-1 text-sm text-red-700 hover:bg-red-50 disabled:opacity-60 dark:border-red-800 dark:text-red-300 dark:hover:bg-red-950";
-
 const readError = async (response: Response) => {
   try {
     const body = (await response.json()) as { error?: { message?: string } };
@@ -36,41 +31,25 @@ const readError = async (response: Response) => {
 
 const linkState = (link: ShareLinkDto) => (link.revokedAt ? "revoked" : link.active ? "active" : "expired");
 
-const CreatedLinkNotice = ({ url, onDismiss }: { url: string; onDismiss: () => void }) => {
-  const [copied, setCopied] = useState<"idle" | "copied" | "failed">("idle");
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(url);
-      setCopied("copied");
-    } catch {
-      // Clipboard needs a secure context; the field is selectable instead.
-      setCopied("failed");
-    }
-  };
-  return (
-    <div className="rounded-md border border-emerald-300 bg-emerald-50 p-3 text-sm dark:border-emerald-900 dark:bg-emerald-950" data-testid="share-link-created">
-      <p className="font-medium">Link created. Copy it now: it cannot be shown again.</p>
-      <div className="mt-2 flex flex-wrap items-center gap-2">
-        <input
-          readOnly
-          value={url}
-          aria-label="Share link URL"
-          onFocus={(event) => event.currentTarget.select()}
-          className="min-w-0 flex-1 rounded-md border border-slate-300 bg-white px-2 py-1 font-mono text-xs dark:border-slate-700 dark:bg-slate-900"
-        />
-        <button type="button" onClick={copy} className={buttonClass}>
-          Copy
-        </button>
-        <button type="button" onClick={onDismiss} className={buttonClass}>
-          Done
-        </button>
-        <span role="status" aria-live="polite" className="text-xs text-slate-500">
-          {copied === "copied" ? "Copied" : copied === "failed" ? "Select the field and press Ctrl+C" : ""}
-        </span>
-      </div>
+const CreatedLinkNotice = ({ url, onDismiss }: { url: string; onDismiss: () => void }) => (
+  <div className="rounded-md border border-emerald-300 bg-emerald-50 p-3 text-sm dark:border-emerald-900 dark:bg-emerald-950" data-testid="share-link-created">
+    <p className="font-medium">Link created. Copy it now: it cannot be shown again.</p>
+    <div className="mt-2 flex flex-wrap items-center gap-2">
+      <input
+        id="share-link-url"
+        readOnly
+        value={url}
+        aria-label="Share link URL"
+        onFocus={(event) => event.currentTarget.select()}
+        className="min-w-0 flex-1 rounded-md border border-slate-300 bg-white px-2 py-1 font-mono text-xs dark:border-slate-700 dark:bg-slate-900"
+      />
+      <CopyButton value={url} targetId="share-link-url" />
+      <button type="button" onClick={onDismiss} className={secondaryButtonClass}>
+        Done
+      </button>
     </div>
-  );
-};
+  </div>
+);
 
 const ShareLinkItem = ({ link, canShare, onRevoked }: { link: ShareLinkDto; canShare: boolean; onRevoked: (link: ShareLinkDto) => void }) => {
   const [confirming, setConfirming] = useState(false);
@@ -106,15 +85,15 @@ const ShareLinkItem = ({ link, canShare, onRevoked }: { link: ShareLinkDto; canS
         <span className="ml-auto flex gap-2">
           {confirming ? (
             <>
-              <button type="button" onClick={revoke} disabled={pending} className={dangerClass}>
+              <button type="button" onClick={revoke} disabled={pending} className={dangerButtonClass}>
                 {pending ? "Revoking…" : "Confirm revoke"}
               </button>
-              <button type="button" onClick={() => setConfirming(false)} className={buttonClass}>
+              <button type="button" onClick={() => setConfirming(false)} className={secondaryButtonClass}>
                 Cancel
               </button>
             </>
           ) : (
-            <button type="button" onClick={() => setConfirming(true)} className={dangerClass} aria-label={`Revoke the link created ${formatDateTime(link.createdAt)}`}>
+            <button type="button" onClick={() => setConfirming(true)} className={dangerButtonClass} aria-label={`Revoke the link created ${formatDateTime(link.createdAt)}`}>
               Revoke
             </button>
           )}
@@ -186,16 +165,16 @@ export const SharePanel = ({ kind, id, canShare }: SharePanelProps) => {
       <div>
         <h3 className="text-sm font-medium">Download the report</h3>
         <p className="mt-1 flex flex-wrap gap-2">
-          <a className={buttonClass} href={`${base}/report?format=md&download=1`}>
+          <a className={secondaryButtonClass} href={`${base}/report?format=md&download=1`}>
             Markdown
           </a>
-          <a className={buttonClass} href={`${base}/report?format=json&download=1`}>
+          <a className={secondaryButtonClass} href={`${base}/report?format=json&download=1`}>
             JSON
           </a>
-          <a className={buttonClass} href={`${base}/report?format=csv&download=1`}>
+          <a className={secondaryButtonClass} href={`${base}/report?format=csv&download=1`}>
             CSV
           </a>
-          <a className={buttonClass} href={`${base}/report?format=csv&rows=layers&download=1`}>
+          <a className={secondaryButtonClass} href={`${base}/report?format=csv&rows=layers&download=1`}>
             CSV (layers)
           </a>
         </p>
@@ -221,7 +200,7 @@ export const SharePanel = ({ kind, id, canShare }: SharePanelProps) => {
                 ))}
               </select>
             </label>
-            <button type="button" onClick={create} disabled={creating} className={primaryClass}>
+            <button type="button" onClick={create} disabled={creating} className={primaryButtonClass}>
               {creating ? "Creating…" : "Create share link"}
             </button>
           </div>
@@ -237,7 +216,7 @@ export const SharePanel = ({ kind, id, canShare }: SharePanelProps) => {
         {loadError ? (
           <p role="alert" className="text-sm text-red-700 dark:text-red-400">
             Could not load the links: {loadError}{" "}
-            <button type="button" onClick={() => void load()} className={buttonClass}>
+            <button type="button" onClick={() => void load()} className={secondaryButtonClass}>
               Retry
             </button>
           </p>

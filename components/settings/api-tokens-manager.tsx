@@ -3,11 +3,12 @@
 import { useActionState, useEffect, useState } from "react";
 import type { ApiTokenDto } from "@/lib/data/api-tokens";
 import type { FormAction } from "@/lib/actions/result";
-import { CopyButton } from "./copy-button";
+import { ActionFailure, SubmitButton } from "@/components/ui/action-form";
+import { CopyButton } from "@/components/ui/copy-button";
 import { ConfirmActionForm } from "./confirm-action-form";
 import { Table } from "@/components/ui/table";
 import { formatDateTime } from "@/lib/format/date";
-import { inputClass, primaryButtonClass, secondaryButtonClass, selectClass } from "./styles";
+import { inputClass, primaryButtonClass, secondaryButtonClass, selectClass } from "@/components/ui/styles";
 
 /** The settings page's server actions, passed down as props. */
 export type ApiTokensActions = { createApiToken: FormAction<{ token: string; apiToken: ApiTokenDto }>; revokeApiToken: FormAction };
@@ -39,14 +40,10 @@ const CreateTokenForm = ({ createApiToken }: { createApiToken: ApiTokensActions[
             <option value="ADMIN">admin</option>
           </select>
         </label>
-        <button type="submit" disabled={pending} className={primaryButtonClass}>
-          {pending ? "Creating…" : "Create token"}
-        </button>
-        {state && !state.ok && (
-          <p role="alert" className="w-full text-sm text-red-700 dark:text-red-400">
-            {state.error.message}
-          </p>
-        )}
+        <SubmitButton pending={pending} pendingLabel="Creating…" className={primaryButtonClass}>
+          Create token
+        </SubmitButton>
+        <ActionFailure state={state} className="w-full text-sm text-red-700 dark:text-red-400" />
       </form>
       {created && (
         <div data-testid="new-token" className="space-y-2 rounded-lg border border-emerald-300 bg-emerald-50 p-3 text-sm dark:border-emerald-800 dark:bg-emerald-950">

@@ -2,7 +2,8 @@
 // A destructive action on one row: a first click asks, a second (explicit) click submits.
 import { useActionState, useState } from "react";
 import type { FormAction } from "@/lib/actions/result";
-import { dangerButtonClass, secondaryButtonClass } from "./styles";
+import { ActionFailure, SubmitButton } from "@/components/ui/action-form";
+import { dangerButtonClass, secondaryButtonClass } from "@/components/ui/styles";
 
 type Props = {
   action: FormAction;
@@ -27,17 +28,13 @@ export const ConfirmActionForm = ({ action: serverAction, id, label, confirmLabe
     <form action={action} className="flex flex-wrap items-center justify-end gap-2">
       <input type="hidden" name="id" value={id} />
       {warning && <span className="text-xs text-slate-600 dark:text-slate-300">{warning}</span>}
-      <button type="submit" disabled={pending} className={dangerButtonClass}>
-        {pending ? pendingLabel : confirmLabel}
-      </button>
+      <SubmitButton pending={pending} pendingLabel={pendingLabel} className={dangerButtonClass}>
+        {confirmLabel}
+      </SubmitButton>
       <button type="button" onClick={() => setConfirming(false)} className={secondaryButtonClass}>
         Cancel
       </button>
-      {state && !state.ok && (
-        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-          {state.error.message}
-        </p>
-      )}
+      <ActionFailure state={state} />
     </form>
   );
 };

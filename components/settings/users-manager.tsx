@@ -5,9 +5,10 @@ import type { UserDto } from "@/lib/data/users";
 import type { Role } from "@/lib/auth/roles";
 import type { FormAction } from "@/lib/actions/result";
 import { ConfirmActionForm } from "./confirm-action-form";
+import { ActionFailure, SubmitButton } from "@/components/ui/action-form";
 import { Table } from "@/components/ui/table";
 import { formatDateTime } from "@/lib/format/date";
-import { inputClass, primaryButtonClass, secondaryButtonClass, selectClass } from "./styles";
+import { inputClass, primaryButtonClass, secondaryButtonClass, selectClass } from "@/components/ui/styles";
 
 const ROLES: Role[] = ["VIEWER", "BUILDER", "ADMIN"];
 
@@ -21,12 +22,6 @@ const RoleOptions = () =>
     </option>
   ));
 
-const ErrorText = ({ message }: { message: string }) => (
-  <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-    {message}
-  </p>
-);
-
 const RoleForm = ({ user, updateUserRole }: { user: UserDto; updateUserRole: UsersActions["updateUserRole"] }) => {
   const [state, action, pending] = useActionState(updateUserRole, null);
   const [role, setRole] = useState<Role>(user.role);
@@ -38,11 +33,11 @@ const RoleForm = ({ user, updateUserRole }: { user: UserDto; updateUserRole: Use
         <RoleOptions />
       </select>
       {role !== user.role && (
-        <button type="submit" disabled={pending} className={secondaryButtonClass}>
-          {pending ? "Saving…" : "Save role"}
-        </button>
+        <SubmitButton pending={pending} pendingLabel="Saving…" className={secondaryButtonClass}>
+          Save role
+        </SubmitButton>
       )}
-      {state && !state.ok && <ErrorText message={state.error.message} />}
+      <ActionFailure state={state} />
     </form>
   );
 };
@@ -81,12 +76,12 @@ const CreateUserForm = ({ createUser }: { createUser: UsersActions["createUser"]
         </select>
       </label>
       <div className="flex items-end">
-        <button type="submit" disabled={pending} className={primaryButtonClass}>
-          {pending ? "Creating…" : "Create user"}
-        </button>
+        <SubmitButton pending={pending} pendingLabel="Creating…" className={primaryButtonClass}>
+          Create user
+        </SubmitButton>
       </div>
       <div className="sm:col-span-2 lg:col-span-5">
-        {state && !state.ok && <ErrorText message={state.error.message} />}
+        <ActionFailure state={state} />
         {state?.ok && (
           <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">
             Created {state.data.email} ({state.data.role.toLowerCase()}).

@@ -1,5 +1,6 @@
 // Labelled form controls of the setup forms, with the error for that field right below it.
 import type { ReactNode } from "react";
+import { SubmitButton as PendingSubmitButton } from "@/components/ui/action-form";
 
 export const inputClass =
   "mt-1 w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm aria-[invalid=true]:border-red-500 dark:border-slate-700 dark:bg-slate-900";
@@ -58,12 +59,7 @@ export const FormError = ({ message }: { message?: string | null }) =>
     </p>
   ) : null;
 
-export const SubmitButton = ({ pending, children, pendingLabel }: { pending: boolean; children: ReactNode; pendingLabel: string }) => (
-  <button
-    type="submit"
-    disabled={pending}
-    className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-60"
-  >
-    {pending ? pendingLabel : children}
-  </button>
+/** The setup forms' submit button: larger than the settings' one. */
+export const SubmitButton = (props: { pending: boolean; children: ReactNode; pendingLabel: string }) => (
+  <PendingSubmitButton {...props} className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-60" />
 );

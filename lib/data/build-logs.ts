@@ -4,20 +4,13 @@ import "server-only";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { toStepDto } from "@/lib/data/mappers";
-import type { LogLineDto, StepDto } from "@/lib/types";
+import type { LogLineDto, StepDto, StepFields } from "@/lib/types";
 
 export type LogLineInput = { seq: number; stream: string; text: string; at: Date };
 
-export type StepInput = {
-  digest: string;
+export type StepInput = StepFields<Date> & {
   /** Order of first appearance; set when the step is first written, kept afterwards. */
   position: number;
-  name: string;
-  stage: string | null;
-  startedAt: Date | null;
-  completedAt: Date | null;
-  cached: boolean;
-  error: string | null;
 };
 
 export type LogCounters = { logLines: number; logBytes: number; logTruncated: boolean };

@@ -1,16 +1,9 @@
 // Turns BuildKit trace messages (decoded StatusResponse) into merged build steps and log lines.
 import "server-only";
 import type { StatusResponse, StatusVertex } from "@/lib/docker/buildkit-status";
+import type { StepFields } from "@/lib/types";
 
-export type BuildStep = {
-  digest: string;
-  name: string;
-  stage: string | null;
-  startedAt: Date | null;
-  completedAt: Date | null;
-  cached: boolean;
-  error: string | null;
-};
+export type BuildStep = StepFields<Date>;
 
 export type BuildLogStream = "stdout" | "stderr";
 

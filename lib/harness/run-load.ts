@@ -8,6 +8,7 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { getEnv } from "@/lib/env";
 import { checkBuildIntegrity } from "./build-integrity";
 import { callRoute, type RouteHandler } from "./call-route";
+import { createDirectoryProject } from "./directory-project";
 import { startChildWorker, stopChildWorker, type ChildWorker } from "./child-worker";
 import { readSse, type SseEvent } from "./read-sse";
 
@@ -82,23 +83,12 @@ export const runLoad = async (options: LoadOptions): Promise<LoadResult> => {
   const dir = path.join(options.root, slug);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, "Dockerfile"), renderLoadDockerfile(lines));
-  const project = await client.project.create({
-    data: {
-      slug,
-      name: slug,
-      contextKind: "DIRECTORY",
-      contextPath: dir,
-      variants: {
-        create: Array.from({ length: count }, (_, i) => ({
-          name: `v${i + 1}`,
-          dockerfile: "Dockerfile",
-          buildArgs: { LOAD_ID: `${options.runId}-${i + 1}` },
-          position: i,
-        })),
-      },
-    },
-    include: { variants: { orderBy: { position: "asc" } } },
-  });
+  const project = await createDirectoryProject(
+    client,
+    slug,
+    dir,
+    Array.from({ length: count }, (_, i) => ({ name: `v${i + 1}`, buildArgs: { LOAD_ID: `${options.runId}-${i + 1}` } })),
+  );
 
   const workers: ChildWorker[] = [];
   try {

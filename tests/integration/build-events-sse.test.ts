@@ -2,20 +2,16 @@
 // real worker builds on the real engine: every line once, in order, live, then `end`; a
 // reconnect with Last-Event-ID resumes right after that line.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { POST as postBuild } from "@/app/api/builds/route";
 import { GET as getEvents } from "@/app/api/builds/[id]/events/route";
 import { db } from "@/lib/db";
 import { startWorker, type WorkerHandle } from "@/lib/builds/worker";
-import { stopQueue } from "@/lib/builds/queue";
-import { BASE_IMAGE, callRoute, createDirectoryProject, createToken, removeImages, runId, removeDir, useTempContextRoot, writeContext } from "../support/pipeline";
+import { BASE_IMAGE, callRoute, createDirectoryProject, queueBuild, usePipelineRun, writeContext } from "../support/pipeline";
 import { readSse, type SseEvent } from "@/lib/harness/read-sse";
 
-const root = useTempContextRoot();
-const id = runId();
+const run = usePipelineRun("BUILDER");
+const { root, id } = run;
 const LINES = 300;
-let token: string;
 let worker: WorkerHandle;
-let imageTag: string | null = null;
 
 /** Reads a whole SSE response (the handler closes it after `end`), frame by frame. */
 const readEvents = async (response: Response): Promise<SseEvent[]> => {
@@ -32,15 +28,11 @@ const numberedLines = (events: SseEvent[]) =>
   });
 
 beforeAll(async () => {
-  token = await createToken("BUILDER");
   worker = await startWorker({ concurrency: 1 });
 });
 
 afterAll(async () => {
   await worker?.stop({ graceMs: 5_000 });
-  await stopQueue();
-  await removeImages([imageTag]);
-  removeDir(root);
 });
 
 describe("GET /api/builds/:id/events", () => {
@@ -56,11 +48,9 @@ describe("GET /api/builds/:id/events", () => {
       ].join("\n"),
     });
     const project = await createDirectoryProject(`sse-${id}`, dir, [{ name: "default" }]);
-    const created = await callRoute(postBuild, { method: "POST", url: "/api/builds", token, body: { variantId: project.variants[0].id } });
-    expect(created.status).toBe(201);
-    buildId = ((await created.json()) as { build: { id: string } }).build.id;
+    buildId = await queueBuild(run.token, project.variants[0].id);
 
-    const response = await callRoute(getEvents, { url: `/api/builds/${buildId}/events`, token, params: { id: buildId } });
+    const response = await callRoute(getEvents, { url: `/api/builds/${buildId}/events`, token: run.token, params: { id: buildId } });
     firstPass = await readEvents(response);
 
     const numbers = numberedLines(firstPass);
@@ -82,7 +72,7 @@ describe("GET /api/builds/:id/events", () => {
     const spreadMs = lineTimes.at(-1)! - lineTimes[0];
     expect(spreadMs).toBeGreaterThan(1000);
     console.info(`SSE: ${logIds.length} log events, ${LINES} numbered lines received over ${spreadMs} ms`);
-    imageTag = (await db.build.findUniqueOrThrow({ where: { id: buildId } })).imageTag;
+    run.images.push((await db.build.findUniqueOrThrow({ where: { id: buildId } })).imageTag);
   });
 
   it("resumes after Last-Event-ID without duplicates", async () => {
@@ -91,7 +81,7 @@ describe("GET /api/builds/:id/events", () => {
 
     const response = await callRoute(getEvents, {
       url: `/api/builds/${buildId}/events`,
-      token,
+      token: run.token,
       params: { id: buildId },
       headers: { "last-event-id": String(middle.id) },
     });

@@ -1,6 +1,5 @@
 // The build step against the real engine: BuildKit and classic builds, cache, failures, cancel.
 import { randomBytes } from "node:crypto";
-import fs from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import tar from "tar-stream";
 import { buildImage, type BuildImageOptions } from "@/lib/docker/build-image";
@@ -8,6 +7,7 @@ import { isDockerfileStep, type BuildEvent, type BuildStep } from "@/lib/docker/
 import { createDockerClient } from "@/lib/docker/client";
 import { getEngineInfo } from "@/lib/docker/engine-info";
 import { AppError } from "@/lib/errors";
+import { processesMatching } from "../support/pipeline";
 
 const docker = createDockerClient();
 const BASE = "layerboard/bookworm-base:local";
@@ -75,17 +75,6 @@ const imageExists = (name: string) =>
         throw error;
       },
     );
-
-// Processes of RUN commands run in the engine's PID namespace, which is this machine's here.
-const processesMatching = (marker: string) =>
-  fs.readdirSync("/proc").filter((pid) => {
-    if (!/^\d+$/.test(pid)) return false;
-    try {
-      return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(marker);
-    } catch {
-      return false;
-    }
-  });
 
 const waitFor = async (check: () => boolean | Promise<boolean>, timeoutMs: number) => {
   const deadline = Date.now() + timeoutMs;

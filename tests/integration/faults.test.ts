@@ -4,21 +4,16 @@
 // Faults are injected only on a second dockerd and a private Postgres that this file starts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PgBoss } from "pg-boss";
-import { POST as postBuild } from "@/app/api/builds/route";
 import { createPrismaClient, db, type PrismaClient } from "@/lib/db";
-import { BUILD_QUEUE, stopQueue, type BuildJob } from "@/lib/builds/queue";
+import { BUILD_QUEUE, type BuildJob } from "@/lib/builds/queue";
 import {
-  callRoute,
   createDirectoryProject,
-  createToken,
   processesMatching,
-  removeDir,
-  removeImages,
-  runId,
+  queueBuild,
   sleep,
   startChildWorker,
   stopChildWorker,
-  useTempContextRoot,
+  usePipelineRun,
   waitFor,
   waitForBuild,
   writeContext,
@@ -26,21 +21,14 @@ import {
 } from "../support/pipeline";
 import { startPrivatePostgres, type PrivatePostgres } from "@/lib/database/private-postgres";
 import { checkBuildIntegrity } from "@/lib/harness/build-integrity";
+import { createDirectoryProject as createDirectoryProjectIn } from "@/lib/harness/directory-project";
 import { withDiagnostics } from "../support/diagnostics";
 import { expectedPrintedLines, printingDockerfile, sleepingDockerfile } from "../support/dockerfiles";
 import { createSecondEngine, type SecondEngine } from "../support/second-engine";
 
-const root = useTempContextRoot();
-const id = runId();
-let token: string;
-const images: Array<string | null> = [];
+const run = usePipelineRun("BUILDER");
+const { root, id, images } = run;
 const markers: string[] = [];
-
-const queueBuild = async (variantId: string): Promise<string> => {
-  const response = await callRoute(postBuild, { method: "POST", url: "/api/builds", token, body: { variantId } });
-  expect(response.status).toBe(201);
-  return ((await response.json()) as { build: { id: string } }).build.id;
-};
 
 const project = async (name: string, dockerfile: string) => {
   const marker = `${name}-${id}`;
@@ -73,10 +61,7 @@ const queuePrivateBuild = async (name: string, dockerfile: string) => {
   const marker = `${name}-${id}`;
   markers.push(marker);
   const dir = writeContext(root, marker, { Dockerfile: dockerfile.replaceAll("@MARKER@", marker) });
-  const created = await client.project.create({
-    data: { slug: marker, name: marker, contextKind: "DIRECTORY", contextPath: dir, variants: { create: [{ name: "default", dockerfile: "Dockerfile" }] } },
-    include: { variants: true },
-  });
+  const created = await createDirectoryProjectIn(client, marker, dir, [{ name: "default" }]);
   const variant = created.variants[0];
   const build = await client.build.create({ data: { projectId: created.id, variantId: variant.id, builder: variant.builder } });
   const boss = new PgBoss({ connectionString: postgres.url, max: 1, supervise: false, schedule: false });
@@ -99,18 +84,14 @@ const waitForPrivateBuild = (buildId: string, timeoutMs: number) =>
   );
 
 beforeAll(async () => {
-  token = await createToken("BUILDER");
   postgres = await startPrivatePostgres();
   client = createPrismaClient(postgres.url);
 });
 
 afterAll(async () => {
-  await stopQueue();
   killStrays();
-  await removeImages(images);
   await client?.$disconnect().catch(() => undefined);
   await postgres?.remove();
-  removeDir(root);
 });
 
 describe("an engine that is down", () => {
@@ -133,7 +114,7 @@ describe("an engine that is down", () => {
   it("keeps a build queued (not failed) while the engine is down, and runs it to success once it is back", async () => {
     worker = await startChildWorker({ DOCKER_HOST: engine.host, LAYERBOARD_NETWORK_MODE: "host" });
     const { marker, variantId } = await project("engine-down", printingDockerfile("@MARKER@", 3, 0));
-    const buildId = await queueBuild(variantId);
+    const buildId = await queueBuild(run.token, variantId);
     await waitFor("the worker to wait for its engine", () => /engine unreachable/.test(worker!.output()), 20_000);
     await sleep(4_000); // more than one engine retry (3 s)
     const waiting = await db.build.findUniqueOrThrow({ where: { id: buildId } });
@@ -183,7 +164,7 @@ describe("an engine that is down", () => {
   it("fails a build with ENGINE_UNAVAILABLE within seconds when the engine dies mid-RUN", async () => {
     expect(engine.isRunning()).toBe(true);
     const { marker, variantId } = await project("engine-dies", sleepingDockerfile("@MARKER@", 30));
-    const buildId = await queueBuild(variantId);
+    const buildId = await queueBuild(run.token, variantId);
     await waitFor(`${marker} to be logged`, logged(db, buildId, marker), 60_000, 200);
     await waitFor(`the RUN process of ${marker}`, () => processesMatching(`${marker} && sleep 30`).length > 0, 10_000);
 
@@ -265,7 +246,7 @@ describe("a worker that is stopped or killed", () => {
     children.push(worker);
     const lines = 16;
     const { marker, variantId } = await project("sigterm-grace", printingDockerfile("@MARKER@", lines, 0.5));
-    const buildId = await queueBuild(variantId);
+    const buildId = await queueBuild(run.token, variantId);
     await withDiagnostics({ client: db, buildId: () => buildId, workers: () => [worker] }, async () => {
       await waitFor(`line 1 of ${marker}`, logged(db, buildId, `${marker} line-1`), 60_000, 200);
 
@@ -292,7 +273,7 @@ describe("a worker that is stopped or killed", () => {
     const doomed = await startChildWorker();
     children.push(doomed);
     const { marker, variantId } = await project("kill9", printingDockerfile("@MARKER@", 60, 0.5));
-    const buildId = await queueBuild(variantId);
+    const buildId = await queueBuild(run.token, variantId);
     await withDiagnostics({ client: db, buildId: () => buildId, workers: () => children }, async () => {
       await waitFor(`line 5 of ${marker}`, logged(db, buildId, `${marker} line-5`), 60_000, 200);
       await sleep(500); // let a batch be in flight

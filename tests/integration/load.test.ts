@@ -2,34 +2,27 @@
 // engine while 20 concurrent clients poll GET /api/builds/:id and follow the SSE stream: every
 // build SUCCEEDED exactly once and every client saw every log line exactly once.
 // `npm run bench:load` is the full-size run (50 builds) on a private database.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { POST as postBuild } from "@/app/api/builds/route";
 import { GET as getBuild } from "@/app/api/builds/[id]/route";
 import { GET as getBuildEvents } from "@/app/api/builds/[id]/events/route";
 import { db } from "@/lib/db";
-import { stopQueue } from "@/lib/builds/queue";
 import { formatLoadResult, runLoad } from "@/lib/harness/run-load";
-import { createToken, removeDir, removeImages, runId, useTempContextRoot } from "../support/pipeline";
+import { usePipelineRun } from "../support/pipeline";
 
-const root = useTempContextRoot();
+const run = usePipelineRun("BUILDER");
+const { root, id } = run;
 const builds = Number(process.env.LAYERBOARD_LOAD_BUILDS ?? 10);
-let token: string;
-const id = runId();
-
-beforeAll(async () => {
-  token = await createToken("BUILDER");
-});
 
 afterAll(async () => {
-  await stopQueue();
+  // Removed by the run's clean-up, which comes after this.
   const tags = await db.build.findMany({ where: { project: { slug: `load-${id}` } }, select: { imageTag: true } });
-  await removeImages(tags.map((t) => t.imageTag));
-  removeDir(root);
+  run.images.push(...tags.map((t) => t.imageTag));
 });
 
 describe("under load", () => {
   it(`runs ${builds} builds on 2 workers with 20 clients following, each build once and every line to every client once`, async () => {
-    const result = await runLoad({ routes: { postBuild, getBuild, getBuildEvents }, builds, clients: 20, workers: 2, root, token, client: db, runId: id, log: (m) => console.info(`[load] ${m}`) });
+    const result = await runLoad({ routes: { postBuild, getBuild, getBuildEvents }, builds, clients: 20, workers: 2, root, token: run.token, client: db, runId: id, log: (m) => console.info(`[load] ${m}`) });
     console.info(`[load]\n${formatLoadResult(result)}`);
     expect(result.problems).toEqual([]);
     expect(Object.values(result.perWorker).reduce((a, b) => a + b, 0)).toBe(builds);

@@ -1,40 +1,33 @@
 // Cancel and crash handling with real workers on the real engine: a user's cancel stops the
 // engine build within seconds; a worker killed with -9 or stopped with SIGTERM never leaves
 // its build "running".
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { POST as postBuild } from "@/app/api/builds/route";
+import { afterAll, describe, expect, it } from "vitest";
 import { POST as postCancel } from "@/app/api/builds/[id]/cancel/route";
 import { db } from "@/lib/db";
 import { startWorker, type WorkerHandle } from "@/lib/builds/worker";
-import { stopQueue } from "@/lib/builds/queue";
 import {
   BASE_IMAGE,
   callRoute,
   createDirectoryProject,
-  createToken,
   docker,
   imageExists,
   processesMatching,
-  removeImages,
-  runId,
+  queueBuild,
   startChildWorker,
   stopChildWorker,
-  removeDir,
-  useTempContextRoot,
+  usePipelineRun,
   waitFor,
   waitForBuild,
   writeContext,
   type ChildWorker,
 } from "../support/pipeline";
 
-const root = useTempContextRoot();
+const run = usePipelineRun("BUILDER");
+const { root, id, images } = run;
 // The periodic orphan check runs every max(5, timeout / 3) s; 10 s keeps its test short.
 process.env.LAYERBOARD_HEARTBEAT_TIMEOUT_S = "10";
-const id = runId();
-let token: string;
 let inProcess: WorkerHandle | undefined;
 const children: ChildWorker[] = [];
-const images: Array<string | null> = [];
 
 /** A project whose only RUN prints `marker` then sleeps for a minute. */
 const sleepyVariant = async (name: string) => {
@@ -44,12 +37,6 @@ const sleepyVariant = async (name: string) => {
   });
   const project = await createDirectoryProject(marker, dir, [{ name: "default" }]);
   return { marker, variantId: project.variants[0].id };
-};
-
-const queueBuild = async (variantId: string): Promise<string> => {
-  const response = await callRoute(postBuild, { method: "POST", url: "/api/builds", token, body: { variantId } });
-  expect(response.status).toBe(201);
-  return ((await response.json()) as { build: { id: string } }).build.id;
 };
 
 /** Waits until the build runs and its RUN step's process exists on this machine. */
@@ -71,23 +58,16 @@ const engineIsNotBuilding = async (marker: string, imageTag: string | null) => {
   expect(await imageExists(imageTag!)).toBe(false);
 };
 
-beforeAll(async () => {
-  token = await createToken("BUILDER");
-});
-
 afterAll(async () => {
   await inProcess?.stop({ graceMs: 2_000 });
   for (const child of children) await stopChildWorker(child);
-  await stopQueue();
-  await removeImages(images);
-  removeDir(root);
 });
 
 describe("cancel", () => {
   it("cancels a queued build at once, and no worker runs it afterwards", async () => {
     const { variantId } = await sleepyVariant("queued");
-    const buildId = await queueBuild(variantId);
-    const response = await callRoute(postCancel, { method: "POST", url: `/api/builds/${buildId}/cancel`, token, params: { id: buildId } });
+    const buildId = await queueBuild(run.token, variantId);
+    const response = await callRoute(postCancel, { method: "POST", url: `/api/builds/${buildId}/cancel`, token: run.token, params: { id: buildId } });
     expect(response.status).toBe(202);
     expect(await response.json()).toEqual({ status: "CANCELLED" });
 
@@ -100,11 +80,11 @@ describe("cancel", () => {
   it("stops a running build in the engine within seconds of POST /cancel", async () => {
     inProcess ??= await startWorker({ concurrency: 1 });
     const { marker, variantId } = await sleepyVariant("cancel");
-    const buildId = await queueBuild(variantId);
+    const buildId = await queueBuild(run.token, variantId);
     await waitUntilSleeping(buildId, marker);
 
     const requestedAt = Date.now();
-    const response = await callRoute(postCancel, { method: "POST", url: `/api/builds/${buildId}/cancel`, token, params: { id: buildId } });
+    const response = await callRoute(postCancel, { method: "POST", url: `/api/builds/${buildId}/cancel`, token: run.token, params: { id: buildId } });
     expect(response.status).toBe(202);
     expect(await response.json()).toEqual({ status: "RUNNING" });
 
@@ -120,7 +100,7 @@ describe("cancel", () => {
     const lastLine = await db.logLine.findFirst({ where: { buildId }, orderBy: { seq: "desc" } });
     expect(lastLine?.text).toBe("[layerboard] cancelled");
 
-    const again = await callRoute(postCancel, { method: "POST", url: `/api/builds/${buildId}/cancel`, token, params: { id: buildId } });
+    const again = await callRoute(postCancel, { method: "POST", url: `/api/builds/${buildId}/cancel`, token: run.token, params: { id: buildId } });
     expect(again.status).toBe(409);
   });
 });
@@ -132,7 +112,7 @@ describe("a worker that dies", () => {
     const doomed = await startChildWorker();
     children.push(doomed);
     const { marker, variantId } = await sleepyVariant("kill9");
-    const buildId = await queueBuild(variantId);
+    const buildId = await queueBuild(run.token, variantId);
     const running = await waitUntilSleeping(buildId, marker);
     expect(running.workerId).toBe(doomed.id);
     expect((await db.worker.findUniqueOrThrow({ where: { id: doomed.id } })).pid).toBe(doomed.pid);
@@ -178,7 +158,7 @@ describe("a worker that dies", () => {
     const worker = await startChildWorker({ LAYERBOARD_SHUTDOWN_GRACE_S: "1" });
     children.push(worker);
     const { marker, variantId } = await sleepyVariant("sigterm");
-    const buildId = await queueBuild(variantId);
+    const buildId = await queueBuild(run.token, variantId);
     const running = await waitUntilSleeping(buildId, marker);
     expect(running.workerId).toBe(worker.id);
 
@@ -207,7 +187,7 @@ describe("a worker that dies", () => {
     const marker = `after-restart-${id}`;
     const dir = writeContext(root, marker, { Dockerfile: [`FROM ${BASE_IMAGE}`, `RUN echo ${marker}`, `CMD ["true"]`].join("\n") });
     const project = await createDirectoryProject(marker, dir, [{ name: "default" }]);
-    const buildId = await queueBuild(project.variants[0].id);
+    const buildId = await queueBuild(run.token, project.variants[0].id);
     await waitFor("the worker to wait for its engine", () => /engine unreachable/.test(worker.output()), 20_000);
     expect((await db.build.findUniqueOrThrow({ where: { id: buildId } })).status).toBe("QUEUED");
 

@@ -4,13 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { startBuild } from "@/lib/builds/start-build";
 import { startWorker, type WorkerHandle } from "@/lib/builds/worker";
-import { stopQueue } from "@/lib/builds/queue";
-import { BASE_IMAGE, createDirectoryProject, removeImages, runId, removeDir, useTempContextRoot, waitForBuild, writeContext } from "../support/pipeline";
+import { BASE_IMAGE, createDirectoryProject, usePipelineRun, waitForBuild, writeContext } from "../support/pipeline";
 
-const root = useTempContextRoot();
-const id = runId();
+const { root, id, images } = usePipelineRun();
 let worker: WorkerHandle;
-const images: Array<string | null> = [];
 
 beforeAll(async () => {
   worker = await startWorker({ concurrency: 2 });
@@ -18,9 +15,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await worker?.stop({ graceMs: 5_000 });
-  await stopQueue();
-  await removeImages(images);
-  removeDir(root);
 });
 
 describe("identical builds at the same time on one engine", () => {

@@ -4,41 +4,29 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { POST as postBuild } from "@/app/api/builds/route";
 import { POST as postProject } from "@/app/api/projects/route";
 import { db } from "@/lib/db";
 import { startWorker, type WorkerHandle } from "@/lib/builds/worker";
-import { stopQueue } from "@/lib/builds/queue";
 import {
   BASE_IMAGE,
   callRoute,
   createDirectoryProject,
-  createToken,
   imageExists,
-  removeImages,
-  runId,
+  queueBuild,
   removeDir,
-  useTempContextRoot,
+  usePipelineRun,
   waitForBuild,
   writeContext,
 } from "../support/pipeline";
 
-const root = useTempContextRoot();
-const id = runId();
-let token: string;
+const run = usePipelineRun("ADMIN");
+const { root, id, images } = run;
 let worker: WorkerHandle | undefined;
-const images: Array<string | null> = [];
-
-beforeAll(async () => {
-  token = await createToken("ADMIN");
-});
 
 afterAll(async () => {
   await worker?.stop({ graceMs: 5_000 });
-  await stopQueue();
-  await removeImages(images);
-  removeDir(root);
 });
 
 describe("a Dockerfile whose RUN fails", () => {
@@ -54,7 +42,7 @@ describe("a Dockerfile whose RUN fails", () => {
     const project = await createDirectoryProject(`failing-${id}`, dir, [{ name: "default" }]);
     worker ??= await startWorker({ concurrency: 1 });
 
-    const response = await callRoute(postBuild, { method: "POST", url: "/api/builds", token, body: { variantId: project.variants[0].id } });
+    const response = await callRoute(postBuild, { method: "POST", url: "/api/builds", token: run.token, body: { variantId: project.variants[0].id } });
     expect(response.status).toBe(201);
     const { build: queued } = (await response.json()) as { build: { id: string; status: string } };
     expect(queued.status).toBe("QUEUED");
@@ -91,10 +79,7 @@ describe("a Dockerfile the context does not hold", () => {
   const buildOf = async (slug: string, dir: string) => {
     const project = await createDirectoryProject(slug, dir, [{ name: "default" }]);
     worker ??= await startWorker({ concurrency: 1 });
-    const response = await callRoute(postBuild, { method: "POST", url: "/api/builds", token, body: { variantId: project.variants[0].id } });
-    expect(response.status).toBe(201);
-    const { build } = (await response.json()) as { build: { id: string } };
-    return waitForBuild(build.id, undefined, 120_000);
+    return waitForBuild(await queueBuild(run.token, project.variants[0].id), undefined, 120_000);
   };
 
   it("refuses a Dockerfile symlinked to a host file outside the context like a missing one, and never reads it", async () => {
@@ -124,7 +109,7 @@ describe("POST /api/projects", () => {
     const response = await callRoute(postProject, {
       method: "POST",
       url: "/api/projects",
-      token,
+      token: run.token,
       body: { name: slug, slug, contextKind: "DIRECTORY", contextPath },
     });
     return { status: response.status, body: (await response.json()) as { error?: { code: string; message: string } } };
@@ -158,7 +143,7 @@ describe("POST /api/projects", () => {
 
 describe("POST /api/builds", () => {
   const post = async (body: unknown, rawBody?: string) => {
-    const response = await callRoute(postBuild, { method: "POST", url: "/api/builds", token, body: rawBody === undefined ? body : undefined, rawBody });
+    const response = await callRoute(postBuild, { method: "POST", url: "/api/builds", token: run.token, body: rawBody === undefined ? body : undefined, rawBody });
     return { status: response.status, body: (await response.json()) as { error?: { code: string; message: string } } };
   };
 

@@ -2,38 +2,30 @@
 // machine), take builds from the one Postgres queue: every build runs once, on exactly one
 // worker, and its image lands on that worker's engine only.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { POST as postBuild } from "@/app/api/builds/route";
 import { db } from "@/lib/db";
-import { stopQueue } from "@/lib/builds/queue";
 import {
-  BASE_IMAGE,
-  callRoute,
   createDirectoryProject,
-  createToken,
   imageExists,
+  queueBuild,
   removeImages,
-  runId,
   startChildWorker,
   stopChildWorker,
-  removeDir,
-  useTempContextRoot,
+  usePipelineRun,
   waitForBuild,
   writeContext,
   type ChildWorker,
 } from "../support/pipeline";
 import { startSecondEngine, type SecondEngine } from "../support/second-engine";
 
-const root = useTempContextRoot();
-const id = runId();
+const run = usePipelineRun("BUILDER");
+const { root, id } = run;
 const MAIN_HOST = "unix:///var/run/docker.sock";
 const BUILDS = 6;
-let token: string;
 let second: SecondEngine | undefined;
 const workers: ChildWorker[] = [];
 const mainImages: Array<string | null> = [];
 
 beforeAll(async () => {
-  token = await createToken("BUILDER");
   const startedAt = Date.now();
   second = await startSecondEngine();
   console.info(`second engine on ${second.host} up with the base image loaded in ${Date.now() - startedAt} ms`);
@@ -43,9 +35,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const worker of workers) await stopChildWorker(worker);
-  await stopQueue();
   await removeImages(mainImages, MAIN_HOST);
-  removeDir(root);
   await second?.remove();
 });
 
@@ -68,11 +58,7 @@ describe("two workers on two engines", () => {
 
     const queuedAt = Date.now();
     const ids: string[] = [];
-    for (const variant of project.variants) {
-      const response = await callRoute(postBuild, { method: "POST", url: "/api/builds", token, body: { variantId: variant.id } });
-      expect(response.status).toBe(201);
-      ids.push(((await response.json()) as { build: { id: string } }).build.id);
-    }
+    for (const variant of project.variants) ids.push(await queueBuild(run.token, variant.id));
     const builds = [];
     for (const buildId of ids) builds.push(await waitForBuild(buildId, undefined, 240_000));
     const allDoneMs = Date.now() - queuedAt;

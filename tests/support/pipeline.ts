@@ -1,21 +1,26 @@
-// Helpers for the pipeline integration tests: the real engine through the docker CLI, real
-// route handlers with a real API token, build projects in temp directories, child workers
-// (the last two from lib/harness, which the benchmarks share).
+// Helpers for the pipeline integration tests: the set-up every file shares, the real engine
+// through the docker CLI, real route handlers with a real API token, build projects in temp
+// directories, child workers (the last two from lib/harness, which the benchmarks share).
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { afterAll, beforeAll } from "vitest";
 // lib modules read the environment lazily (on first use), so importing them here is safe.
+import { POST as postBuild } from "@/app/api/builds/route";
 import { db } from "@/lib/db";
+import { stopQueue } from "@/lib/builds/queue";
 import { createUser } from "@/lib/data/users";
 import { createApiToken } from "@/lib/data/api-tokens";
 import type { Role } from "@/lib/auth/roles";
 import type { BuildStatus } from "@/lib/types";
 import { getLauncherEnv } from "@/lib/env";
+import { callRoute } from "@/lib/harness/call-route";
+import { createDirectoryProject as createDirectoryProjectIn, type VariantFields } from "@/lib/harness/directory-project";
 
-export { callRoute } from "@/lib/harness/call-route";
+export { callRoute };
 export { startChildWorker, stopChildWorker, type ChildWorker } from "@/lib/harness/child-worker";
 
 export const REPO = path.resolve(".");
@@ -89,36 +94,14 @@ export const createToken = async (role: Role = "ADMIN"): Promise<string> => {
   return (await createApiToken({ name: `it ${suffix}`, role, createdById: user.id })).token;
 };
 
-type VariantFields = {
-  name: string;
-  dockerfile?: string;
-  buildArgs?: Record<string, string>;
-  smokeCommand?: string[];
-  noCache?: boolean;
-};
-
 /** A DIRECTORY project at `dir` (absolute) with the given variants, written straight to the database. */
-export const createDirectoryProject = async (slug: string, dir: string, variants: VariantFields[]) => {
-  const project = await db.project.create({
-    data: {
-      slug,
-      name: slug,
-      contextKind: "DIRECTORY",
-      contextPath: dir,
-      variants: {
-        create: variants.map((variant, position) => ({
-          name: variant.name,
-          dockerfile: variant.dockerfile ?? "Dockerfile",
-          buildArgs: variant.buildArgs ?? {},
-          smokeCommand: variant.smokeCommand,
-          noCache: variant.noCache ?? false,
-          position,
-        })),
-      },
-    },
-    include: { variants: { orderBy: { position: "asc" } } },
-  });
-  return project;
+export const createDirectoryProject = (slug: string, dir: string, variants: VariantFields[]) => createDirectoryProjectIn(db, slug, dir, variants);
+
+/** Queues a build of `variantId` through POST /api/builds; its id. */
+export const queueBuild = async (token: string, variantId: string): Promise<string> => {
+  const response = await callRoute(postBuild, { method: "POST", url: "/api/builds", token, body: { variantId } });
+  if (response.status !== 201) throw new Error(`POST /api/builds answered ${response.status}: ${await response.text()}`);
+  return ((await response.json()) as { build: { id: string } }).build.id;
 };
 
 export const FINISHED: BuildStatus[] = ["SUCCEEDED", "FAILED", "CANCELLED", "INTERRUPTED"];
@@ -135,3 +118,35 @@ export const waitForBuild = async (id: string, statuses: BuildStatus[] = FINISHE
   );
 
 export const removeDir = (dir: string) => fs.rmSync(dir, { recursive: true, force: true });
+
+export type PipelineRun = {
+  /** The temp context root the file writes its build contexts under. */
+  readonly root: string;
+  /** Short and unique to this run: for slugs, markers and build args. */
+  readonly id: string;
+  /** An API token with the role asked for, once beforeAll has run. */
+  token: string;
+  /** Image tags to remove at the end (empty ones are skipped). */
+  readonly images: Array<string | null | undefined>;
+};
+
+/**
+ * What every pipeline test file sets up: a temp context root (LAYERBOARD_CONTEXT_ROOTS: call it
+ * at the top of the file, before getEnv() is first used), a run id, an API token with `role`
+ * when one is given and, after the tests, the queue stopped, `images` removed and the root
+ * deleted. vitest runs afterAll hooks last registered first, so the file's own (workers,
+ * engines) run before this clean-up.
+ */
+export const usePipelineRun = (role?: Role): PipelineRun => {
+  const run: PipelineRun = { root: useTempContextRoot(), id: runId(), token: "", images: [] };
+  if (role)
+    beforeAll(async () => {
+      run.token = await createToken(role);
+    });
+  afterAll(async () => {
+    await stopQueue();
+    await removeImages(run.images);
+    removeDir(run.root);
+  });
+  return run;
+};

@@ -4,9 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { AppError } from "@/lib/errors";
 import { openContext } from "./open-context";
-import { buildTar, exists, listTempDirs, readTar, type TarSpec } from "./test-helpers";
+import { buildTar, exists, expectAppError, listTempDirs, readTar, type TarSpec } from "./test-helpers";
 
 const PREFIX = "layerboard-archive-";
 const limits = { maxArchiveBytes: 1024 * 1024, maxArchiveEntries: 100 };
@@ -28,16 +27,11 @@ const open = (data: Buffer, filename = "context.tar.gz", options = limits) =>
 
 /** Expects a refusal with `code` and checks that nothing was left in the temp dir. */
 const expectRefused = async (data: Buffer, code: "CONTEXT_REFUSED" | "PAYLOAD_TOO_LARGE", options = limits) => {
-  const error = await open(data, "context.tar.gz", options).then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  expect((error as AppError).code).toBe(code);
-  expect((error as AppError).message).toContain("context.tar.gz");
+  const error = await expectAppError(open(data, "context.tar.gz", options), code);
+  expect(error.message).toContain("context.tar.gz");
   expect(await listTempDirs(PREFIX)).toEqual(before);
   expect(await exists(path.join(os.tmpdir(), marker))).toBe(false);
-  return error as AppError;
+  return error;
 };
 
 const validEntries: TarSpec[] = [

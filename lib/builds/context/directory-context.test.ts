@@ -2,9 +2,8 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AppError } from "@/lib/errors";
 import { openContext, readDockerfileInContext } from "./open-context";
-import { makeTempDir, writeFiles } from "./test-helpers";
+import { expectAppError, makeTempDir, writeFiles } from "./test-helpers";
 
 let base: string;
 let root: string;
@@ -27,15 +26,6 @@ afterAll(async () => {
   await fs.rm(base, { recursive: true, force: true });
 });
 
-const refusal = async (promise: Promise<unknown>): Promise<AppError> => {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-};
-
 describe("openContext DIRECTORY", () => {
   it("opens a path relative to a root, at its real path, with a no-op cleanup", async () => {
     const context = await openContext({ kind: "DIRECTORY", path: "app" }, { roots: [root] });
@@ -53,39 +43,39 @@ describe("openContext DIRECTORY", () => {
   });
 
   it("refuses ../ traversal, naming the path and the allowed roots", async () => {
-    const error = await refusal(openContext({ kind: "DIRECTORY", path: "../outside" }, { roots: [root] }));
+    const error = await expectAppError(openContext({ kind: "DIRECTORY", path: "../outside" }, { roots: [root] }));
     expect(error.code).toBe("CONTEXT_REFUSED");
     expect(error.message).toContain('"../outside"');
     expect(error.message).toContain(root);
-    const nested = await refusal(openContext({ kind: "DIRECTORY", path: "app/../../outside" }, { roots: [root] }));
+    const nested = await expectAppError(openContext({ kind: "DIRECTORY", path: "app/../../outside" }, { roots: [root] }));
     expect(nested.code).toBe("CONTEXT_REFUSED");
   });
 
   it("refuses an absolute path elsewhere without saying whether it exists", async () => {
-    const existing = await refusal(openContext({ kind: "DIRECTORY", path: outside }, { roots: [root] }));
-    const missing = await refusal(openContext({ kind: "DIRECTORY", path: "/no/such/dir" }, { roots: [root] }));
+    const existing = await expectAppError(openContext({ kind: "DIRECTORY", path: outside }, { roots: [root] }));
+    const missing = await expectAppError(openContext({ kind: "DIRECTORY", path: "/no/such/dir" }, { roots: [root] }));
     expect(existing.code).toBe("CONTEXT_REFUSED");
     expect(existing.message).toContain("outside the allowed roots");
     expect(missing.message).toContain("outside the allowed roots");
-    await refusal(openContext({ kind: "DIRECTORY", path: "/etc" }, { roots: [root] }));
+    await expectAppError(openContext({ kind: "DIRECTORY", path: "/etc" }, { roots: [root] }));
   });
 
   it("refuses a symlinked directory that points outside the roots", async () => {
-    const error = await refusal(openContext({ kind: "DIRECTORY", path: "escape" }, { roots: [root] }));
+    const error = await expectAppError(openContext({ kind: "DIRECTORY", path: "escape" }, { roots: [root] }));
     expect(error.code).toBe("CONTEXT_REFUSED");
     expect(error.message).toContain("symlink");
-    await refusal(openContext({ kind: "DIRECTORY", path: path.join(root, "escape") }, { roots: [root] }));
+    await expectAppError(openContext({ kind: "DIRECTORY", path: path.join(root, "escape") }, { roots: [root] }));
   });
 
   it("refuses missing paths, files and NUL bytes", async () => {
-    expect((await refusal(openContext({ kind: "DIRECTORY", path: "nope" }, { roots: [root] }))).message).toContain(
+    expect((await expectAppError(openContext({ kind: "DIRECTORY", path: "nope" }, { roots: [root] }))).message).toContain(
       "does not exist",
     );
     expect(
-      (await refusal(openContext({ kind: "DIRECTORY", path: "plain-file" }, { roots: [root] }))).message,
+      (await expectAppError(openContext({ kind: "DIRECTORY", path: "plain-file" }, { roots: [root] }))).message,
     ).toContain("not a directory");
-    await refusal(openContext({ kind: "DIRECTORY", path: "app\0" }, { roots: [root] }));
-    await refusal(openContext({ kind: "DIRECTORY", path: "app" }, { roots: [] }));
+    await expectAppError(openContext({ kind: "DIRECTORY", path: "app\0" }, { roots: [root] }));
+    await expectAppError(openContext({ kind: "DIRECTORY", path: "app" }, { roots: [] }));
   });
 
   it("reports the git commit of a work tree, with -dirty when the context is modified", async () => {
@@ -112,24 +102,24 @@ describe("readDockerfileInContext", () => {
 
   it("refuses paths escaping the context lexically", async () => {
     const app = path.join(root, "app");
-    expect((await refusal(readDockerfileInContext(app, "../../outside/Dockerfile"))).message).toContain("escapes");
-    expect((await refusal(readDockerfileInContext(app, "/etc/passwd"))).code).toBe("CONTEXT_REFUSED");
+    expect((await expectAppError(readDockerfileInContext(app, "../../outside/Dockerfile"))).message).toContain("escapes");
+    expect((await expectAppError(readDockerfileInContext(app, "/etc/passwd"))).code).toBe("CONTEXT_REFUSED");
   });
 
   it("refuses a Dockerfile that leads out through a symlink with the message of a missing one", async () => {
-    const missing = await refusal(readDockerfileInContext(root, "Dockerfile.absent"));
+    const missing = await expectAppError(readDockerfileInContext(root, "Dockerfile.absent"));
     expect(missing.message).toBe("Dockerfile not found: Dockerfile.absent");
-    const host = await refusal(readDockerfileInContext(root, "Dockerfile.host"));
+    const host = await expectAppError(readDockerfileInContext(root, "Dockerfile.host"));
     expect(host.code).toBe("CONTEXT_REFUSED");
     expect(host.message).toBe("Dockerfile not found: Dockerfile.host");
-    const throughDir = await refusal(readDockerfileInContext(root, "escape/Dockerfile"));
+    const throughDir = await expectAppError(readDockerfileInContext(root, "escape/Dockerfile"));
     expect(throughDir.message).toBe("Dockerfile not found: escape/Dockerfile");
   });
 
   it("refuses a missing Dockerfile or a directory", async () => {
-    const error = await refusal(readDockerfileInContext(root, "app/Dockerfile.prod"));
+    const error = await expectAppError(readDockerfileInContext(root, "app/Dockerfile.prod"));
     expect(error.code).toBe("CONTEXT_REFUSED");
     expect(error.message).toBe("Dockerfile not found: app/Dockerfile.prod");
-    expect((await refusal(readDockerfileInContext(root, "app"))).message).toContain("Dockerfile not found");
+    expect((await expectAppError(readDockerfileInContext(root, "app"))).message).toContain("Dockerfile not found");
   });
 });

@@ -2,9 +2,8 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AppError } from "@/lib/errors";
 import { openContext } from "./open-context";
-import { exists, listTempDirs, makeTempDir, readTar } from "./test-helpers";
+import { exists, expectAppError, listTempDirs, makeTempDir, readTar } from "./test-helpers";
 
 let base: string;
 let url: string;
@@ -37,15 +36,7 @@ afterAll(async () => {
   await fs.rm(base, { recursive: true, force: true });
 });
 
-const refusal = async (promise: Promise<unknown>): Promise<AppError> => {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  expect((error as AppError).code).toBe("CONTEXT_REFUSED");
-  return error as AppError;
-};
+const refusal = (promise: Promise<unknown>) => expectAppError(promise, "CONTEXT_REFUSED");
 
 const versionAt = async (ref: string) => {
   const context = await openContext({ kind: "GIT", url, ref });

@@ -1,10 +1,12 @@
-// Helpers for the build-context tests: temp dirs, tars built in memory, tars read back.
+// Helpers for the build-context tests: temp dirs, tars built in memory, tars read back, refusals.
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { gzipSync } from "node:zlib";
 import tar from "tar-stream";
+import { expect } from "vitest";
+import { AppError, type AppErrorCode } from "@/lib/errors";
 
 export type TarEntry = {
   type: string;
@@ -77,3 +79,14 @@ export const exists = (target: string): Promise<boolean> =>
     () => true,
     () => false,
   );
+
+/** Expects `promise` to reject with an AppError (with `code`, when given) and returns it. */
+export const expectAppError = async (promise: Promise<unknown>, code?: AppErrorCode): Promise<AppError> => {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  if (code) expect((error as AppError).code).toBe(code);
+  return error as AppError;
+};

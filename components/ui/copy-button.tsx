@@ -1,6 +1,7 @@
 "use client";
-// Copies a value to the clipboard; falls back to selecting it where the Clipboard API is
-// unavailable (plain HTTP on a non-localhost address is not a secure context).
+// Copies a value to the clipboard; falls back to selecting it (the text of the element
+// `targetId`, or the value of that input) where the Clipboard API is unavailable (plain HTTP
+// on a non-localhost address is not a secure context).
 import { useState } from "react";
 import { secondaryButtonClass } from "./styles";
 
@@ -12,7 +13,10 @@ export const CopyButton = ({ value, targetId }: { value: string; targetId?: stri
       setState("copied");
     } catch {
       const target = targetId ? document.getElementById(targetId) : null;
-      if (target) {
+      if (target instanceof HTMLInputElement) {
+        target.focus();
+        target.select();
+      } else if (target) {
         const range = document.createRange();
         range.selectNodeContents(target);
         window.getSelection()?.removeAllRanges();

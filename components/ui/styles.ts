@@ -1,4 +1,4 @@
-// Class names shared by the settings forms (no component library: plain Tailwind).
+// Class names shared by the settings forms and the share panel (no component library: plain Tailwind).
 export const inputClass =
   "mt-1 w-full rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900";
 export const selectClass = "rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-900";
