@@ -41,9 +41,9 @@ export const Configuration = () => {
             <tr key={setting.label}>
               <th scope="row" className="w-1/2">
                 {setting.label}
-                {setting.name !== "—" && <code className="ml-2 text-xs text-slate-500 dark:text-slate-400">{setting.name}</code>}
+                {setting.name !== "—" && <code className="ml-2 break-all text-xs text-slate-500 dark:text-slate-400">{setting.name}</code>}
               </th>
-              <td className="font-mono text-xs">{setting.value}</td>
+              <td className="break-all font-mono text-xs">{setting.value}</td>
             </tr>
           ))}
         </tbody>

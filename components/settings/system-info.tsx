@@ -33,7 +33,7 @@ const Row = ({ label, value, testId }: { label: string; value: React.ReactNode; 
     <th scope="row" className="w-1/3 text-slate-500 dark:text-slate-400">
       {label}
     </th>
-    <td className="font-mono text-xs" data-testid={testId}>
+    <td className="break-all font-mono text-xs" data-testid={testId}>
       {value}
     </td>
   </tr>
@@ -44,7 +44,7 @@ export const SystemInfo = async () => {
   const { engine, database } = health;
   return (
     <div className="grid gap-4 md:grid-cols-2">
-      <div>
+      <div className="min-w-0">
         <h3 className="mb-1 text-sm font-semibold">Docker engine</h3>
         <Table data-testid="engine-info" data-reachable={engine.reachable}>
           <tbody>
@@ -70,7 +70,7 @@ export const SystemInfo = async () => {
           </p>
         )}
       </div>
-      <div>
+      <div className="min-w-0">
         <h3 className="mb-1 text-sm font-semibold">Database</h3>
         <Table data-testid="database-info" data-ok={database.ok}>
           <tbody>
