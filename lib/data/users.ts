@@ -118,13 +118,13 @@ const claimLoginAttempt = async (key: string, policy: LoginPolicy): Promise<{ al
 };
 
 // Rows of keys that have been quiet for the window (and wait for nothing), a bounded batch per
-// sign-in, so the table holds only recent keys.
+// sign-in, so the table holds only recent keys (rows another sign-in holds are skipped, not waited for).
 export const pruneLoginThrottle = async (policy: LoginPolicy = LOGIN_POLICY, limit = 500): Promise<number> =>
   db.$executeRaw`
     DELETE FROM "LoginThrottle" WHERE "key" IN (
       SELECT "key" FROM "LoginThrottle"
       WHERE "lastAttemptAt" < ${NOW} - make_interval(secs => ${policy.windowMs}::float8 / 1000) AND ("blockedUntil" IS NULL OR "blockedUntil" <= ${NOW})
-      LIMIT ${limit}::int)`;
+      LIMIT ${limit}::int FOR UPDATE SKIP LOCKED)`;
 
 const rateLimited = (waitMs: number) =>
   new AppError("RATE_LIMITED", `too many sign-in attempts; try again in ${Math.max(1, Math.ceil(waitMs / 1000))} s`);
