@@ -1,7 +1,7 @@
 // The settings in effect, from the validated environment. Secrets (database password,
 // the first admin's password) are never listed.
 import { getContextRoots, getEnv } from "@/lib/env";
-import { LOGIN_WINDOW_MS, MAX_FAILED_LOGINS, SESSION_TTL_MS } from "@/lib/auth/policy";
+import { LOGIN_POLICY, SESSION_TTL_MS } from "@/lib/auth/policy";
 import { formatBytes } from "@/lib/format/bytes";
 import { Table } from "@/components/ui/table";
 
@@ -31,7 +31,7 @@ export const Configuration = () => {
     { name: "LAYERBOARD_NETWORK_MODE", label: "Build network mode", value: env.LAYERBOARD_NETWORK_MODE ?? "engine default" },
     { name: "LAYERBOARD_SECURE_COOKIES", label: "Secure (HTTPS-only) session cookie", value: env.LAYERBOARD_SECURE_COOKIES === "true" ? "yes" : "no" },
     { name: "—", label: "Session lifetime", value: `${Math.round(SESSION_TTL_MS / 86_400_000)} days` },
-    { name: "—", label: "Sign-in limit", value: `${MAX_FAILED_LOGINS} failures per email or address per ${LOGIN_WINDOW_MS / 60_000} min` },
+    { name: "—", label: "Sign-in limit", value: `${LOGIN_POLICY.freeAttempts} attempts per email or address, then waits from ${LOGIN_POLICY.baseDelayMs / 1000} s doubling up to ${LOGIN_POLICY.maxDelayMs / 60_000} min` },
   ];
   return (
     <div className="space-y-2">

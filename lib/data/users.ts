@@ -2,10 +2,11 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { hashPassword, verifyPassword } from "@/lib/auth/password";
+import { hashPassword, verifyPasswordOrDummy } from "@/lib/auth/password";
 import { createSecret, hashSecret } from "@/lib/auth/tokens";
 import type { Role } from "@/lib/auth/roles";
-import { LOGIN_WINDOW_MS, MAX_FAILED_LOGINS, SESSION_TTL_MS } from "@/lib/auth/policy";
+import { LOGIN_POLICY, SESSION_TTL_MS, type LoginPolicy } from "@/lib/auth/policy";
+import { Prisma } from "@/lib/generated/prisma/client";
 
 export type UserDto = { id: string; email: string; name: string; role: Role; createdAt: string };
 
@@ -90,19 +91,61 @@ export const deleteSession = async (token: string) => {
   await db.session.deleteMany({ where: { tokenHash: hashSecret(token) } });
 };
 
-// Rate limited per email and per client address: a few failures, then a 15-minute wait.
-// clientKey is the client's address when a trusted proxy reports it, else null: without a
-// proxy every browser looks alike and a per-client limit would lock everyone out.
-export const signIn = async (input: { email: string; password: string; clientKey: string | null }) => {
+// Sign-in throttle (lib/auth/policy.ts): one row per key, "email:<address>" and, behind a
+// trusted proxy, "client:<address>" (without one every browser looks alike and a per-client
+// limit would lock everyone out). Each attempt is checked and counted in ONE statement before
+// the password is checked: the upsert's conflict branch runs on the locked row, so parallel
+// attempts queue on it and a burst gets at most the free allowance (then one per wait). A
+// key's wait is set when an attempt reaches the allowance and doubles with each further one,
+// capped; a key with no attempt for the window starts afresh. Times are UTC like Prisma's.
+const NOW = Prisma.sql`(now() AT TIME ZONE 'UTC')`;
+
+const claimLoginAttempt = async (key: string, policy: LoginPolicy): Promise<{ allowed: true } | { allowed: false; waitMs: number }> => {
+  const window = Prisma.sql`make_interval(secs => ${policy.windowMs}::float8 / 1000)`;
+  const attempts = Prisma.sql`(CASE WHEN lt."lastAttemptAt" < ${NOW} - ${window} THEN 1 ELSE lt."attempts" + 1 END)`;
+  const blockedAfter = (n: Prisma.Sql) =>
+    Prisma.sql`(CASE WHEN ${n} >= ${policy.freeAttempts}::int THEN ${NOW} + make_interval(secs => LEAST(${policy.baseDelayMs}::float8 * power(2, LEAST(${n} - ${policy.freeAttempts}::int, 40)), ${policy.maxDelayMs}::float8) / 1000) ELSE NULL END)`;
+  const claimed = await db.$queryRaw<{ attempts: number }[]>`
+    INSERT INTO "LoginThrottle" AS lt ("key", "attempts", "blockedUntil", "lastAttemptAt")
+    VALUES (${key}, 1, ${blockedAfter(Prisma.sql`1`)}, ${NOW})
+    ON CONFLICT ("key") DO UPDATE SET "attempts" = ${attempts}, "blockedUntil" = ${blockedAfter(attempts)}, "lastAttemptAt" = ${NOW}
+    WHERE lt."blockedUntil" IS NULL OR lt."blockedUntil" <= ${NOW}
+    RETURNING lt."attempts"`;
+  if (claimed.length) return { allowed: true };
+  const [row] = await db.$queryRaw<{ wait_ms: number | null }[]>`
+    SELECT (EXTRACT(EPOCH FROM ("blockedUntil" - ${NOW})) * 1000)::float8 AS wait_ms FROM "LoginThrottle" WHERE "key" = ${key}`;
+  return { allowed: false, waitMs: Math.max(0, Number(row?.wait_ms ?? 0)) };
+};
+
+// Rows of keys that have been quiet for the window (and wait for nothing), a bounded batch per
+// sign-in, so the table holds only recent keys (rows another sign-in holds are skipped, not waited for).
+export const pruneLoginThrottle = async (policy: LoginPolicy = LOGIN_POLICY, limit = 500): Promise<number> =>
+  db.$executeRaw`
+    DELETE FROM "LoginThrottle" WHERE "key" IN (
+      SELECT "key" FROM "LoginThrottle"
+      WHERE "lastAttemptAt" < ${NOW} - make_interval(secs => ${policy.windowMs}::float8 / 1000) AND ("blockedUntil" IS NULL OR "blockedUntil" <= ${NOW})
+      LIMIT ${limit}::int FOR UPDATE SKIP LOCKED)`;
+
+const rateLimited = (waitMs: number) =>
+  new AppError("RATE_LIMITED", `too many sign-in attempts; try again in ${Math.max(1, Math.ceil(waitMs / 1000))} s`);
+
+// Unknown e-mails are verified against a dummy hash: the same Argon2 work as a wrong password.
+// A success clears the e-mail's count and gives the client its attempt back.
+export const signIn = async (input: { email: string; password: string; clientKey: string | null }, policy: LoginPolicy = LOGIN_POLICY) => {
   const email = input.email.toLowerCase();
-  const keys = [`email:${email}`, ...(input.clientKey ? [`client:${input.clientKey}`] : [])];
-  const since = new Date(Date.now() - LOGIN_WINDOW_MS);
-  const failures = await db.loginAttempt.groupBy({ by: ["key"], where: { key: { in: keys }, succeeded: false, createdAt: { gte: since } }, _count: { _all: true } });
-  if (failures.some((f) => f._count._all >= MAX_FAILED_LOGINS)) throw new AppError("RATE_LIMITED", `too many failed sign-ins; try again in ${LOGIN_WINDOW_MS / 60_000} minutes`);
+  await pruneLoginThrottle(policy);
+  const clientKey = input.clientKey ? `client:${input.clientKey}` : null;
+  const emailKey = `email:${email}`;
+  // The client first: a client that is already waiting does not use up the e-mail's attempts.
+  for (const key of clientKey ? [clientKey, emailKey] : [emailKey]) {
+    const claim = await claimLoginAttempt(key, policy);
+    if (!claim.allowed) throw rateLimited(claim.waitMs);
+  }
   const user = await db.user.findUnique({ where: { email } });
-  const ok = user ? await verifyPassword(user.passwordHash, input.password) : false;
-  await db.loginAttempt.createMany({ data: keys.map((key) => ({ key, succeeded: ok })) });
+  const ok = await verifyPasswordOrDummy(user?.passwordHash ?? null, input.password);
   if (!user || !ok) throw new AppError("UNAUTHENTICATED", "wrong email or password");
+  await db.loginThrottle.deleteMany({ where: { key: emailKey } });
+  if (clientKey) await db.$executeRaw`UPDATE "LoginThrottle" SET "attempts" = GREATEST("attempts" - 1, 0) WHERE "key" = ${clientKey}`;
   await db.session.deleteMany({ where: { userId: user.id, expiresAt: { lt: new Date() } } });
   return createSession(user.id);
 };
