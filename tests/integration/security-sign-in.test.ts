@@ -32,7 +32,10 @@ describe("sign-in throttle", () => {
     expect(count("success") + count("UNAUTHENTICATED")).toBeLessThanOrEqual(policy.freeAttempts);
     expect(count("RATE_LIMITED")).toBeGreaterThanOrEqual(300 - policy.freeAttempts);
     expect(count("success") + count("UNAUTHENTICATED") + count("RATE_LIMITED")).toBe(300);
-    expect(results.at(-1)).toBe("RATE_LIMITED");
+    // The right password, sent last, succeeds only if it was one of the few attempts checked
+    // (the database, not the order of sending, decides which ones those are).
+    expect(count("success")).toBeLessThanOrEqual(1);
+    expect(results.at(-1) === "success" || results.at(-1) === "RATE_LIMITED").toBe(true);
     expect(passwordVerificationCount() - checksBefore).toBeLessThanOrEqual(policy.freeAttempts);
     // The right password from anywhere is refused while the wait lasts, and checks nothing.
     const checks = passwordVerificationCount();
@@ -59,20 +62,21 @@ describe("sign-in throttle", () => {
 
   it("backs off instead of locking out: the admin signs in once the short wait is over, and the wait doubles", async () => {
     const admin = await makeAdmin();
-    const policy: LoginPolicy = { ...LOGIN_POLICY, baseDelayMs: 1_000, maxDelayMs: 60_000 };
+    // Waits of 3 s then 6 s: long enough that a busy machine cannot outlast one between two calls.
+    const policy: LoginPolicy = { ...LOGIN_POLICY, baseDelayMs: 3_000, maxDelayMs: 60_000 };
     // An attacker's five wrong passwords from anywhere.
     await Promise.all(Array.from({ length: 5 }, (_, i) => outcome(signIn({ email: admin.email, password: `wrong-${i}`, clientKey: null }, policy))));
     await expect(outcome(signIn({ email: admin.email, password: RIGHT, clientKey: null }, policy))).resolves.toBe("RATE_LIMITED");
     const row = await db.loginThrottle.findUniqueOrThrow({ where: { key: `email:${admin.email}` } });
     expect(row.attempts).toBe(5);
-    await sleep(1_200);
+    await sleep(3_300);
     // One more wrong guess after the wait: counted, and the next wait is twice as long.
     await expect(outcome(signIn({ email: admin.email, password: "wrong-again", clientKey: null }, policy))).resolves.toBe("UNAUTHENTICATED");
     const after = await db.loginThrottle.findUniqueOrThrow({ where: { key: `email:${admin.email}` } });
     expect(after.attempts).toBe(6);
-    expect(after.blockedUntil!.getTime() - after.lastAttemptAt.getTime()).toBe(2_000);
+    expect(after.blockedUntil!.getTime() - after.lastAttemptAt.getTime()).toBe(6_000);
     await expect(outcome(signIn({ email: admin.email, password: RIGHT, clientKey: null }, policy))).resolves.toBe("RATE_LIMITED");
-    await sleep(2_200);
+    await sleep(6_300);
     await expect(outcome(signIn({ email: admin.email, password: RIGHT, clientKey: null }, policy))).resolves.toBe("success");
     // A success clears the e-mail's count: five fresh attempts again.
     expect(await db.loginThrottle.findUnique({ where: { key: `email:${admin.email}` } })).toBeNull();
