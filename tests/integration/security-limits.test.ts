@@ -2,14 +2,21 @@
 // while the stream is read (by Content-Length up front, by counting the bytes when chunked),
 // answering 413 PAYLOAD_TOO_LARGE before anything is parsed. The big bodies are generated on
 // the fly, chunk by chunk, so the test never holds them in memory.
-import { beforeAll, describe, expect, it } from "vitest";
+//
+// Live streams (GET /api/builds/:id/events): at most LAYERBOARD_MAX_STREAMS_PER_ACTOR open per
+// user or token (and LAYERBOARD_MAX_STREAMS in total); beyond it 429 with Retry-After, and
+// closing a stream frees its slot.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as postBuild } from "@/app/api/builds/route";
+import { GET as getEvents } from "@/app/api/builds/[id]/events/route";
+import { db } from "@/lib/db";
 import { getEnv } from "@/lib/env";
-import { createToken } from "../support/pipeline";
+import { createDirectoryProject, createToken, usePipelineRun } from "../support/pipeline";
 
 const MB = 1024 * 1024;
 const CHUNK = 64 * 1024;
 let builderToken: string;
+const viewerRun = usePipelineRun("VIEWER");
 
 beforeAll(async () => {
   builderToken = await createToken("BUILDER");
@@ -98,5 +105,82 @@ describe("JSON body limit (LAYERBOARD_MAX_JSON_BYTES)", () => {
     const response = await post("not json");
     expect(response.status).toBe(400);
     expect((await errorOf(response)).message).toContain("expected a JSON object");
+  });
+});
+
+describe("live stream limits (LAYERBOARD_MAX_STREAMS_PER_ACTOR)", () => {
+  let buildId: string;
+  let projectId: string;
+  const opened: AbortController[] = [];
+
+  beforeAll(async () => {
+    // A RUNNING build that nobody runs: its stream stays open until the client leaves.
+    const project = await createDirectoryProject(`streams-${viewerRun.id}`, viewerRun.root, [{ name: "default" }]);
+    projectId = project.id;
+    const build = await db.build.create({ data: { projectId, variantId: project.variants[0].id, status: "RUNNING", startedAt: new Date() } });
+    buildId = build.id;
+  });
+
+  afterAll(async () => {
+    for (const controller of opened) controller.abort();
+    await db.project.delete({ where: { id: projectId } }).catch(() => undefined);
+  });
+
+  const open = async (token: string) => {
+    const controller = new AbortController();
+    opened.push(controller);
+    const response = await callEvents(token, controller.signal);
+    return { response, controller };
+  };
+  const callEvents = (token: string, signal: AbortSignal) =>
+    getEvents(new Request(`http://localhost/api/builds/${buildId}/events`, { headers: { authorization: `Bearer ${token}` }, signal }), {
+      params: Promise.resolve({ id: buildId }),
+    });
+
+  it("refuses streams past the per-actor limit with 429 and Retry-After; closing one frees a slot; others are not affected", async () => {
+    const limit = getEnv().LAYERBOARD_MAX_STREAMS_PER_ACTOR;
+    expect(limit).toBe(8);
+    const streams = [];
+    for (let i = 0; i < limit; i++) streams.push(await open(viewerRun.token));
+    expect(streams.map((s) => s.response.status)).toEqual(Array(limit).fill(200));
+
+    const extra = await open(viewerRun.token);
+    expect(extra.response.status).toBe(429);
+    expect(Number(extra.response.headers.get("retry-after"))).toBeGreaterThan(0);
+    const error = ((await extra.response.json()) as { error: { code: string; message: string } }).error;
+    expect(error.code).toBe("RATE_LIMITED");
+    expect(error.message).toContain("LAYERBOARD_MAX_STREAMS_PER_ACTOR");
+
+    // Another token has its own slots.
+    const other = await open(await createToken("VIEWER"));
+    expect(other.response.status).toBe(200);
+    await other.response.body!.cancel();
+
+    // The client cancels its reader: the slot is free again at once.
+    await streams[0].response.body!.cancel();
+    const again = await open(viewerRun.token);
+    expect(again.response.status).toBe(200);
+    expect((await open(viewerRun.token)).response.status).toBe(429);
+
+    // The client goes away (request aborted): freed once the stream notices (it polls every 400 ms).
+    streams[1].controller.abort();
+    let status = 429;
+    for (let attempt = 0; attempt < 20 && status === 429; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      const next = await open(viewerRun.token);
+      status = next.response.status;
+    }
+    expect(status).toBe(200);
+  });
+
+  it("a stream of a build that does not exist takes no slot", async () => {
+    const token = await createToken("VIEWER");
+    const limit = getEnv().LAYERBOARD_MAX_STREAMS_PER_ACTOR;
+    for (let i = 0; i <= limit; i++) {
+      const response = await getEvents(new Request("http://localhost/api/builds/nonexistent/events", { headers: { authorization: `Bearer ${token}` } }), {
+        params: Promise.resolve({ id: "nonexistent" }),
+      });
+      expect(response.status).toBe(404);
+    }
   });
 });
