@@ -14,17 +14,22 @@ const encoder = new TextEncoder();
 const frame = (event: string, data: unknown, id?: number) =>
   encoder.encode(`${id !== undefined ? `id: ${id}\n` : ""}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 
-/** `onClose` runs once when the stream ends, its client goes away or its reader is cancelled. */
+/**
+ * `tail`: with no `afterSeq`, start at the last `tail` stored lines instead of the first.
+ * `onClose` runs once when the stream ends, its client goes away or its reader is cancelled.
+ */
 export const streamBuildEvents = async (
   buildId: string,
   afterSeq: number,
   signal: AbortSignal,
-  onClose: () => void = () => undefined,
+  options: { tail?: number; onClose?: () => void } = {},
 ): Promise<ReadableStream<Uint8Array>> => {
-  if (!(await findBuildState(buildId))) throw new AppError("NOT_FOUND", `build ${buildId} not found`);
+  const initial = await findBuildState(buildId);
+  if (!initial) throw new AppError("NOT_FOUND", `build ${buildId} not found`);
+  const onClose = options.onClose ?? (() => undefined);
   let cancelled = false;
   const stopped = () => signal.aborted || cancelled;
-  let lastSeq = afterSeq;
+  let lastSeq = afterSeq > 0 || options.tail === undefined ? afterSeq : Math.max(0, initial.logLines - options.tail);
   let fingerprint = "";
   let lastWrite = Date.now();
 

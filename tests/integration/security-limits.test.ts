@@ -11,6 +11,7 @@ import { POST as postBuild } from "@/app/api/builds/route";
 import { GET as getEvents } from "@/app/api/builds/[id]/events/route";
 import { db } from "@/lib/db";
 import { getEnv } from "@/lib/env";
+import { readSse } from "@/lib/harness/read-sse";
 import { createDirectoryProject, createToken, usePipelineRun } from "../support/pipeline";
 
 const MB = 1024 * 1024;
@@ -182,5 +183,58 @@ describe("live stream limits (LAYERBOARD_MAX_STREAMS_PER_ACTOR)", () => {
       });
       expect(response.status).toBe(404);
     }
+  });
+});
+
+describe("where a live stream starts", () => {
+  let buildId: string;
+  let projectId: string;
+  const LINES = 50;
+
+  beforeAll(async () => {
+    const project = await createDirectoryProject(`tail-${viewerRun.id}`, viewerRun.root, [{ name: "default" }]);
+    projectId = project.id;
+    const build = await db.build.create({
+      data: { projectId, variantId: project.variants[0].id, status: "SUCCEEDED", startedAt: new Date(), finishedAt: new Date(), logLines: LINES },
+    });
+    buildId = build.id;
+    await db.logLine.createMany({ data: Array.from({ length: LINES }, (_, i) => ({ buildId, seq: i + 1, text: `line-${i + 1}` })) });
+  });
+
+  afterAll(async () => {
+    await db.project.delete({ where: { id: projectId } }).catch(() => undefined);
+  });
+
+  const logIds = async (query: string, headers: Record<string, string> = {}) => {
+    const response = await getEvents(
+      new Request(`http://localhost/api/builds/${buildId}/events${query}`, { headers: { authorization: `Bearer ${viewerRun.token}`, ...headers } }),
+      { params: Promise.resolve({ id: buildId }) },
+    );
+    expect(response.status).toBe(200);
+    const events = await readSse(response);
+    expect(events.at(-1)?.event).toBe("end");
+    return events.filter((e) => e.event === "log").map((e) => e.id);
+  };
+
+  it("replays the whole (LAYERBOARD_MAX_LOG_BYTES-bounded) log by default: the build page builds its log view from it", async () => {
+    expect(await logIds("")).toEqual(Array.from({ length: LINES }, (_, i) => i + 1));
+  });
+
+  it("starts at the last N lines with ?tail=N", async () => {
+    expect(await logIds("?tail=5")).toEqual([46, 47, 48, 49, 50]);
+    expect(await logIds(`?tail=${LINES * 2}`)).toHaveLength(LINES);
+  });
+
+  it("resumes after Last-Event-ID, which wins over ?tail", async () => {
+    expect(await logIds("?tail=5", { "last-event-id": "40" })).toEqual(Array.from({ length: 10 }, (_, i) => i + 41));
+  });
+
+  it("refuses a bad ?tail in words", async () => {
+    const response = await getEvents(
+      new Request(`http://localhost/api/builds/${buildId}/events?tail=-3`, { headers: { authorization: `Bearer ${viewerRun.token}` } }),
+      { params: Promise.resolve({ id: buildId }) },
+    );
+    expect(response.status).toBe(400);
+    expect(JSON.stringify(await response.json())).toContain("tail");
   });
 });
