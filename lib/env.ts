@@ -41,6 +41,11 @@ const envSchema = launcherSchema.extend({
   LAYERBOARD_HEARTBEAT_TIMEOUT_S: z.coerce.number().int().min(5).default(60),
   LAYERBOARD_MAX_LOG_BYTES: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
   LAYERBOARD_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1024).default(50 * 1024 * 1024),
+  /** Largest JSON request body a route handler reads (413 beyond it); next.config.js uses it for server actions too. */
+  LAYERBOARD_MAX_JSON_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  /** Live build-log streams (SSE) open at once per user or API token, and in total per web process (429 beyond). */
+  LAYERBOARD_MAX_STREAMS_PER_ACTOR: z.coerce.number().int().min(1).default(8),
+  LAYERBOARD_MAX_STREAMS: z.coerce.number().int().min(1).default(200),
   LAYERBOARD_SMOKE_TIMEOUT_S: z.coerce.number().int().min(1).default(30),
   LAYERBOARD_SMOKE_MEMORY_MB: z.coerce.number().int().min(16).default(256),
   LAYERBOARD_NETWORK_MODE: z.string().optional(),

@@ -5,6 +5,8 @@ import { NextResponse } from "next/server";
 import { AppError, toErrorInfo } from "@/lib/errors";
 import { findActorForRequest, type Actor } from "@/lib/auth/actor";
 import { hasRole, type Role } from "@/lib/auth/roles";
+import { getEnv } from "@/lib/env";
+import { formatBytes } from "@/lib/format/bytes";
 
 type RouteContext<P> = { params: Promise<P> };
 type Handler<P, A> = (input: { request: Request; params: P; actor: A }) => Promise<Response | unknown>;
@@ -68,9 +70,45 @@ export const publicRoute =
     }
   };
 
+/**
+ * Reads the whole body, refusing it (413 PAYLOAD_TOO_LARGE) from its Content-Length before a
+ * byte is read, or, when it is chunked or the header lies, as soon as the bytes read pass
+ * `limit`: the rest of an oversized (or endless) body is never pulled in.
+ */
+export const readBodyWithLimit = async (request: Request, limit: number, tooLarge: () => AppError): Promise<Buffer> => {
+  const header = request.headers.get("content-length");
+  const declared = header === null ? Number.NaN : Number(header);
+  if (Number.isFinite(declared) && declared > limit) {
+    await request.body?.cancel("body too large").catch(() => undefined);
+    throw tooLarge();
+  }
+  if (!request.body) return Buffer.alloc(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel("body too large").catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, total);
+};
+
+/** The JSON body, at most LAYERBOARD_MAX_JSON_BYTES (413 beyond it, checked before parsing). */
 export const readJson = async (request: Request): Promise<unknown> => {
+  const limit = getEnv().LAYERBOARD_MAX_JSON_BYTES;
+  const body = await readBodyWithLimit(
+    request,
+    limit,
+    () => new AppError("PAYLOAD_TOO_LARGE", `body: larger than the ${formatBytes(limit)} limit for JSON bodies (LAYERBOARD_MAX_JSON_BYTES)`),
+  );
   try {
-    return await request.json();
+    return JSON.parse(body.toString("utf8"));
   } catch {
     throw new AppError("VALIDATION", "body: expected a JSON object");
   }

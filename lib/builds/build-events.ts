@@ -14,9 +14,22 @@ const encoder = new TextEncoder();
 const frame = (event: string, data: unknown, id?: number) =>
   encoder.encode(`${id !== undefined ? `id: ${id}\n` : ""}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 
-export const streamBuildEvents = async (buildId: string, afterSeq: number, signal: AbortSignal): Promise<ReadableStream<Uint8Array>> => {
-  if (!(await findBuildState(buildId))) throw new AppError("NOT_FOUND", `build ${buildId} not found`);
-  let lastSeq = afterSeq;
+/**
+ * `tail`: with no `afterSeq`, start at the last `tail` stored lines instead of the first.
+ * `onClose` runs once when the stream ends, its client goes away or its reader is cancelled.
+ */
+export const streamBuildEvents = async (
+  buildId: string,
+  afterSeq: number,
+  signal: AbortSignal,
+  options: { tail?: number; onClose?: () => void } = {},
+): Promise<ReadableStream<Uint8Array>> => {
+  const initial = await findBuildState(buildId);
+  if (!initial) throw new AppError("NOT_FOUND", `build ${buildId} not found`);
+  const onClose = options.onClose ?? (() => undefined);
+  let cancelled = false;
+  const stopped = () => signal.aborted || cancelled;
+  let lastSeq = afterSeq > 0 || options.tail === undefined ? afterSeq : Math.max(0, initial.logLines - options.tail);
   let fingerprint = "";
   let lastWrite = Date.now();
 
@@ -28,11 +41,11 @@ export const streamBuildEvents = async (buildId: string, afterSeq: number, signa
       };
       send(encoder.encode("retry: 2000\n\n"));
       try {
-        while (!signal.aborted) {
+        while (!stopped()) {
           // Read the state first: lines written before a finished state are all visible below.
           const state = await findBuildState(buildId);
           if (!state) break;
-          for (let more = true; more && !signal.aborted; ) {
+          for (let more = true; more && !stopped(); ) {
             const lines = await findLogLines(buildId, lastSeq, 500);
             for (const line of lines) send(frame("log", line, line.seq));
             if (lines.length) lastSeq = lines[lines.length - 1].seq;
@@ -58,13 +71,18 @@ export const streamBuildEvents = async (buildId: string, afterSeq: number, signa
           await new Promise((resolve) => setTimeout(resolve, POLL_MS));
         }
       } catch (error) {
-        if (!signal.aborted) send(frame("error", { message: error instanceof Error ? error.message : String(error) }));
+        if (!stopped()) send(frame("error", { message: error instanceof Error ? error.message : String(error) }));
       }
+      onClose();
       try {
         controller.close();
       } catch {
         // the client went away first
       }
+    },
+    cancel() {
+      cancelled = true;
+      onClose();
     },
   });
 };

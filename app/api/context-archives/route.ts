@@ -2,7 +2,7 @@
 // field `archive`. The size limit is enforced while the body streams in, and the archive is
 // extracted once (then removed) so that a bad one is refused here, not at build time.
 import path from "node:path";
-import { apiRoute } from "@/lib/api/route";
+import { apiRoute, readBodyWithLimit } from "@/lib/api/route";
 import { getEnv } from "@/lib/env";
 import { AppError, isAppError } from "@/lib/errors";
 import { formatBytes } from "@/lib/format/bytes";
@@ -16,26 +16,9 @@ const tooLarge = (limit: number) =>
   new AppError("PAYLOAD_TOO_LARGE", `archive: the upload is larger than the ${formatBytes(limit)} limit (LAYERBOARD_MAX_UPLOAD_BYTES)`);
 
 /** Reads the body, refusing it from Content-Length or as soon as the bytes read pass the limit. */
-const readBodyWithLimit = async (request: Request, limit: number): Promise<Buffer> => {
-  const bodyLimit = limit + MULTIPART_OVERHEAD;
-  const declared = Number(request.headers.get("content-length") ?? "");
-  if (Number.isFinite(declared) && declared > bodyLimit) throw tooLarge(limit);
+const readUpload = async (request: Request, limit: number): Promise<Buffer> => {
   if (!request.body) throw new AppError("VALIDATION", "archive: the request has no body");
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > bodyLimit) {
-      // Stop reading: the rest of an oversized (or endless) body is never pulled in.
-      await reader.cancel("upload too large").catch(() => undefined);
-      throw tooLarge(limit);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, total);
+  return readBodyWithLimit(request, limit + MULTIPART_OVERHEAD, () => tooLarge(limit));
 };
 
 // Shown back to people and stored: a base name without control characters.
@@ -49,7 +32,7 @@ const readArchiveField = async (request: Request, limit: number): Promise<{ file
   if (!contentType.toLowerCase().startsWith("multipart/form-data")) {
     throw new AppError("VALIDATION", "archive: send multipart/form-data with the file in the field `archive`");
   }
-  const body = await readBodyWithLimit(request, limit);
+  const body = await readUpload(request, limit);
   let form: FormData;
   try {
     form = await new Response(new Uint8Array(body), { headers: { "content-type": contentType } }).formData();
