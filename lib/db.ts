@@ -2,12 +2,14 @@
 import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
-import { getEnv } from "@/lib/env";
+import { getEnv, poolTimeoutOptions, type DatabaseTimeouts } from "@/lib/env";
 
 const cache = globalThis as unknown as { layerboardPrisma?: PrismaClient };
 
-export const createPrismaClient = (url = getEnv().DATABASE_URL) =>
-  new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
+// Every connection has a connect, statement and idle-in-transaction timeout (lib/env.ts), so a
+// stalled database fails a request within seconds (DATABASE_UNAVAILABLE) instead of hanging it.
+export const createPrismaClient = (url = getEnv().DATABASE_URL, timeouts?: DatabaseTimeouts) =>
+  new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10, ...poolTimeoutOptions(timeouts) }) });
 
 export const getPrisma = (): PrismaClient => (cache.layerboardPrisma ??= createPrismaClient());
 

@@ -51,6 +51,12 @@ const envSchema = launcherSchema.extend({
   LAYERBOARD_NETWORK_MODE: z.string().optional(),
   LAYERBOARD_SECURE_COOKIES: z.enum(["true", "false"]).default("false"),
   LAYERBOARD_TRUST_PROXY: z.enum(["true", "false"]).default("false"),
+  /** Longest wait for a database connection (TCP + log-in), ms. */
+  LAYERBOARD_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+  /** Longest a statement may run on the server (Postgres statement_timeout), ms. */
+  LAYERBOARD_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  /** Longest a transaction may sit idle (Postgres idle_in_transaction_session_timeout), ms. */
+  LAYERBOARD_DB_IDLE_TX_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -68,6 +74,30 @@ export const getLauncherEnv = (): LauncherEnv => launcherSchema.parse(process.en
 
 /** The directory that holds the embedded database and the generated admin password. */
 export const getDataDir = (): string => path.resolve(getLauncherEnv().LAYERBOARD_DATA_DIR);
+
+export type DatabaseTimeouts = { connectMs: number; statementMs: number; idleInTransactionMs: number };
+
+export const getDatabaseTimeouts = (): DatabaseTimeouts => {
+  const env = getEnv();
+  return {
+    connectMs: env.LAYERBOARD_DB_CONNECT_TIMEOUT_MS,
+    statementMs: env.LAYERBOARD_DB_STATEMENT_TIMEOUT_MS,
+    idleInTransactionMs: env.LAYERBOARD_DB_IDLE_TX_TIMEOUT_MS,
+  };
+};
+
+/**
+ * node-postgres pool options for these timeouts. statement_timeout and
+ * idle_in_transaction_session_timeout are enforced by the server; query_timeout (the statement
+ * timeout plus 2 s) is the client's own bound for a server that does not answer at all (stopped,
+ * unreachable), where the server-side limits never fire.
+ */
+export const poolTimeoutOptions = (timeouts: DatabaseTimeouts = getDatabaseTimeouts()) => ({
+  connectionTimeoutMillis: timeouts.connectMs,
+  statement_timeout: timeouts.statementMs,
+  idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
+  query_timeout: timeouts.statementMs + 2000,
+});
 
 export const getContextRoots = (): string[] =>
   getEnv()

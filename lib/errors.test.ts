@@ -103,4 +103,13 @@ describe("isDatabaseUnavailable", () => {
     expect(isDatabaseUnavailable(new Error("query failed", { cause: Object.assign(new Error("terminated"), { code: "57P01" }) }))).toBe(true);
     expect(isDatabaseUnavailable(new Error("unique constraint"))).toBe(false);
   });
+
+  it("counts the database timeouts (connect, query, statement, idle in transaction) as unavailable, not a user's cancel", () => {
+    expect(isDatabaseUnavailable(new Error("timeout exceeded when trying to connect"))).toBe(true);
+    expect(isDatabaseUnavailable(new Error("Connection terminated due to connection timeout"))).toBe(true);
+    expect(isDatabaseUnavailable(new Error("Query read timeout"))).toBe(true);
+    expect(isDatabaseUnavailable(new Error("Raw query failed. Code: `57014`. Message: `canceling statement due to statement timeout`"))).toBe(true);
+    expect(isDatabaseUnavailable(Object.assign(new Error("terminating connection due to idle-in-transaction timeout"), { code: "25P03" }))).toBe(true);
+    expect(isDatabaseUnavailable(Object.assign(new Error("canceling statement due to user request"), { code: "57014" }))).toBe(false);
+  });
 });

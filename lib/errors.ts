@@ -128,9 +128,13 @@ const describeIssues = (issues: readonly RawIssue[]) =>
 
 const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "ETIMEDOUT", "EHOSTUNREACH", "EPIPE"]);
 // Prisma: P1001 can't reach the server, P1002 timed out, P1008 socket timeout, P1017 server closed
-// the connection. Postgres: 57P01-57P03 administrator/crash shutdown, cannot connect now.
-const DATABASE_DOWN_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "57P01", "57P02", "57P03"]);
-const DATABASE_DOWN_MESSAGE = /ECONNREFUSED|Can't reach database|Connection terminated|closed the connection|connection refused/i;
+// the connection. Postgres: 57P01-57P03 administrator/crash shutdown, cannot connect now; 25P03
+// idle-in-transaction timeout. A statement cancelled by statement_timeout (57014 with that
+// message) and node-postgres's own connect and query timeouts also count: the database did
+// not answer in time (lib/env.ts LAYERBOARD_DB_*_TIMEOUT_MS).
+const DATABASE_DOWN_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "57P01", "57P02", "57P03", "25P03"]);
+const DATABASE_DOWN_MESSAGE =
+  /ECONNREFUSED|Can't reach database|Connection terminated|closed the connection|connection refused|timeout exceeded when trying to connect|Query read timeout|canceling statement due to statement timeout|idle-in-transaction timeout/i;
 
 /** Whether an error (or its cause) says the database (or the queue's connection to it) is not answering. */
 export const isDatabaseUnavailable = (error: unknown, depth = 0): boolean => {

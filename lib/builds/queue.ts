@@ -2,7 +2,7 @@
 // worker, on any machine, can claim. Build state itself lives in the Build table.
 import "server-only";
 import { PgBoss } from "pg-boss";
-import { getEnv } from "@/lib/env";
+import { getEnv, poolTimeoutOptions } from "@/lib/env";
 
 export const BUILD_QUEUE = "layerboard-builds";
 export type BuildJob = { buildId: string };
@@ -10,7 +10,13 @@ export type BuildJob = { buildId: string };
 const cache = globalThis as unknown as { layerboardBoss?: Promise<PgBoss> };
 
 const startBoss = async (): Promise<PgBoss> => {
-  const boss = new PgBoss({ connectionString: getEnv().DATABASE_URL, max: 4, application_name: "layerboard-queue" });
+  const boss = new PgBoss({
+    connectionString: getEnv().DATABASE_URL,
+    max: 4,
+    application_name: "layerboard-queue",
+    // The same connect, statement and idle-in-transaction limits as the app's pool (lib/env.ts).
+    ...poolTimeoutOptions(),
+  });
   boss.on("error", (error) => console.error("[queue]", error));
   await boss.start();
   // A build is never retried by the queue: a worker that dies leaves an interrupted
