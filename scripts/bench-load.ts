@@ -40,7 +40,10 @@ try {
   const user = await createUser({ email: `bench-${id}@example.test`, name: `bench ${id}`, password: `pw-${id}-${id}`, role: "BUILDER" });
   const { token } = await createApiToken({ name: `bench ${id}`, role: "BUILDER", createdById: user.id });
   const routes = { postBuild, getBuild, getBuildEvents };
-  const result = await runLoad({ routes, builds, clients, workers: workerCount, root, token, client: db, runId: id, log });
+  const followerTokens = await Promise.all(
+    Array.from({ length: clients }, async (_, c) => (await createApiToken({ name: `bench ${id} viewer ${c + 1}`, role: "VIEWER", createdById: user.id })).token),
+  );
+  const result = await runLoad({ routes, builds, clients, workers: workerCount, root, token, followerTokens, client: db, runId: id, log });
   images.push(...(await db.build.findMany({ where: { project: { slug: `load-${id}` } }, select: { imageTag: true } })).flatMap((b) => (b.imageTag ? [b.imageTag] : [])));
   console.log(formatLoadResult(result));
   if (result.problems.length) console.log(`PROBLEMS (${result.problems.length}):\n  ${result.problems.slice(0, 20).join("\n  ")}`);

@@ -36,6 +36,8 @@ export type LoadOptions = {
   /** Where the per-run context directory goes (must be under LAYERBOARD_CONTEXT_ROOTS). */
   root: string;
   token: string;
+  /** One token per following client (real viewers each have their own; live streams are limited per token). */
+  followerTokens?: string[];
   client: PrismaClient;
   runId: string;
   workerEnv?: Record<string, string>;
@@ -116,17 +118,17 @@ export const runLoad = async (options: LoadOptions): Promise<LoadResult> => {
     let apiErrors = 0;
     const streams: Array<{ buildId: string; events: SseEvent[] }> = [];
 
-    const follow = async (buildId: string) => {
+    const follow = async (buildId: string, followerToken: string) => {
       let finished = false;
       const sse = (async () => {
-        const response = await callRoute(getBuildEvents, { url: `/api/builds/${buildId}/events`, token, params: { id: buildId } });
+        const response = await callRoute(getBuildEvents, { url: `/api/builds/${buildId}/events`, token: followerToken, params: { id: buildId } });
         const events = await readSse(response);
         streams.push({ buildId, events });
       })().finally(() => (finished = true));
       const poll = (async () => {
         while (!finished) {
           const t0 = performance.now();
-          const response = await callRoute(getBuild, { url: `/api/builds/${buildId}`, token, params: { id: buildId } });
+          const response = await callRoute(getBuild, { url: `/api/builds/${buildId}`, token: followerToken, params: { id: buildId } });
           const body = (await response.json()) as { build?: { status: string } };
           apiMs.push(performance.now() - t0);
           if (response.status !== 200 || !body.build) apiErrors++;
@@ -135,8 +137,8 @@ export const runLoad = async (options: LoadOptions): Promise<LoadResult> => {
       })();
       await Promise.all([sse, poll]);
     };
-    await Promise.all(assignments.map(async (mine) => {
-      for (const buildId of mine) await follow(buildId);
+    await Promise.all(assignments.map(async (mine, c) => {
+      for (const buildId of mine) await follow(buildId, options.followerTokens?.[c] ?? token);
     }));
     const wallMs = Date.now() - startedAt;
 
