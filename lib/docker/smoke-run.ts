@@ -14,6 +14,8 @@ export type RunSmokeOptions = {
   command?: string[] | null;
   timeoutMs?: number;
   memoryBytes?: number;
+  /** STRICT (the default) applies SMOKE_HOST_CONFIG; RELAXED runs with the engine's defaults. */
+  privileges?: "STRICT" | "RELAXED";
   labels?: Record<string, string>;
 };
 
@@ -179,11 +181,15 @@ export const runSmoke = async (imageRef: string, options: RunSmokeOptions = {}):
         MemorySwap: memoryBytes,
         NetworkMode: "none",
         AutoRemove: false,
-        CapDrop: [...SMOKE_HOST_CONFIG.CapDrop],
-        SecurityOpt: [...SMOKE_HOST_CONFIG.SecurityOpt],
-        PidsLimit: SMOKE_HOST_CONFIG.PidsLimit,
-        ReadonlyRootfs: SMOKE_HOST_CONFIG.ReadonlyRootfs,
-        Tmpfs: { ...SMOKE_HOST_CONFIG.Tmpfs },
+        ...(options.privileges === "RELAXED"
+          ? {}
+          : {
+              CapDrop: [...SMOKE_HOST_CONFIG.CapDrop],
+              SecurityOpt: [...SMOKE_HOST_CONFIG.SecurityOpt],
+              PidsLimit: SMOKE_HOST_CONFIG.PidsLimit,
+              ReadonlyRootfs: SMOKE_HOST_CONFIG.ReadonlyRootfs,
+              Tmpfs: { ...SMOKE_HOST_CONFIG.Tmpfs },
+            }),
       },
     });
   } catch (error) {

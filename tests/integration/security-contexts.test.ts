@@ -16,6 +16,7 @@ import { runSmoke } from "@/lib/docker/smoke-run";
 import { getLauncherEnv } from "@/lib/env";
 import * as projectsRoute from "@/app/api/projects/route";
 import * as archivesRoute from "@/app/api/context-archives/route";
+import * as variantsRoute from "@/app/api/projects/[id]/variants/route";
 
 const runId = Math.random().toString(36).slice(2, 8);
 const BASE_IMAGE = getLauncherEnv().LAYERBOARD_BASE_IMAGE;
@@ -187,5 +188,35 @@ describe("smoke container with least privilege", () => {
     const outcome = await smoke("cat /sys/fs/cgroup/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids/pids.max");
     expect(outcome.runs).toBe(true);
     expect(outcome.outputTail.trim()).toBe("256");
+  });
+
+  it("RELAXED runs with the engine's defaults: the root filesystem is writable", async () => {
+    const outcome = await runSmoke(BASE_IMAGE, { command: ["sh", "-c", "echo x > /probe && cat /probe"], privileges: "RELAXED" });
+    expect(outcome.error).toBeNull();
+    expect(outcome.runs).toBe(true);
+  });
+
+  it("a variant is STRICT unless set RELAXED; another value is a 400 naming the field", async () => {
+    const project = await callRoute(projectsRoute.POST, {
+      method: "POST",
+      url: "/api/projects",
+      token: adminToken,
+      body: { name: "smoke privileges", slug: `smoke-priv-${runId}`, contextKind: "GIT", gitUrl: "file:///tmp/some-repo.git" },
+    });
+    expect(project.status).toBe(201);
+    const projectId = ((await project.json()) as { project: { id: string } }).project.id;
+    const post = (body: Record<string, unknown>) =>
+      callRoute(variantsRoute.POST, { method: "POST", url: `/api/projects/${projectId}/variants`, token: adminToken, params: { id: projectId }, body });
+    const strict = await post({ name: "default" });
+    expect(strict.status).toBe(201);
+    expect(((await strict.json()) as { variant: { smokePrivileges: string } }).variant.smokePrivileges).toBe("STRICT");
+    const relaxed = await post({ name: "relaxed", smokePrivileges: "RELAXED" });
+    expect(relaxed.status).toBe(201);
+    expect(((await relaxed.json()) as { variant: { smokePrivileges: string } }).variant.smokePrivileges).toBe("RELAXED");
+    const before = await db.variant.count({ where: { projectId } });
+    const bad = await post({ name: "bad", smokePrivileges: "ROOT" });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(await bad.json())).toContain("smokePrivileges");
+    expect(await db.variant.count({ where: { projectId } })).toBe(before);
   });
 });
