@@ -16,6 +16,8 @@ export type VariantDto = {
   target: string | null;
   buildArgs: Record<string, string>;
   smokeCommand: string[] | null;
+  /** STRICT: the smoke container has no capabilities and a read-only root; RELAXED: the engine's defaults. */
+  smokePrivileges: "STRICT" | "RELAXED";
   sizeBudgetBytes: number | null;
   regressionThresholdPct: number | null;
   builder: BuilderKind;

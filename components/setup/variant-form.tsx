@@ -20,6 +20,7 @@ const initialValues = {
   sizeBudgetMb: "",
   regressionThresholdPct: "",
   builder: "BUILDKIT",
+  smokePrivileges: "STRICT",
   runtimeDockerfile: "Dockerfile.runtime",
   artifactPath: "",
 };
@@ -113,6 +114,22 @@ export const VariantForm = ({ action, projectId }: { action: FormAction; project
           </div>
           {errors.builder && <p className="mt-1 text-sm text-red-700">{errors.builder}</p>}
           <p className="mt-1 max-w-sm text-xs text-slate-500 dark:text-slate-400">BuildKit runs without a session here: secret mounts and # syntax= need the classic builder or a change.</p>
+        </fieldset>
+        <fieldset>
+          <legend className="text-sm font-medium">Smoke run privileges</legend>
+          <div className="mt-1 flex gap-4 text-sm">
+            {[
+              ["STRICT", "Strict"],
+              ["RELAXED", "Relaxed"],
+            ].map(([value, label]) => (
+              <label key={value} className="flex items-center gap-1">
+                <input type="radio" name="smokePrivileges" value={value} checked={values.smokePrivileges === value} onChange={() => setValues((v) => ({ ...v, smokePrivileges: value }))} />
+                {label}
+              </label>
+            ))}
+          </div>
+          {errors.smokePrivileges && <p className="mt-1 text-sm text-red-700">{errors.smokePrivileges}</p>}
+          <p className="mt-1 max-w-sm text-xs text-slate-500 dark:text-slate-400">Strict: no capabilities, read-only root with a writable /tmp, no-new-privileges, 256 processes. Relaxed: the engine&apos;s defaults, for an image that must write outside /tmp.</p>
         </fieldset>
         <label className="flex items-center gap-2 text-sm">
           <input type="checkbox" name="noCache" checked={noCache} onChange={(e) => setNoCache(e.target.checked)} />

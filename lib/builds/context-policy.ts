@@ -4,8 +4,7 @@ import "server-only";
 import { getContextRoots } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { resolveDirectoryContext } from "@/lib/builds/context/directory-context";
-
-const GIT_URL = /^(https?:\/\/|ssh:\/\/|file:\/\/|git@[^:\s]+:)[^\s]+$/;
+import { checkGitUrl } from "@/lib/builds/context/git-url";
 
 type ContextFields = { contextKind?: string | null; contextPath?: string | null; gitUrl?: string | null; archiveId?: string | null };
 
@@ -15,8 +14,8 @@ export const assertProjectContextAllowed = async (project: ContextFields): Promi
     if (!project.contextPath) throw new AppError("VALIDATION", "contextPath: a directory context needs a path");
     await resolveDirectoryContext(project.contextPath, getContextRoots());
   } else if (kind === "GIT") {
-    if (!project.gitUrl || !GIT_URL.test(project.gitUrl))
-      throw new AppError("VALIDATION", "gitUrl: use an https://, http://, ssh://, git@host: or file:// repository URL");
+    const check = checkGitUrl(project.gitUrl ?? "");
+    if (!check.ok) throw new AppError("VALIDATION", `gitUrl: ${check.reason}`);
   } else if (kind === "ARCHIVE" && !project.archiveId) {
     throw new AppError("VALIDATION", "archive: upload a .tar or .tar.gz context first");
   }

@@ -27,7 +27,7 @@ type Variant = BuildForRun["variant"];
 
 type Settings = Pick<
   Variant,
-  "dockerfile" | "target" | "buildArgs" | "smokeCommand" | "builder" | "noCache" | "runtimeDockerfile" | "artifactPath" | "strategy"
+  "dockerfile" | "target" | "buildArgs" | "smokeCommand" | "smokePrivileges" | "builder" | "noCache" | "runtimeDockerfile" | "artifactPath" | "strategy"
 >;
 
 export type RunBuildOptions = { docker: Docker; workerId: string; signal: AbortSignal };
@@ -153,6 +153,7 @@ export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => 
     const smoke = await runSmoke(analysis.imageId, {
       docker,
       command: (settings.smokeCommand as string[] | null) ?? null,
+      privileges: settings.smokePrivileges ?? "STRICT",
       timeoutMs: env.LAYERBOARD_SMOKE_TIMEOUT_S * 1000,
       memoryBytes: env.LAYERBOARD_SMOKE_MEMORY_MB * 1024 * 1024,
       labels,

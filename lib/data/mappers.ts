@@ -44,6 +44,7 @@ export const toVariantDto = (v: Variant): VariantDto => ({
   target: v.target,
   buildArgs: (v.buildArgs ?? {}) as Record<string, string>,
   smokeCommand: (v.smokeCommand as string[] | null) ?? null,
+  smokePrivileges: v.smokePrivileges,
   sizeBudgetBytes: toNumber(v.sizeBudgetBytes),
   regressionThresholdPct: v.regressionThresholdPct,
   builder: v.builder,

@@ -14,12 +14,30 @@ export type RunSmokeOptions = {
   command?: string[] | null;
   timeoutMs?: number;
   memoryBytes?: number;
+  /** STRICT (the default) applies SMOKE_HOST_CONFIG; RELAXED runs with the engine's defaults. */
+  privileges?: "STRICT" | "RELAXED";
   labels?: Record<string, string>;
 };
 
 export const SMOKE_LABEL = "layerboard.smoke";
 export const DEFAULT_SMOKE_TIMEOUT_MS = 30_000;
 export const DEFAULT_SMOKE_MEMORY_BYTES = 512 * 1024 * 1024;
+/** Process/thread cap of a smoke container: enough for an app server, stops a fork bomb. */
+export const SMOKE_PIDS_LIMIT = 256;
+/** Size of the only writable place in a smoke container, a tmpfs on /tmp. */
+export const SMOKE_TMPFS_BYTES = 64 * 1024 * 1024;
+/**
+ * Least privilege for a smoke run: no capabilities, no privilege gain through setuid binaries,
+ * a process cap, a read-only root filesystem with a small writable /tmp, no network. The image's
+ * own USER applies (no User override).
+ */
+export const SMOKE_HOST_CONFIG = {
+  CapDrop: ["ALL"],
+  SecurityOpt: ["no-new-privileges"],
+  PidsLimit: SMOKE_PIDS_LIMIT,
+  ReadonlyRootfs: true,
+  Tmpfs: { "/tmp": `rw,nosuid,nodev,size=${SMOKE_TMPFS_BYTES}` },
+} as const;
 const OUTPUT_LINES = 20;
 const OUTPUT_CHARS = 4096;
 // Bound on the rolling tail buffer while a large log streams through.
@@ -163,6 +181,15 @@ export const runSmoke = async (imageRef: string, options: RunSmokeOptions = {}):
         MemorySwap: memoryBytes,
         NetworkMode: "none",
         AutoRemove: false,
+        ...(options.privileges === "RELAXED"
+          ? {}
+          : {
+              CapDrop: [...SMOKE_HOST_CONFIG.CapDrop],
+              SecurityOpt: [...SMOKE_HOST_CONFIG.SecurityOpt],
+              PidsLimit: SMOKE_HOST_CONFIG.PidsLimit,
+              ReadonlyRootfs: SMOKE_HOST_CONFIG.ReadonlyRootfs,
+              Tmpfs: { ...SMOKE_HOST_CONFIG.Tmpfs },
+            }),
       },
     });
   } catch (error) {

@@ -42,6 +42,7 @@ export const variantSchema = z.object({
   target: targetSchema.nullish(),
   buildArgs: buildArgsSchema.default({}),
   smokeCommand: smokeCommandSchema.nullish(),
+  smokePrivileges: z.enum(["STRICT", "RELAXED"]).optional(),
   sizeBudgetBytes: z.number().int().positive().nullish(),
   regressionThresholdPct: z.number().positive().max(1000).nullish(),
   builder: z.enum(["BUILDKIT", "CLASSIC"]).default("BUILDKIT"),

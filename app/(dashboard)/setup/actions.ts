@@ -114,6 +114,7 @@ export const createVariantAction = async (_state: ActionState, form: FormData): 
       target: optionalText(form, "target"),
       buildArgs: buildArgs.args,
       smokeCommand: smoke.length ? smoke : null,
+      smokePrivileges: text(form, "smokePrivileges") || "STRICT",
       sizeBudgetBytes: budgetMb === null ? null : Math.round(budgetMb * MB),
       regressionThresholdPct: threshold,
       builder: text(form, "builder") || "BUILDKIT",

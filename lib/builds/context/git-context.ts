@@ -5,28 +5,15 @@ import os from "node:os";
 import path from "node:path";
 import { AppError } from "@/lib/errors";
 import { GitError, runGit } from "./git";
-
-const URL_SCHEMES = /^(https?|ssh|file):\/\//i;
-// scp-like syntax, e.g. git@github.com:org/repo.git (the host may not start with "-").
-const SCP_LIKE = /^[A-Za-z0-9._~-]+@[A-Za-z0-9][A-Za-z0-9.-]*:(?!\/\/)\S+$/;
+import { checkGitUrl } from "./git-url";
 
 /** Removes credentials from a URL before it goes into a message or a log. */
 export const redactUrl = (url: string): string => url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, "$1***@");
 
+/** The clone's own check, the same as at project creation (a URL saved before it existed). */
 export const assertGitUrl = (url: string): void => {
-  if (!url || url.startsWith("-") || /[\s\0-\x1f\x7f]/.test(url)) {
-    throw new AppError("CONTEXT_REFUSED", `Git URL refused: ${JSON.stringify(redactUrl(url))}`);
-  }
-  const host = URL_SCHEMES.test(url) ? url.replace(URL_SCHEMES, "").replace(/^[^/@]*@/, "") : null;
-  if (host !== null && host.startsWith("-")) {
-    throw new AppError("CONTEXT_REFUSED", `Git URL refused: ${redactUrl(url)}`);
-  }
-  if (host === null && !SCP_LIKE.test(url)) {
-    throw new AppError(
-      "CONTEXT_REFUSED",
-      `Git URL refused: ${redactUrl(url)} (use https://, http://, ssh://, git@host:path or file://)`,
-    );
-  }
+  const check = checkGitUrl(url);
+  if (!check.ok) throw new AppError("CONTEXT_REFUSED", `Git URL refused: ${JSON.stringify(redactUrl(url))}: ${check.reason}`);
 };
 
 /**
