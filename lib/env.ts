@@ -26,14 +26,22 @@ const launcherSchema = z.object({
   LAYERBOARD_ADMIN_PASSWORD: z.string().optional(),
   /** Web port. */
   PORT: port.default(3000),
-  /** Address Next.js listens on (all interfaces when unset). */
+  /** Address Next.js listens on: this machine only unless set (0.0.0.0 serves other machines). */
   HOSTNAME_BIND: z
     .string()
     .optional()
-    .transform((value) => value || undefined),
+    .transform((value) => value || "127.0.0.1"),
 });
 
-const envSchema = launcherSchema.extend({
+// What every request is handled with; proxy.ts reads these too, without a database.
+const requestSchema = z.object({
+  /** "true": the session cookie is always Secure; otherwise only when a trusted proxy says the browser came over TLS. */
+  LAYERBOARD_SECURE_COOKIES: z.enum(["true", "false"]).default("false"),
+  /** "true": X-Forwarded-For/-Host/-Proto are the proxy's word (it must overwrite them). */
+  LAYERBOARD_TRUST_PROXY: z.enum(["true", "false"]).default("false"),
+});
+
+const envSchema = launcherSchema.extend(requestSchema.shape).extend({
   DATABASE_URL: z.string().min(1, "DATABASE_URL is required (the launcher sets it for the embedded database)"),
   DOCKER_HOST: z.string().optional(),
   LAYERBOARD_CONTEXT_ROOTS: z.string().default(path.resolve("examples")),
@@ -49,8 +57,6 @@ const envSchema = launcherSchema.extend({
   LAYERBOARD_SMOKE_TIMEOUT_S: z.coerce.number().int().min(1).default(30),
   LAYERBOARD_SMOKE_MEMORY_MB: z.coerce.number().int().min(16).default(256),
   LAYERBOARD_NETWORK_MODE: z.string().optional(),
-  LAYERBOARD_SECURE_COOKIES: z.enum(["true", "false"]).default("false"),
-  LAYERBOARD_TRUST_PROXY: z.enum(["true", "false"]).default("false"),
   /** Longest wait for a database connection (TCP + log-in), ms. */
   LAYERBOARD_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
   /** Longest a statement may run on the server (Postgres statement_timeout), ms. */
@@ -61,10 +67,18 @@ const envSchema = launcherSchema.extend({
 
 export type Env = z.infer<typeof envSchema>;
 export type LauncherEnv = z.infer<typeof launcherSchema>;
+export type RequestEnv = z.infer<typeof requestSchema>;
 
 let cached: Env | undefined;
+let cachedRequest: RequestEnv | undefined;
 
 export const getEnv = (): Env => (cached ??= envSchema.parse(process.env));
+
+/** The settings of request handling alone (no DATABASE_URL needed): for proxy.ts. */
+export const getRequestEnv = (): RequestEnv => (cachedRequest ??= requestSchema.parse(process.env));
+
+/** Whether X-Forwarded-* headers are believed (LAYERBOARD_TRUST_PROXY). */
+export const trustsProxy = (): boolean => getRequestEnv().LAYERBOARD_TRUST_PROXY === "true";
 
 /**
  * The launcher's and scripts' settings, read afresh on each call: scripts set DATABASE_URL

@@ -88,11 +88,14 @@ for (let i = 0; i < settings.LAYERBOARD_WORKERS; i++) {
 }
 
 const port = String(settings.PORT);
+// 127.0.0.1 unless HOSTNAME_BIND says otherwise: other machines reach it only when asked for.
 const hostname = settings.HOSTNAME_BIND;
-children.push(spawn(bin("next"), [mode, "-p", port, ...(hostname ? ["-H", hostname] : [])], { env, stdio: "inherit" }));
-const isWildcard = !hostname || hostname === "0.0.0.0" || hostname === "::";
+children.push(spawn(bin("next"), [mode, "-p", port, "-H", hostname], { env, stdio: "inherit" }));
+const isWildcard = hostname === "0.0.0.0" || hostname === "::";
+const isLoopback = hostname === "127.0.0.1" || hostname === "::1" || hostname === "localhost";
 const shownHost = isWildcard ? "localhost" : hostname.includes(":") ? `[${hostname}]` : hostname;
-console.log(`[layerboard] http://${shownHost}:${port}${isWildcard ? " (listening on every address: HOSTNAME_BIND unset)" : ""}`);
+const reach = isWildcard ? " (listening on every address)" : isLoopback ? " (this machine only; HOSTNAME_BIND=0.0.0.0 serves other machines)" : "";
+console.log(`[layerboard] http://${shownHost}:${port}${reach}`);
 
 let stopping = false;
 const shutdown = async () => {

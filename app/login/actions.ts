@@ -7,6 +7,7 @@ import { signInSchema } from "@/lib/validations/auth";
 import { cookies } from "next/headers";
 import { SESSION_COOKIE } from "@/lib/auth/actor";
 import { deleteSession } from "@/lib/data/users";
+import { assertActionSameOrigin } from "@/lib/actions/same-origin";
 
 export const signInAction = async (_state: ActionState, form: FormData): Promise<ActionResult> => {
   const result = await runAction(async () => {
@@ -19,7 +20,9 @@ export const signInAction = async (_state: ActionState, form: FormData): Promise
   return result;
 };
 
+// Not through runAction (nothing to report back): the cross-site check is made here.
 export const signOutAction = async () => {
+  await assertActionSameOrigin();
   const token = (await cookies()).get(SESSION_COOKIE)?.value;
   if (token) await deleteSession(token);
   await clearSessionCookie();

@@ -29,7 +29,12 @@ export const Configuration = () => {
     { name: "LAYERBOARD_MAX_LOG_BYTES", label: "Build log limit", value: formatBytes(env.LAYERBOARD_MAX_LOG_BYTES) },
     { name: "LAYERBOARD_MAX_UPLOAD_BYTES", label: "Context upload limit", value: formatBytes(env.LAYERBOARD_MAX_UPLOAD_BYTES) },
     { name: "LAYERBOARD_NETWORK_MODE", label: "Build network mode", value: env.LAYERBOARD_NETWORK_MODE ?? "engine default" },
-    { name: "LAYERBOARD_SECURE_COOKIES", label: "Secure (HTTPS-only) session cookie", value: env.LAYERBOARD_SECURE_COOKIES === "true" ? "yes" : "no" },
+    {
+      name: "LAYERBOARD_SECURE_COOKIES",
+      label: "Secure (HTTPS-only) session cookie",
+      value: env.LAYERBOARD_SECURE_COOKIES === "true" ? "always" : "when signed in over HTTPS",
+    },
+    { name: "LAYERBOARD_TRUST_PROXY", label: "X-Forwarded-For, -Host and -Proto believed", value: env.LAYERBOARD_TRUST_PROXY === "true" ? "yes" : "no" },
     { name: "—", label: "Session lifetime", value: `${Math.round(SESSION_TTL_MS / 86_400_000)} days` },
     { name: "—", label: "Sign-in limit", value: `${LOGIN_POLICY.freeAttempts} attempts per email or address, then waits from ${LOGIN_POLICY.baseDelayMs / 1000} s doubling up to ${LOGIN_POLICY.maxDelayMs / 60_000} min` },
   ];
@@ -48,9 +53,10 @@ export const Configuration = () => {
           ))}
         </tbody>
       </Table>
-      {env.LAYERBOARD_SECURE_COOKIES !== "true" && (
+      {env.LAYERBOARD_SECURE_COOKIES !== "true" && env.LAYERBOARD_TRUST_PROXY !== "true" && (
         <p className="text-xs text-amber-700 dark:text-amber-400">
-          Session cookies are sent over plain HTTP. Behind a TLS reverse proxy, set <code>LAYERBOARD_SECURE_COOKIES=true</code>.
+          Behind a TLS reverse proxy, set <code>LAYERBOARD_TRUST_PROXY=true</code> (the proxy&apos;s <code>X-Forwarded-Proto: https</code> then makes
+          the session cookie Secure) or <code>LAYERBOARD_SECURE_COOKIES=true</code>.
         </p>
       )}
     </div>

@@ -3,6 +3,7 @@
 import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import { toErrorInfo, type AppErrorCode, type FieldErrors } from "@/lib/errors";
+import { assertActionSameOrigin } from "@/lib/actions/same-origin";
 
 /** `fields`: one message per form field, when the input was wrong. */
 export type ActionError = { code: AppErrorCode; message: string; fields?: FieldErrors };
@@ -20,8 +21,10 @@ export const toActionError = (error: unknown): ActionError => {
   return fields ? { code, message, fields } : { code, message };
 };
 
+// Every action's body runs only for a request from one of our own pages (refused: FORBIDDEN).
 export const runAction = async <T>(fn: () => Promise<T>): Promise<ActionResult<T>> => {
   try {
+    await assertActionSameOrigin();
     return { ok: true, data: await fn() };
   } catch (error) {
     // Next.js signals redirect() and notFound() by throwing; let them through.

@@ -5,8 +5,9 @@ import { NextResponse } from "next/server";
 import { AppError, toErrorInfo } from "@/lib/errors";
 import { findActorForRequest, type Actor } from "@/lib/auth/actor";
 import { hasRole, type Role } from "@/lib/auth/roles";
-import { getEnv } from "@/lib/env";
+import { getEnv, trustsProxy } from "@/lib/env";
 import { formatBytes } from "@/lib/format/bytes";
+import { crossSiteReason } from "@/lib/security/headers";
 
 type RouteContext<P> = { params: Promise<P> };
 type Handler<P, A> = (input: { request: Request; params: P; actor: A }) => Promise<Response | unknown>;
@@ -17,26 +18,15 @@ export const errorResponse = (error: unknown): NextResponse => {
   return NextResponse.json({ error: { code, message, ...(issues ? { issues } : {}) } }, { status });
 };
 
-// "null" (sandboxed frames, file:) and garbage never match our host.
-const originHost = (origin: string) => {
-  try {
-    return new URL(origin).host;
-  } catch {
-    return null;
-  }
-};
-
 const isSafeMethod = (method: string) => method === "GET" || method === "HEAD" || method === "OPTIONS";
 
 // Cookie-authenticated writes must come from our own origin (Bearer tokens are not
-// sent by browsers on their own, so they need no such check).
+// sent by browsers on their own, so they need no such check). Server actions make the same
+// check (lib/actions/same-origin.ts).
 const assertSameOrigin = (request: Request, actor: Actor) => {
   if (isSafeMethod(request.method) || actor.kind === "token") return;
-  const origin = request.headers.get("origin");
-  const fetchSite = request.headers.get("sec-fetch-site");
-  if (fetchSite && fetchSite !== "same-origin" && fetchSite !== "none") throw new AppError("FORBIDDEN", "cross-site request refused");
-  if (origin && originHost(origin) !== (request.headers.get("x-forwarded-host") ?? request.headers.get("host")))
-    throw new AppError("FORBIDDEN", "cross-site request refused");
+  const reason = crossSiteReason(request.headers, trustsProxy());
+  if (reason) throw new AppError("FORBIDDEN", `cross-site request refused: ${reason}`);
 };
 
 export const authorizeRequest = async (request: Request, role: Role): Promise<Actor> => {
