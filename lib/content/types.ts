@@ -127,3 +127,26 @@ export type ContentFinding = {
     providedBy?: string;
   };
 };
+
+/** Reclaimable and duplicate bytes (docs/content-analysis.md defines both). */
+export type WasteItem = {
+  path: string;
+  /** Bytes in lower layers that this path's later overwrite or delete leaves unreachable. */
+  bytes: number;
+  /** The lower layer holding the unreachable bytes, and the layer that overwrote or deleted them. */
+  layer: number;
+  byLayer: number;
+  reason: "overwritten" | "deleted";
+};
+
+export type DuplicateGroup = { sha256: string; size: number; paths: string[]; /** size × (paths − 1) */ extraBytes: number };
+
+export type WasteReport = {
+  /** Reclaimable bytes whose unreachable copy sits in the image's own layers / in base-image layers. */
+  ownReclaimableBytes: number;
+  baseReclaimableBytes: number;
+  /** Largest first, capped (see the indexer's caps). */
+  items: WasteItem[];
+  duplicateBytes: number;
+  duplicates: DuplicateGroup[];
+};
