@@ -63,6 +63,18 @@ const envSchema = launcherSchema.extend(requestSchema.shape).extend({
   LAYERBOARD_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   /** Longest a transaction may sit idle (Postgres idle_in_transaction_session_timeout), ms. */
   LAYERBOARD_DB_IDLE_TX_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  // Retention (issue 12, README "Retention"): defaults a project can override.
+  /** Images kept per variant: those of its newest K builds (plus pinned, shared and baseline builds). */
+  LAYERBOARD_RETAIN_BUILDS: z.coerce.number().int().min(1).max(1000).default(10),
+  /** Days a finished build keeps its log lines (the build keeps its summary). */
+  LAYERBOARD_RETAIN_LOG_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** When the retention job runs (pg-boss cron, UTC); "off" never schedules it. */
+  LAYERBOARD_RETENTION_CRON: z.string().default("17 * * * *"),
+  // Notifications (issue 12, docs/notifications.md).
+  /** Key webhook URLs and signing secrets are encrypted with (any string of 32+ characters); unset: a generated key in LAYERBOARD_DATA_DIR/secret-key. */
+  LAYERBOARD_SECRET_KEY: z.string().min(32).optional(),
+  /** Size growth vs the previous successful build that sends size.regression, when the variant sets no threshold (%). */
+  LAYERBOARD_NOTIFY_REGRESSION_PCT: z.coerce.number().min(0).default(10),
 });
 
 export type Env = z.infer<typeof envSchema>;

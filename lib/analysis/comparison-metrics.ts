@@ -16,15 +16,25 @@ export type ComparisonMetrics = { rows: ComparisonRow[]; baselineBuildId: string
 
 const STRATEGY_ORDER: Strategy[] = ["SINGLE_STAGE", "MULTI_STAGE", "VENV_COPIES", "BUILDER_PATTERN", "CUSTOM"];
 
-export const computeComparisonMetrics = (builds: BuildSummaryDto[], baselineBuildId?: string | null): ComparisonMetrics => {
-  const ordered = [...builds].sort(
-    (a, b) => STRATEGY_ORDER.indexOf(a.strategy) - STRATEGY_ORDER.indexOf(b.strategy) || a.variantName.localeCompare(b.variantName),
-  );
-  const baseline =
+type BaselineCandidate = Pick<BuildSummaryDto, "id" | "strategy" | "variantName" | "totalSize">;
+
+const orderForComparison = <T extends BaselineCandidate>(builds: T[]): T[] =>
+  [...builds].sort((a, b) => STRATEGY_ORDER.indexOf(a.strategy) - STRATEGY_ORDER.indexOf(b.strategy) || a.variantName.localeCompare(b.variantName));
+
+/** A comparison's baseline: the one asked for, else single-stage, else the first with a size (retention keeps its image). */
+export const pickBaselineBuild = <T extends BaselineCandidate>(builds: T[], baselineBuildId?: string | null): T | null => {
+  const ordered = orderForComparison(builds);
+  return (
     ordered.find((b) => b.id === baselineBuildId) ??
     ordered.find((b) => b.strategy === "SINGLE_STAGE" && b.totalSize !== null) ??
     ordered.find((b) => b.totalSize !== null) ??
-    null;
+    null
+  );
+};
+
+export const computeComparisonMetrics = (builds: BuildSummaryDto[], baselineBuildId?: string | null): ComparisonMetrics => {
+  const ordered = orderForComparison(builds);
+  const baseline = pickBaselineBuild(builds, baselineBuildId);
   const sized = ordered.filter((b) => b.totalSize !== null);
   const smallest = sized.length ? Math.min(...sized.map((b) => b.totalSize!)) : null;
   const rows = ordered.map((build) => {

@@ -6,6 +6,12 @@ import { getEnv, poolTimeoutOptions } from "@/lib/env";
 
 export const BUILD_QUEUE = "layerboard-builds";
 export type BuildJob = { buildId: string };
+// Issue 12: the retention job (scheduled, lib/builds/retention) and webhook deliveries
+// (lib/notifications), worked by the build workers (lib/builds/ops-work.ts).
+export const RETENTION_QUEUE = "layerboard-retention";
+export const NOTIFY_QUEUE = "layerboard-notifications";
+/** Delivery attempts of one notification: the first and up to NOTIFY_RETRIES retries, backing off exponentially. */
+export const NOTIFY_RETRIES = 5;
 
 const cache = globalThis as unknown as { layerboardBoss?: Promise<PgBoss> };
 
@@ -22,6 +28,9 @@ const startBoss = async (): Promise<PgBoss> => {
   // A build is never retried by the queue: a worker that dies leaves an interrupted
   // build for a person to re-run, not a silent second attempt.
   await boss.createQueue(BUILD_QUEUE, { retryLimit: 0, expireInSeconds: 4 * 3600 });
+  await boss.createQueue(RETENTION_QUEUE, { retryLimit: 0, expireInSeconds: 3600 });
+  // retryDelay × 2^n with jitter (about 2, 4, 8, 16, 32 s), never more than 5 minutes apart.
+  await boss.createQueue(NOTIFY_QUEUE, { retryLimit: NOTIFY_RETRIES, retryDelay: 2, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 120 });
   return boss;
 };
 

@@ -21,6 +21,7 @@ import { exportPathFromImage } from "@/lib/docker/copy-from-image";
 import { findEngineUnavailable, getEngineInfo } from "@/lib/docker/engine-info";
 import { engineUnavailable } from "@/lib/docker/engine-error";
 import type { BuildEvent } from "@/lib/docker/build-stream";
+import { notifyBuildFinished } from "@/lib/notifications/notify-build";
 
 type Project = BuildForRun["project"];
 type Variant = BuildForRun["variant"];
@@ -179,6 +180,8 @@ export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => 
     else await finish(build.id, "FAILED", await describeFailure(error, docker), workerId);
   } finally {
     await context?.cleanup().catch(() => undefined);
+    // After the final status; not awaited and never throws (webhooks, issue 12).
+    notifyBuildFinished(build.id);
   }
 };
 

@@ -15,6 +15,7 @@ import { BUILD_QUEUE, getQueue, type BuildJob } from "@/lib/builds/queue";
 import { runBuild, WORKER_SHUTDOWN } from "@/lib/builds/run-build";
 import { interruptOrphanedBuilds } from "@/lib/builds/orphaned-builds";
 import { retry } from "@/lib/builds/build-recorder";
+import { startOpsWork } from "@/lib/builds/ops-work";
 
 const HEARTBEAT_MS = 2000;
 const ENGINE_RETRY_MS = 3000;
@@ -92,6 +93,7 @@ export const startWorker = async (options: { concurrency?: number; dockerHost?: 
     { localConcurrency: concurrency, batchSize: 1, pollingIntervalSeconds: 0.5 },
     async ([job]) => handle(job.data.buildId),
   );
+  const opsWork = await startOpsWork(boss, { docker, dockerHost, workerId: id });
   console.log(`[worker ${id}] taking builds on ${dockerHost} (concurrency ${concurrency})`);
 
   return {
@@ -110,6 +112,7 @@ export const startWorker = async (options: { concurrency?: number; dockerHost?: 
       for (const buildId of active.keys())
         await retry(() => finishBuild(buildId, "INTERRUPTED", { code: "INTERRUPTED", message: WORKER_SHUTDOWN }));
       await offWork;
+      await opsWork.stop();
       clearInterval(heartbeat);
       clearInterval(reaper);
       await recordWorkerStopped(id).catch(() => undefined);

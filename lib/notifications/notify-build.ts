@@ -1,0 +1,69 @@
+// After a build's final status: the events it raised (failed, does not run, budget, size
+// regression), one queued delivery per subscribed webhook. Never throws and never delays the
+// build: run-build calls it without waiting.
+import "server-only";
+import { getEnv } from "@/lib/env";
+import { toNumber } from "@/lib/data/mappers";
+import { findPreviousSuccessfulBuild } from "@/lib/data/builds";
+import { findBuildForNotification, findSubscribedWebhooks } from "@/lib/data/webhooks";
+import { NOTIFY_QUEUE, getQueue } from "@/lib/builds/queue";
+import { detectBuildEvents, type NotificationPayload } from "@/lib/notifications/events";
+import { newDeliveryId, type NotifyJob } from "@/lib/notifications/deliver";
+
+/** Queues the build's notifications; resolves to how many deliveries were queued. */
+export const queueBuildNotifications = async (buildId: string): Promise<number> => {
+  const build = await findBuildForNotification(buildId);
+  if (!build) return 0;
+  const size = toNumber(build.totalSize);
+  const previous = build.status === "SUCCEEDED" ? await findPreviousSuccessfulBuild(build) : null;
+  const events = detectBuildEvents(
+    {
+      status: build.status,
+      smokeRuns: build.smoke ? build.smoke.runs : null,
+      size,
+      previousSize: previous?.totalSize ?? null,
+      sizeBudgetBytes: toNumber(build.variant.sizeBudgetBytes),
+      regressionThresholdPct: build.variant.regressionThresholdPct,
+    },
+    getEnv().LAYERBOARD_NOTIFY_REGRESSION_PCT,
+  );
+  let queued = 0;
+  for (const { event, message } of events) {
+    const webhooks = await findSubscribedWebhooks(build.project.id, event);
+    if (!webhooks.length) continue;
+    const boss = await getQueue();
+    for (const webhook of webhooks) {
+      const deliveryId = newDeliveryId();
+      const payload: NotificationPayload = {
+        schema: "layerboard.notification/v1",
+        event,
+        deliveryId,
+        occurredAt: new Date().toISOString(),
+        message,
+        project: build.project,
+        variant: { id: build.variant.id, name: build.variant.name },
+        build: {
+          id: build.id,
+          path: `/builds/${build.id}`,
+          status: build.status,
+          errorCode: build.errorCode,
+          error: build.error,
+          sizeBytes: size,
+          previousSizeBytes: previous?.totalSize ?? null,
+          sizeBudgetBytes: toNumber(build.variant.sizeBudgetBytes),
+          smokeRuns: build.smoke ? build.smoke.runs : null,
+        },
+      };
+      await boss.send(NOTIFY_QUEUE, { webhookId: webhook.id, deliveryId, event, buildId: build.id, payload } satisfies NotifyJob);
+      queued += 1;
+    }
+  }
+  return queued;
+};
+
+/** Fire and forget, for the end of the pipeline: a failure is logged, never thrown. */
+export const notifyBuildFinished = (buildId: string): void => {
+  void queueBuildNotifications(buildId).catch((error: unknown) =>
+    console.error(`[notifications] build ${buildId}: could not queue its notifications: ${(error as Error).message}`),
+  );
+};
