@@ -120,6 +120,12 @@ export type BuildSummaryDto = {
   error: string | null;
   workerId: string | null;
   logTruncated: boolean;
+  /** Retention (issue 12): pinned builds keep their image; the record stays after its image or log is removed. */
+  pinnedAt: string | null;
+  pinnedBy: string | null;
+  imageRemovedAt: string | null;
+  logRemovedAt: string | null;
+  logRetainedDays: number | null;
 };
 
 export type BuildDetailDto = BuildSummaryDto & {

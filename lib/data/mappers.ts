@@ -147,6 +147,11 @@ export const toBuildSummaryDto = (
   error: b.error,
   workerId: b.workerId,
   logTruncated: b.logTruncated,
+  pinnedAt: iso(b.pinnedAt),
+  pinnedBy: b.pinnedBy,
+  imageRemovedAt: iso(b.imageRemovedAt),
+  logRemovedAt: iso(b.logRemovedAt),
+  logRetainedDays: b.logRetainedDays,
 });
 
 export const toBuildDetailDto = (

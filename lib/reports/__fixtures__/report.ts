@@ -19,6 +19,11 @@ const layer = (position: number, instruction: string, size: number, isFromBase =
 export const makeBuild = (overrides: Partial<BuildDetailDto> & Pick<BuildDetailDto, "id" | "variantName" | "strategy">): BuildDetailDto => ({
   projectId: "proj1",
   projectName: "Python C-extension example",
+  pinnedAt: null,
+  pinnedBy: null,
+  imageRemovedAt: null,
+  logRemovedAt: null,
+  logRetainedDays: null,
   variantId: `v-${overrides.id}`,
   comparisonId: "cmp1",
   status: "SUCCEEDED",
