@@ -19,7 +19,20 @@ const connectionText: Record<Connection, string> = {
   failed: "live updates unavailable; reload the page",
 };
 
-export const BuildLive = ({ buildId, initial, canCancel, renderedAtMs }: { buildId: string; initial: LiveBuildState; canCancel: boolean; renderedAtMs: number }) => {
+export const BuildLive = ({
+  buildId,
+  initial,
+  canCancel,
+  renderedAtMs,
+  logRemovedNote,
+}: {
+  buildId: string;
+  initial: LiveBuildState;
+  canCancel: boolean;
+  renderedAtMs: number;
+  /** Retention deleted the log lines: said instead of "This build wrote no log." */
+  logRemovedNote?: string;
+}) => {
   const { state, chunks, lineCount, connection, streamError } = useBuildEvents(buildId, initial);
   // The server's render time first, so the first client render matches the HTML.
   const [nowMs, setNowMs] = useState(renderedAtMs);
@@ -60,7 +73,7 @@ export const BuildLive = ({ buildId, initial, canCancel, renderedAtMs }: { build
           chunks={chunks}
           lineCount={lineCount}
           truncated={state.logTruncated}
-          emptyText={connection === "ended" ? "This build wrote no log." : state.status === "QUEUED" ? "Waiting for a worker to pick up the build…" : "Loading the log…"}
+          emptyText={connection === "ended" ? (logRemovedNote ?? "This build wrote no log.") : state.status === "QUEUED" ? "Waiting for a worker to pick up the build…" : "Loading the log…"}
         />
       </Card>
     </div>

@@ -11,6 +11,11 @@ import { Configuration } from "@/components/settings/configuration";
 import { RolesTable } from "@/components/settings/roles-table";
 import { UsersManager } from "@/components/settings/users-manager";
 import { ApiTokensManager } from "@/components/settings/api-tokens-manager";
+import { DiskUsage } from "@/components/settings/disk-usage";
+import { RetentionPanel } from "@/components/settings/retention-panel";
+import { ConfirmActionForm } from "@/components/settings/confirm-action-form";
+import { getEnv } from "@/lib/env";
+import { pruneBuildCacheAction, retentionDryRunAction, runRetentionNowAction } from "./retention-actions";
 import { createApiTokenAction, createUserAction, deleteUserAction, revokeApiTokenAction, updateUserRoleAction } from "./actions";
 
 export const metadata = { title: "Settings" };
@@ -28,6 +33,33 @@ export default async function SettingsPage() {
           <SystemInfo />
         </Suspense>
       </Card>
+      <Card title="Engine disk usage">
+        <Suspense fallback={<LoadingBlock label="Asking the engine for its disk usage…" height="h-24" />}>
+          <DiskUsage
+            pruneControl={
+              isAdmin ? (
+                <ConfirmActionForm
+                  action={pruneBuildCacheAction}
+                  id="build-cache"
+                  label="Prune build cache"
+                  confirmLabel="Prune it"
+                  pendingLabel="Pruning…"
+                  ariaLabel="Prune the engine's build cache"
+                  warning="Every unused cache record goes; the next builds take longer."
+                />
+              ) : undefined
+            }
+          />
+        </Suspense>
+      </Card>
+      {isAdmin && (
+        <Card title="Retention">
+          <RetentionPanel
+            defaults={{ retainBuilds: getEnv().LAYERBOARD_RETAIN_BUILDS, retainLogDays: getEnv().LAYERBOARD_RETAIN_LOG_DAYS, cron: getEnv().LAYERBOARD_RETENTION_CRON }}
+            actions={{ dryRun: retentionDryRunAction, runNow: runRetentionNowAction }}
+          />
+        </Card>
+      )}
       <Card title="Configuration">
         <Configuration />
       </Card>

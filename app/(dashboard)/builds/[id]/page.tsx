@@ -17,6 +17,9 @@ import { RebuildClassicButton } from "@/components/builds/rebuild-classic-button
 import { SharePanel } from "@/components/reports/share-panel";
 import { findBuild } from "./find-build";
 import { findPreviousBuildId } from "./find-previous-build";
+import { BuildRetention } from "@/components/builds/build-retention";
+import { PinBuildButton } from "@/components/builds/pin-build-button";
+import { pinBuildAction } from "./actions";
 
 type Props = { params: Promise<{ id: string }> };
 
@@ -66,10 +69,18 @@ export default async function BuildPage({ params }: Props) {
 
       {finished && <SharePanel kind="build" id={build.id} canShare={hasRole(actor.role, "BUILDER")} />}
 
+      {finished && (
+        <BuildRetention
+          build={build}
+          pinControl={hasRole(actor.role, "BUILDER") ? <PinBuildButton buildId={build.id} pinned={!!build.pinnedAt} action={pinBuildAction} /> : undefined}
+        />
+      )}
+
       <BuildLive
         buildId={build.id}
         canCancel={hasRole(actor.role, "BUILDER")}
         renderedAtMs={Date.now()}
+        logRemovedNote={build.logRemovedAt ? `Log removed after ${build.logRetainedDays ?? "?"} days (retention); the steps, error and smoke result above stay.` : undefined}
         initial={{
           status: build.status,
           stepsDone: build.stepsDone,

@@ -95,6 +95,9 @@ export default async function ProjectPage({ params, searchParams }: PageProps) {
               <Link href={`/setup/templates?project=${project.id}`} className="text-indigo-700 hover:underline dark:text-indigo-300">
                 Generate from templates
               </Link>
+              <Link href={`/projects/${project.id}/settings`} className="text-indigo-700 hover:underline dark:text-indigo-300">
+                Retention and notifications
+              </Link>
             </div>
           )
         }

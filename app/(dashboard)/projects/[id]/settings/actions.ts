@@ -1,0 +1,71 @@
+"use server";
+// Project settings mutations (issue 12): retention overrides and outgoing webhooks, for
+// administrators only (a webhook can reach any host the server can, internal ones included).
+import { revalidatePath } from "next/cache";
+import { AppError } from "@/lib/errors";
+import { runAction, type ActionResult, type ActionState } from "@/lib/actions/result";
+import { requireActionActor } from "@/lib/auth/session";
+import { updateProjectRetention } from "@/lib/data/retention";
+import { deleteWebhook, getWebhookProject, type WebhookDto } from "@/lib/data/webhooks";
+import { saveWebhook, sendTestNotification } from "@/lib/notifications/manage-webhooks";
+import type { AttemptResult } from "@/lib/notifications/deliver";
+import { idSchema } from "@/lib/validations/build";
+import { projectRetentionSchema } from "@/lib/validations/retention";
+import { webhookInputSchema } from "@/lib/validations/webhook";
+
+const text = (form: FormData, name: string) => {
+  const value = form.get(name);
+  return typeof value === "string" ? value : undefined;
+};
+const pathOf = (projectId: string) => `/projects/${projectId}/settings`;
+
+export const updateRetentionAction = async (_state: ActionState, form: FormData): Promise<ActionResult> =>
+  runAction(async () => {
+    await requireActionActor("ADMIN");
+    const projectId = idSchema.parse(text(form, "projectId"));
+    const input = projectRetentionSchema.parse({ retainBuilds: text(form, "retainBuilds"), retainLogDays: text(form, "retainLogDays") });
+    await updateProjectRetention(projectId, input);
+    revalidatePath(pathOf(projectId));
+    return undefined;
+  });
+
+export const saveWebhookAction = async (_state: ActionState<WebhookDto>, form: FormData): Promise<ActionResult<WebhookDto>> =>
+  runAction(async () => {
+    const actor = await requireActionActor("ADMIN");
+    const projectId = idSchema.parse(text(form, "projectId"));
+    const id = text(form, "id") ? idSchema.parse(text(form, "id")) : undefined;
+    if (id && (await getWebhookProject(id)) !== projectId) throw new AppError("NOT_FOUND", `webhook ${id} is not a webhook of this project`);
+    const input = webhookInputSchema.parse({
+      name: text(form, "name"),
+      format: text(form, "format"),
+      events: form.getAll("events").filter((v) => typeof v === "string"),
+      enabled: form.get("enabled") === "on",
+      url: text(form, "url"),
+      secret: text(form, "secret"),
+      removeSecret: form.get("removeSecret") === "on",
+    });
+    const webhook = await saveWebhook({ ...input, projectId, id });
+    console.info(`[notifications] webhook ${webhook.id} of project ${projectId} ${id ? "updated" : "created"} by ${actor.kind === "user" ? actor.email : actor.name}`);
+    revalidatePath(pathOf(projectId));
+    return webhook;
+  });
+
+export const deleteWebhookAction = async (_state: ActionState, form: FormData): Promise<ActionResult> =>
+  runAction(async () => {
+    const actor = await requireActionActor("ADMIN");
+    const id = idSchema.parse(text(form, "id"));
+    const projectId = await getWebhookProject(id);
+    await deleteWebhook(id);
+    console.info(`[notifications] webhook ${id} of project ${projectId} deleted by ${actor.kind === "user" ? actor.email : actor.name}`);
+    revalidatePath(pathOf(projectId));
+    return undefined;
+  });
+
+export const sendTestWebhookAction = async (_state: ActionState<AttemptResult>, form: FormData): Promise<ActionResult<AttemptResult>> =>
+  runAction(async () => {
+    await requireActionActor("ADMIN");
+    const id = idSchema.parse(text(form, "id"));
+    const result = await sendTestNotification(id);
+    revalidatePath(pathOf(await getWebhookProject(id)));
+    return result;
+  });

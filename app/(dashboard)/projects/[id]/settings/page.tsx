@@ -1,0 +1,65 @@
+// A project's retention overrides and outgoing webhooks (issue 12): administrators only.
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { requirePageActor } from "@/lib/auth/session";
+import { hasRole } from "@/lib/auth/roles";
+import { getEnv } from "@/lib/env";
+import { getProject } from "@/lib/data/projects";
+import { nullIfNotFound } from "@/lib/data/not-found";
+import { findProjectRetentions } from "@/lib/data/retention";
+import { findWebhookDeliveries, findWebhooks } from "@/lib/data/webhooks";
+import { Card } from "@/components/ui/card";
+import { ProjectRetentionForm } from "@/components/projects/project-retention-form";
+import { WebhooksManager } from "@/components/projects/webhooks-manager";
+import { deleteWebhookAction, saveWebhookAction, sendTestWebhookAction, updateRetentionAction } from "./actions";
+
+export const metadata = { title: "Project settings" };
+export const dynamic = "force-dynamic";
+
+const DELIVERIES_SHOWN = 20;
+
+export default async function ProjectSettingsPage({ params }: { params: Promise<{ id: string }> }) {
+  const [{ id }, actor] = await Promise.all([params, requirePageActor()]);
+  const project = (await nullIfNotFound(getProject(id))) ?? notFound();
+  const isAdmin = hasRole(actor.role, "ADMIN");
+  const env = getEnv();
+  const retention = (await findProjectRetentions()).find((p) => p.id === project.id);
+  const webhooks = isAdmin
+    ? await Promise.all((await findWebhooks(project.id)).map(async (w) => ({ ...w, deliveries: await findWebhookDeliveries(w.id, DELIVERIES_SHOWN) })))
+    : [];
+  return (
+    <div className="space-y-6">
+      <div>
+        <p className="text-sm text-slate-500 dark:text-slate-400">
+          <Link href={`/projects/${project.id}`} className="hover:underline">
+            {project.name}
+          </Link>{" "}
+          / settings
+        </p>
+        <h1 className="text-2xl font-semibold">Retention and notifications</h1>
+      </div>
+      {!isAdmin ? (
+        <p className="text-sm text-slate-500 dark:text-slate-400" data-testid="admin-only-note">
+          Retention and webhooks are managed by an administrator.
+        </p>
+      ) : (
+        <>
+          <Card title="Retention">
+            <ProjectRetentionForm
+              projectId={project.id}
+              current={{ retainBuilds: retention?.retainBuilds ?? null, retainLogDays: retention?.retainLogDays ?? null }}
+              defaults={{ retainBuilds: env.LAYERBOARD_RETAIN_BUILDS, retainLogDays: env.LAYERBOARD_RETAIN_LOG_DAYS }}
+              action={updateRetentionAction}
+            />
+          </Card>
+          <Card title="Webhooks">
+            <p className="mb-3 text-sm text-slate-600 dark:text-slate-300">
+              Sent from the workers, retried with backoff. A webhook can reach any host the server can, internal ones included.
+            </p>
+            <WebhooksManager projectId={project.id} webhooks={webhooks} actions={{ save: saveWebhookAction, remove: deleteWebhookAction, sendTest: sendTestWebhookAction }} />
+          </Card>
+        </>
+      )}
+    </div>
+  );
+}
