@@ -2,15 +2,18 @@
 // the first build's image, an image id a kept build shares stays, share-linked and pinned builds
 // keep theirs, the dry run lists exactly what a run then removes, old log lines go while the
 // build keeps its summary, unused old archives go, and no Build row is ever lost.
+// Scheduled once a year (never during the run): the test checks the schedule is registered.
+process.env.LAYERBOARD_RETENTION_CRON = "0 0 1 1 *";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { startWorker, type WorkerHandle } from "@/lib/builds/worker";
 import { runRetention } from "@/lib/builds/retention/run-retention";
 import { createShareLink } from "@/lib/data/share-links";
-import { GET as getRetention } from "@/app/api/retention/route";
+import { GET as getRetention, POST as postRetention } from "@/app/api/retention/route";
+import { RETENTION_QUEUE, getQueue } from "@/lib/builds/queue";
 import { POST as pinBuild } from "@/app/api/builds/[id]/pin/route";
 import { GET as getBuildRoute } from "@/app/api/builds/[id]/route";
-import { BASE_IMAGE, callRoute, createDirectoryProject, docker, imageExists, queueBuild, usePipelineRun, waitForBuild, writeContext } from "../support/pipeline";
+import { BASE_IMAGE, callRoute, createDirectoryProject, docker, imageExists, queueBuild, usePipelineRun, waitFor, waitForBuild, writeContext } from "../support/pipeline";
 import type { RetentionReport } from "@/lib/builds/retention/run-retention";
 
 const run = usePipelineRun("ADMIN");
@@ -131,9 +134,13 @@ describe("retention", () => {
     expect(planned.archives.map((a) => a.id)).toEqual([unused.id]);
     expect(await db.logLine.count({ where: { buildId: old.id } })).toBe(lines);
 
-    const report = await runRetention({ dryRun: false });
-    expect(report.logLinesDeleted).toBe(lines);
-    expect(report.archivesDeleted).toBe(1);
+    // The job is scheduled through the queue, and "run now" queues it for a worker.
+    const schedules = await (await getQueue()).getSchedules(RETENTION_QUEUE);
+    expect(schedules.map((schedule) => schedule.cron)).toEqual(["0 0 1 1 *"]);
+    const queued = await callRoute(postRetention, { method: "POST", url: "/api/retention", token: run.token });
+    expect(queued.status).toBe(202);
+    await waitFor("the worker's retention run", async () => (await db.build.findUniqueOrThrow({ where: { id: old.id } })).logRemovedAt, 60_000, 200);
+    await waitFor("the unused archive to go", async () => !(await db.contextArchive.findUnique({ where: { id: unused.id } })), 10_000, 100);
     expect(await db.logLine.count({ where: { buildId: old.id } })).toBe(0);
     expect(await db.logLine.count({ where: { buildId: recent.id } })).toBe(recentLines);
     const after = await db.build.findUniqueOrThrow({ where: { id: old.id }, include: { steps: true, smoke: true } });

@@ -6,6 +6,9 @@ import { createTestDatabase } from "./test-database";
 export default async function setup() {
   const database = await createTestDatabase();
   process.env.DATABASE_URL = database.url;
+  // The tests' workers must not run the scheduled retention job under other tests' builds
+  // (tests/integration/retention.test.ts runs it itself).
+  process.env.LAYERBOARD_RETENTION_CRON ??= "off";
   try {
     await createDockerClient().ping();
   } catch (error) {
