@@ -13,7 +13,11 @@ export const DiskUsage = async ({ pruneControl }: { pruneControl?: ReactNode }) 
   try {
     usage = await getDiskUsage();
   } catch (error) {
-    return <ErrorState title="The engine did not say how much disk it uses" message={toErrorInfo(error).message} />;
+    return (
+      <div data-testid="disk-usage-error">
+        <ErrorState title="The engine did not say how much disk it uses" message={toErrorInfo(error).message} />
+      </div>
+    );
   }
   return (
     <div className="space-y-3">

@@ -4,6 +4,7 @@ import "server-only";
 import type Docker from "dockerode";
 import { getDocker } from "@/lib/docker/client";
 import { toEngineAppError } from "@/lib/docker/engine-error";
+import { AppError } from "@/lib/errors";
 
 export type DiskUsageRow = { kind: "images" | "buildCache" | "containers" | "volumes"; count: number; active: number; sizeBytes: number; reclaimableBytes: number };
 export type DiskUsage = { rows: DiskUsageRow[]; totalBytes: number };
@@ -14,8 +15,12 @@ type DfVolume = { UsageData?: { Size?: number; RefCount?: number } };
 type DfCache = { Size?: number; InUse?: boolean; Shared?: boolean };
 export type SystemDf = { LayersSize?: number; Images?: DfImage[] | null; Containers?: DfContainer[] | null; Volumes?: DfVolume[] | null; BuildCache?: DfCache[] | null };
 
-// /system/df walks every layer and cache record: slow on a big store, so a bound of its own.
-const DF_TIMEOUT_MS = 30_000;
+// /system/df walks every layer and cache record: slow on a big store, so a bound of its own
+// (a page must not hang on it). The engine runs one at a time (a second one gets "a disk usage
+// operation is already running"), so one answer is shared for a short while and while pending.
+const DF_TIMEOUT_MS = 10_000;
+const DF_CACHE_MS = 30_000;
+const cache = globalThis as unknown as { layerboardDiskUsage?: { at: number; value: Promise<DiskUsage> } };
 const PRUNE_TIMEOUT_MS = 10 * 60_000;
 
 const positive = (value: number | undefined) => (typeof value === "number" && value > 0 ? value : 0);
@@ -62,18 +67,36 @@ type WithSignal = {
   pruneBuilder: (options: { abortSignal: AbortSignal }) => Promise<{ CachesDeleted?: string[] | null; SpaceReclaimed?: number }>;
 };
 
-export const getDiskUsage = async (docker: Docker = getDocker()): Promise<DiskUsage> => {
+const askDiskUsage = async (docker: Docker): Promise<DiskUsage> => {
   try {
     return summariseDiskUsage(await (docker as unknown as WithSignal).df({ abortSignal: AbortSignal.timeout(DF_TIMEOUT_MS) }));
   } catch (error) {
-    throw toEngineAppError(error, "disk usage (GET /system/df)");
+    const timedOut = (error as { name?: string }).name === "AbortError" || (error as { name?: string }).name === "TimeoutError";
+    throw timedOut
+      ? new AppError("ENGINE_UNAVAILABLE", `disk usage (GET /system/df): no answer within ${DF_TIMEOUT_MS / 1000} s; the engine may still be counting, try again shortly`)
+      : toEngineAppError(error, "disk usage (GET /system/df)");
   }
+};
+
+/** The engine's disk usage; the default engine's answer is shared for DF_CACHE_MS. */
+export const getDiskUsage = (docker?: Docker): Promise<DiskUsage> => {
+  if (docker) return askDiskUsage(docker);
+  const hit = cache.layerboardDiskUsage;
+  if (hit && Date.now() - hit.at < DF_CACHE_MS) return hit.value;
+  const value = askDiskUsage(getDocker());
+  cache.layerboardDiskUsage = { at: Date.now(), value };
+  // A failure is not kept: the next page asks again.
+  value.catch(() => {
+    if (cache.layerboardDiskUsage?.value === value) cache.layerboardDiskUsage = undefined;
+  });
+  return value;
 };
 
 /** `POST /build/prune`: the build cache no build uses now. Destructive: admin only, audited by the caller. */
 export const pruneBuildCache = async (docker: Docker = getDocker()): Promise<{ cachesDeleted: number; spaceReclaimedBytes: number }> => {
   try {
     const result = await (docker as unknown as WithSignal).pruneBuilder({ abortSignal: AbortSignal.timeout(PRUNE_TIMEOUT_MS) });
+    cache.layerboardDiskUsage = undefined;
     return { cachesDeleted: result.CachesDeleted?.length ?? 0, spaceReclaimedBytes: positive(result.SpaceReclaimed) };
   } catch (error) {
     throw toEngineAppError(error, "build cache prune (POST /build/prune)");
