@@ -26,7 +26,7 @@ export const BuildRetention = ({ build, pinControl }: Props) => (
       </li>
       {build.imageRemovedAt && (
         <li data-testid="image-removed">
-          <strong>Image removed</strong> from the engine on {day(build.imageRemovedAt)}; sizes, layers and advice below are the record.
+          <strong>Image removed</strong> from the engine on {day(build.imageRemovedAt)}; the sizes, layers and advice on this page stay.
         </li>
       )}
       {build.logRemovedAt && (
