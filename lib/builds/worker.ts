@@ -15,6 +15,7 @@ import { BUILD_QUEUE, getQueue, type BuildJob } from "@/lib/builds/queue";
 import { runBuild, WORKER_SHUTDOWN } from "@/lib/builds/run-build";
 import { interruptOrphanedBuilds } from "@/lib/builds/orphaned-builds";
 import { retry } from "@/lib/builds/build-recorder";
+import { buildLogger, getLogger } from "@/lib/log";
 
 const HEARTBEAT_MS = 2000;
 const ENGINE_RETRY_MS = 3000;
@@ -30,10 +31,11 @@ export const startWorker = async (options: { concurrency?: number; dockerHost?: 
   const id = `${os.hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
   const active = new Map<string, AbortController>();
   let stopping = false;
+  const log = getLogger().child({ workerId: id });
 
   await createWorker({ id, hostname: os.hostname(), pid: process.pid, dockerHost });
   const interrupted = await interruptOrphanedBuilds(env.LAYERBOARD_HEARTBEAT_TIMEOUT_S);
-  if (interrupted) console.log(`[worker ${id}] marked ${interrupted} orphaned build(s) interrupted`);
+  if (interrupted) log.info(`[worker ${id}] marked ${interrupted} orphaned build(s) interrupted`);
 
   const heartbeat = setInterval(async () => {
     try {
@@ -43,7 +45,7 @@ export const startWorker = async (options: { concurrency?: number; dockerHost?: 
       const cancelled = await recordBuildHeartbeats(id, [...active.keys()], now);
       for (const buildId of cancelled) active.get(buildId)?.abort("cancelled by a user");
     } catch (error) {
-      console.error(`[worker ${id}] heartbeat failed`, (error as Error).message);
+      log.error(`[worker ${id}] heartbeat failed: ${(error as Error).message}`);
     }
   }, HEARTBEAT_MS);
   const reaper = setInterval(
@@ -56,7 +58,7 @@ export const startWorker = async (options: { concurrency?: number; dockerHost?: 
     for (let warned = false; !stopping; warned = true) {
       const info = await getEngineInfo(docker);
       if (info.reachable) return true;
-      if (!warned) console.warn(`[worker ${id}] engine unreachable (${info.reason}); waiting`);
+      if (!warned) log.warn(`[worker ${id}] engine unreachable (${info.reason}); waiting`);
       await new Promise((resolve) => setTimeout(resolve, ENGINE_RETRY_MS));
     }
     return false;
@@ -80,7 +82,16 @@ export const startWorker = async (options: { concurrency?: number; dockerHost?: 
       const claimed = await retry(() => claimBuild(buildId, id));
       if (!claimed) return; // cancelled while queued, or already taken
       const build = await retry(() => getBuildForRun(buildId));
-      await runBuild(build, { docker, workerId: id, signal: controller.signal });
+      const buildLog = buildLogger(buildId, { workerId: id });
+      buildLog.info({ variantId: build.variantId }, `[worker ${id}] building ${buildId}`);
+      const started = Date.now();
+      try {
+        await runBuild(build, { docker, workerId: id, signal: controller.signal });
+        buildLog.info({ elapsedMs: Date.now() - started }, `[worker ${id}] done with ${buildId}`);
+      } catch (error) {
+        buildLog.error({ err: error }, `[worker ${id}] build ${buildId} threw`);
+        throw error;
+      }
     } finally {
       active.delete(buildId);
     }
@@ -92,7 +103,7 @@ export const startWorker = async (options: { concurrency?: number; dockerHost?: 
     { localConcurrency: concurrency, batchSize: 1, pollingIntervalSeconds: 0.5 },
     async ([job]) => handle(job.data.buildId),
   );
-  console.log(`[worker ${id}] taking builds on ${dockerHost} (concurrency ${concurrency})`);
+  log.info(`[worker ${id}] taking builds on ${dockerHost} (concurrency ${concurrency})`);
 
   return {
     id,
