@@ -1,0 +1,20 @@
+import { errorResponse } from "@/lib/api/route";
+import { getEnv } from "@/lib/env";
+import { getMetricsSnapshot } from "@/lib/data/metrics";
+import { authorizeMetricsRequest } from "@/lib/metrics/access";
+import { renderMetrics } from "@/lib/metrics/registry";
+
+export const dynamic = "force-dynamic";
+
+// Prometheus scrapes (text format 0.0.4): LAYERBOARD_METRICS_TOKEN, an API token or a session;
+// anonymous only on the loopback opt-in (README "Monitoring"). Read from Postgres per scrape.
+export const GET = async (request: Request) => {
+  try {
+    await authorizeMetricsRequest(request);
+    const snapshot = await getMetricsSnapshot({ heartbeatTimeoutS: getEnv().LAYERBOARD_HEARTBEAT_TIMEOUT_S });
+    const { text, contentType } = await renderMetrics(snapshot);
+    return new Response(text, { headers: { "content-type": contentType, "cache-control": "no-store" } });
+  } catch (error) {
+    return errorResponse(error);
+  }
+};
