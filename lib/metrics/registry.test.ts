@@ -65,7 +65,8 @@ describe("the metrics registry", () => {
     const metrics = parseMetrics(text);
     expect(contentType).toMatch(/^text\/plain; version=0\.0\.4/);
     expect(metrics.value("layerboard_queue_oldest_age_seconds")).toBe(0);
-    expect(metrics.value("process_cpu_user_seconds_total")).toBeGreaterThan(0);
+    expect(metrics.typeOf("process_cpu_user_seconds_total")).toBe("COUNTER");
+    expect(metrics.value("process_resident_memory_bytes")).toBeGreaterThan(0);
     expect(metrics.typeOf("nodejs_heap_size_used_bytes")).toBe("GAUGE");
   });
 });
