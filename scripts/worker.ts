@@ -17,7 +17,7 @@ let stopping = false;
 const shutdown = async (signal: string) => {
   if (stopping) return;
   stopping = true;
-  getLogger().info(`[worker ${worker.id}] ${signal}: finishing running builds (up to ${graceMs / 1000} s)`);
+  getLogger().child({ workerId: worker.id }).info(`[worker ${worker.id}] ${signal}: finishing running builds (up to ${graceMs / 1000} s)`);
   await worker.stop({ graceMs });
   await stopQueue();
   process.exit(0);

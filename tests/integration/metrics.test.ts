@@ -1,16 +1,28 @@
 // /api/metrics against the real database and engine: who may scrape it, and the numbers move
-// when a real build runs (queued, then built by a worker, smoke-run, finished).
+// when real builds run (queued, then built by a worker in another process, smoke-run,
+// finished); that worker's log is JSON lines, each line about a build carrying its buildId.
 import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { GET as getMetrics } from "@/app/api/metrics/route";
 import { db } from "@/lib/db";
-import { startWorker, type WorkerHandle } from "@/lib/builds/worker";
 import { parseMetrics } from "@/lib/harness/prometheus-text";
-import { BASE_IMAGE, callRoute, createDirectoryProject, createToken, queueBuild, usePipelineRun, waitFor, waitForBuild, writeContext } from "../support/pipeline";
+import {
+  BASE_IMAGE,
+  createDirectoryProject,
+  createToken,
+  queueBuild,
+  startChildWorker,
+  stopChildWorker,
+  usePipelineRun,
+  waitFor,
+  waitForBuild,
+  writeContext,
+  type ChildWorker,
+} from "../support/pipeline";
 
 const run = usePipelineRun("VIEWER");
 const { root, id, images } = run;
-let worker: WorkerHandle | undefined;
+let worker: ChildWorker | undefined;
 const METRICS_TOKEN = `metrics-${randomBytes(24).toString("hex")}`;
 const OPS_VARIABLES = ["LAYERBOARD_METRICS_TOKEN", "LAYERBOARD_METRICS_ANONYMOUS", "HOSTNAME_BIND"] as const;
 const saved = Object.fromEntries(OPS_VARIABLES.map((name) => [name, process.env[name]]));
@@ -22,7 +34,7 @@ afterEach(() => {
   }
 });
 afterAll(async () => {
-  await worker?.stop({ graceMs: 5_000 });
+  await stopChildWorker(worker);
 });
 
 const scrape = async (options: { token?: string; url?: string; headers?: Record<string, string> } = {}) => {
@@ -114,7 +126,7 @@ describe("the numbers", () => {
     expect(oldestAge).toBeGreaterThanOrEqual(0);
     expect(oldestAge).toBeGreaterThanOrEqual((Date.now() - queuedAt.queuedAt.getTime()) / 1000 - 60);
 
-    worker = await startWorker({ concurrency: 1 });
+    worker = await startChildWorker({ LAYERBOARD_LOG_FORMAT: "json", LAYERBOARD_LOG_LEVEL: "info" });
     const alive = await metricsWith(run.token);
     expect(alive.value("layerboard_workers_alive")).toBeGreaterThanOrEqual(1);
     expect(await db.worker.count({ where: { id: worker.id, stoppedAt: null } })).toBe(1);
@@ -149,7 +161,26 @@ describe("the numbers", () => {
     // The web process's own metrics come with every scrape.
     expect(after.value("process_resident_memory_bytes")).toBeGreaterThan(0);
 
-    await worker.stop({ graceMs: 5_000 });
+    await stopChildWorker(worker);
+    const exited = await worker.exited;
+    expect(exited.code).toBe(0);
+
+    // The worker's stdout: one JSON object a line; every line naming a build carries its buildId.
+    const lines = worker.output().split("\n").filter((line) => line.startsWith("{"));
+    const records = lines.map((line) => JSON.parse(line) as { level: string; time: string; msg: string; buildId?: string; workerId?: string });
+    expect(records.length).toBeGreaterThanOrEqual(4);
+    for (const record of records) {
+      expect(record.level).toMatch(/^(info|warn|error)$/);
+      expect(Number.isNaN(Date.parse(record.time))).toBe(false);
+      expect(record.workerId).toBe(worker.id);
+    }
+    for (const buildId of buildIds) {
+      const about = records.filter((record) => record.msg.includes(buildId));
+      expect(about.length, `lines about ${buildId}`).toBeGreaterThanOrEqual(2);
+      expect(about.every((record) => record.buildId === buildId)).toBe(true);
+    }
+    expect(records.find((record) => record.msg.includes("taking builds"))).toBeDefined();
+    expect(worker.output()).not.toMatch(/postgres(ql)?:\/\/[^:\s]+:[^@\s[]+@/);
     worker = undefined;
     await waitFor("the stopped worker to leave layerboard_workers_alive", async () => (await metricsWith(run.token)).value("layerboard_workers_alive") === alive.value("layerboard_workers_alive")! - 1, 10_000);
     expect((await metricsWith(run.token)).value("layerboard_workers_alive")).toBe(alive.value("layerboard_workers_alive")! - 1);
