@@ -84,14 +84,8 @@ export const startWorker = async (options: { concurrency?: number; dockerHost?: 
       const build = await retry(() => getBuildForRun(buildId));
       const buildLog = buildLogger(buildId, { workerId: id });
       buildLog.info({ variantId: build.variantId }, `[worker ${id}] building ${buildId}`);
-      const started = Date.now();
-      try {
-        await runBuild(build, { docker, workerId: id, signal: controller.signal });
-        buildLog.info({ elapsedMs: Date.now() - started }, `[worker ${id}] done with ${buildId}`);
-      } catch (error) {
-        buildLog.error({ err: error }, `[worker ${id}] build ${buildId} threw`);
-        throw error;
-      }
+      await runBuild(build, { docker, workerId: id, signal: controller.signal });
+      buildLog.info(`[worker ${id}] done with ${buildId}`);
     } finally {
       active.delete(buildId);
     }
