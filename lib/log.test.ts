@@ -65,5 +65,6 @@ describe("the logger", () => {
       "[worker h-1-ab] taking builds on unix:///var/run/docker.sock (concurrency 1)",
     );
     expect(scrubSecrets("http://user@host/x")).toBe("http://user@host/x");
+    expect(scrubSecrets("send an API token (Authorization: Bearer …)")).toBe("send an API token (Authorization: Bearer …)");
   });
 });

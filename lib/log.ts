@@ -28,7 +28,7 @@ export const REDACT_PATHS = [
 // user:password@ in any URL (postgresql://layerboard:secret@host/db), Bearer values, API tokens.
 const SECRET_PATTERNS: Array<[RegExp, string]> = [
   [/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*):[^\s@/]*@/gi, `$1:${CENSOR}@`],
-  [/\b(Bearer\s+)[^\s"',;]+/gi, `$1${CENSOR}`],
+  [/\b(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, `$1${CENSOR}`],
   [/\blbt_[A-Za-z0-9_-]+/g, `lbt_${CENSOR}`],
 ];
 
