@@ -1,6 +1,6 @@
 import { errorResponse } from "@/lib/api/route";
 import { getEnv } from "@/lib/env";
-import { toErrorInfo } from "@/lib/errors";
+import { isAppError } from "@/lib/errors";
 import { getLogger } from "@/lib/log";
 import { getMetricsSnapshot } from "@/lib/data/metrics";
 import { authorizeMetricsRequest } from "@/lib/metrics/access";
@@ -17,9 +17,8 @@ export const GET = async (request: Request) => {
     const { text, contentType } = await renderMetrics(snapshot);
     return new Response(text, { headers: { "content-type": contentType, "cache-control": "no-store" } });
   } catch (error) {
-    const { code, status } = toErrorInfo(error, "api");
-    if (status >= 500) getLogger().warn({ err: error, code }, "[metrics] scrape failed");
-    else getLogger().debug({ code }, "[metrics] scrape refused");
+    // Unexpected errors are logged once, by errorResponse (lib/errors.ts toErrorInfo).
+    if (isAppError(error)) getLogger().debug({ code: error.code }, "[metrics] scrape refused");
     return errorResponse(error);
   }
 };
