@@ -133,7 +133,7 @@ describe("the numbers", () => {
 
     const [built, broken] = await Promise.all(buildIds.map((buildId) => waitForBuild(buildId, undefined, 240_000)));
     images.push(built.imageTag, broken.imageTag);
-    expect([built.status, broken.status]).toEqual(["SUCCEEDED", "SUCCEEDED"]);
+    expect([built.status, broken.status], `${built.error} / ${broken.error}`).toEqual(["SUCCEEDED", "SUCCEEDED"]);
     expect(await db.smokeResult.findUniqueOrThrow({ where: { buildId: broken.id } })).toMatchObject({ runs: false, exitCode: 3 });
 
     const after = await metricsWith(run.token);
