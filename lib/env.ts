@@ -101,6 +101,27 @@ export const getLauncherEnv = (): LauncherEnv => launcherSchema.parse(process.en
 /** The directory that holds the embedded database and the generated admin password. */
 export const getDataDir = (): string => path.resolve(getLauncherEnv().LAYERBOARD_DATA_DIR);
 
+// Logs (lib/log.ts) and /api/metrics (lib/metrics/access.ts), read afresh on each call: the
+// launcher sets LAYERBOARD_LOG_FORMAT for `npm run dev` before its first line, and no
+// database is needed. LAYERBOARD_METRICS_TOKEN is the one secret read here (compared, never logged).
+const opsSchema = z.object({
+  LAYERBOARD_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** "json": one JSON object a line (npm start, the worker); "pretty": pino-pretty (npm run dev sets it). */
+  LAYERBOARD_LOG_FORMAT: z.enum(["json", "pretty"]).default("json"),
+  /** A bearer token for Prometheus alone (at least 32 characters); API tokens and sessions also work. */
+  LAYERBOARD_METRICS_TOKEN: z
+    .string()
+    .optional()
+    .transform((value) => value || undefined)
+    .pipe(z.string().min(32, "LAYERBOARD_METRICS_TOKEN: at least 32 characters").optional()),
+  /** "loopback": /api/metrics answers without a token, but only while the web process is bound to a loopback address. */
+  LAYERBOARD_METRICS_ANONYMOUS: z.enum(["off", "loopback"]).default("off"),
+  /** The address the web process was started on (the launcher always passes it on); unset: unknown. */
+  HOSTNAME_BIND: z.string().optional(),
+});
+export type OpsEnv = z.infer<typeof opsSchema>;
+export const getOpsEnv = (): OpsEnv => opsSchema.parse(process.env);
+
 export type DatabaseTimeouts = { connectMs: number; statementMs: number; idleInTransactionMs: number };
 
 export const getDatabaseTimeouts = (): DatabaseTimeouts => {

@@ -324,6 +324,8 @@ const main = async () => {
     const { findComparisons, getComparison } = await import("@/lib/data/comparisons");
     const charts = await import("@/lib/data/charts");
     const { findLatestSizes, findSizeHistory, getOverviewCounts } = charts;
+    const { getMetricsSnapshot } = await import("@/lib/data/metrics");
+    const { renderMetrics } = await import("@/lib/metrics/registry");
     // lib/db reads its client from this global: pointing it at a target switches every data function.
     const cache = globalThis as unknown as { layerboardPrisma?: import("@/lib/db").PrismaClient };
     let current: Target;
@@ -396,6 +398,7 @@ const main = async () => {
       { name: "  getBuild", fn: () => getBuild(pickBuild()), size: () => null },
       { name: "compare page (comparison of 5)", fn: comparePage, size: () => null },
       { name: "  getComparison", fn: () => getComparison(pickComparison()), size: () => null },
+      { name: "/api/metrics scrape (snapshot + text)", fn: async () => renderMetrics(await getMetricsSnapshot({ heartbeatTimeoutS: 60 })), size: () => null },
       { name: "reference: load every build (naive)", fn: () => findEveryBuild(db, seeded().projectId), size: count },
     ];
 

@@ -9,8 +9,12 @@ import { ensureDatabase } from "@/lib/database/embedded-postgres";
 import { migrateDatabase } from "@/lib/database/migrate";
 import { getDataDir, getLauncherEnv } from "@/lib/env";
 import { findRebuildReason, fingerprintSources, writeBuildStamp } from "@/lib/launcher/production-build";
+import { getLogger } from "@/lib/log";
 
 const mode = process.argv[2] === "start" ? "start" : "dev";
+// JSON lines from `npm start`; `npm run dev` makes them readable (the children inherit it).
+if (mode === "dev") process.env.LAYERBOARD_LOG_FORMAT ||= "pretty";
+const log = getLogger();
 const bin = (name: string) => path.resolve("node_modules", ".bin", name);
 const settings = getLauncherEnv();
 const dataDir = getDataDir();
@@ -38,7 +42,7 @@ if (mode === "start") {
   const fingerprint = fingerprintSources(root);
   const reason = findRebuildReason(root, fingerprint);
   if (reason) {
-    console.log(`[layerboard] building the production app (${reason})`);
+    log.info(`[layerboard] building the production app (${reason})`);
     const started = Date.now();
     // What `npm run build` does; prisma generate needs a URL, never a database.
     const buildEnv = {
@@ -50,19 +54,19 @@ if (mode === "start") {
       run(bin("prisma"), ["generate"], buildEnv);
       run(bin("next"), ["build"], buildEnv);
     } catch (error) {
-      console.error(`[layerboard] ${(error as Error).message}: the production build failed, nothing was started`);
+      log.error(`[layerboard] ${(error as Error).message}: the production build failed, nothing was started`);
       process.exit(1);
     }
     writeBuildStamp(root, fingerprint);
-    console.log(`[layerboard] built in ${Math.round((Date.now() - started) / 1000)} s`);
+    log.info(`[layerboard] built in ${Math.round((Date.now() - started) / 1000)} s`);
   } else {
-    console.log("[layerboard] the production build in .next is up to date with the sources");
+    log.info("[layerboard] the production build in .next is up to date with the sources");
   }
 }
 
 const children: ChildProcess[] = [];
 const db = await ensureDatabase();
-console.log(`[layerboard] database: ${db.isEmbedded ? `embedded PostgreSQL (data in ${path.join(dataDir, "postgres")})` : "DATABASE_URL"}`);
+log.info(`[layerboard] database: ${db.isEmbedded ? `embedded PostgreSQL (data in ${path.join(dataDir, "postgres")})` : "DATABASE_URL"}`);
 migrateDatabase(db.url);
 
 const password = adminPassword();
@@ -71,16 +75,18 @@ const env: NodeJS.ProcessEnv = {
   DATABASE_URL: db.url,
   LAYERBOARD_ADMIN_EMAIL: settings.LAYERBOARD_ADMIN_EMAIL,
   LAYERBOARD_ADMIN_PASSWORD: password,
+  // The web process learns its bind from here (/api/metrics' loopback opt-in, lib/metrics/access.ts).
+  HOSTNAME_BIND: settings.HOSTNAME_BIND,
   NEXT_TELEMETRY_DISABLED: "1",
 };
 run(serverTsx[0], [...serverTsx.slice(1), "scripts/seed.ts"], env);
 if (!settings.LAYERBOARD_ADMIN_PASSWORD)
-  console.log(`[layerboard] sign in as ${env.LAYERBOARD_ADMIN_EMAIL} with the password in ${path.join(dataDir, "admin-password")}`);
+  log.info(`[layerboard] sign in as ${env.LAYERBOARD_ADMIN_EMAIL} with the password in ${path.join(dataDir, "admin-password")}`);
 
 // The bundled example builds on a local Debian base image when no registry answers.
 if (settings.LAYERBOARD_SKIP_BASE_IMAGE !== "1") {
   const baseImage = spawn("bash", ["scripts/base-image.sh"], { env, stdio: ["ignore", "inherit", "inherit"] });
-  baseImage.on("exit", (code) => code && console.warn("[layerboard] the local base image could not be made; builds of the example need it"));
+  baseImage.on("exit", (code) => code && log.warn("[layerboard] the local base image could not be made; builds of the example need it"));
 }
 
 for (let i = 0; i < settings.LAYERBOARD_WORKERS; i++) {
@@ -95,7 +101,7 @@ const isWildcard = hostname === "0.0.0.0" || hostname === "::";
 const isLoopback = hostname === "127.0.0.1" || hostname === "::1" || hostname === "localhost";
 const shownHost = isWildcard ? "localhost" : hostname.includes(":") ? `[${hostname}]` : hostname;
 const reach = isWildcard ? " (listening on every address)" : isLoopback ? " (this machine only; HOSTNAME_BIND=0.0.0.0 serves other machines)" : "";
-console.log(`[layerboard] http://${shownHost}:${port}${reach}`);
+log.info(`[layerboard] http://${shownHost}:${port}${reach}`);
 
 let stopping = false;
 const shutdown = async () => {
@@ -118,4 +124,4 @@ process.removeAllListeners("SIGINT");
 process.removeAllListeners("SIGTERM");
 process.on("SIGINT", () => void shutdown());
 process.on("SIGTERM", () => void shutdown());
-for (const child of children) child.on("exit", (code) => !stopping && (console.error(`[layerboard] a process exited (${code}); stopping`), void shutdown()));
+for (const child of children) child.on("exit", (code) => !stopping && (log.error(`[layerboard] a process exited (${code}); stopping`), void shutdown()));

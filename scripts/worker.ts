@@ -4,6 +4,7 @@
 
 import { embeddedDatabaseUrl } from "@/lib/database/embedded-postgres";
 import { getEnv } from "@/lib/env";
+import { getLogger } from "@/lib/log";
 
 process.env.DATABASE_URL ??= embeddedDatabaseUrl();
 const { startWorker } = await import("@/lib/builds/worker");
@@ -16,7 +17,7 @@ let stopping = false;
 const shutdown = async (signal: string) => {
   if (stopping) return;
   stopping = true;
-  console.log(`[worker ${worker.id}] ${signal}: finishing running builds (up to ${graceMs / 1000} s)`);
+  getLogger().child({ workerId: worker.id }).info(`[worker ${worker.id}] ${signal}: finishing running builds (up to ${graceMs / 1000} s)`);
   await worker.stop({ graceMs });
   await stopQueue();
   process.exit(0);

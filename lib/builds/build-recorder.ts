@@ -3,6 +3,7 @@
 import "server-only";
 import { getLogCounters, writeLogBatch, type StepInput } from "@/lib/data/build-logs";
 import type { BuildStep } from "@/lib/docker/build-stream";
+import { buildLogger } from "@/lib/log";
 
 const FLUSH_INTERVAL_MS = 250;
 const FLUSH_LINES = 200;
@@ -71,7 +72,7 @@ export const createBuildRecorder = async (buildId: string, maxLogBytes: number):
     if (lines.length >= FLUSH_LINES) void flush().catch(() => {});
     else timer ??= setTimeout(() => {
       timer = undefined;
-      void flush().catch((error) => console.error("[recorder] flush failed", error));
+      void flush().catch((error) => buildLogger(buildId).error({ err: error }, "[recorder] flush failed"));
     }, FLUSH_INTERVAL_MS);
   };
 

@@ -3,6 +3,7 @@
 import "server-only";
 import { PgBoss } from "pg-boss";
 import { getEnv, poolTimeoutOptions } from "@/lib/env";
+import { getLogger } from "@/lib/log";
 
 export const BUILD_QUEUE = "layerboard-builds";
 export type BuildJob = { buildId: string };
@@ -23,7 +24,7 @@ const startBoss = async (): Promise<PgBoss> => {
     // The same connect, statement and idle-in-transaction limits as the app's pool (lib/env.ts).
     ...poolTimeoutOptions(),
   });
-  boss.on("error", (error) => console.error("[queue]", error));
+  boss.on("error", (error) => getLogger().error({ err: error }, "[queue] error"));
   await boss.start();
   // A build is never retried by the queue: a worker that dies leaves an interrupted
   // build for a person to re-run, not a silent second attempt.

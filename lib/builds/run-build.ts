@@ -22,6 +22,7 @@ import { findEngineUnavailable, getEngineInfo } from "@/lib/docker/engine-info";
 import { engineUnavailable } from "@/lib/docker/engine-error";
 import type { BuildEvent } from "@/lib/docker/build-stream";
 import { notifyBuildFinished } from "@/lib/notifications/notify-build";
+import { buildLogger } from "@/lib/log";
 
 type Project = BuildForRun["project"];
 type Variant = BuildForRun["variant"];
@@ -174,6 +175,7 @@ export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => 
     const cancelled = signal.aborted || (isAppError(error) && error.code === "BUILD_CANCELLED");
     const message = error instanceof Error ? error.message : String(error);
     recorder.log(`[layerboard] ${interrupted ? WORKER_SHUTDOWN : cancelled ? "cancelled" : `failed: ${message}`}`, "system");
+    buildLogger(build.id, { workerId }).warn(`[layerboard] ${interrupted ? WORKER_SHUTDOWN : cancelled ? "cancelled" : `failed: ${message}`}`);
     await recorder.close().catch(() => undefined);
     if (interrupted) await finish(build.id, "INTERRUPTED", { code: "INTERRUPTED", message: WORKER_SHUTDOWN }, workerId);
     else if (cancelled) await finish(build.id, "CANCELLED", { code: "CANCELLED", message: String(signal.reason ?? "cancelled by a user") }, workerId);

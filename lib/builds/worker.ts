@@ -16,6 +16,7 @@ import { runBuild, WORKER_SHUTDOWN } from "@/lib/builds/run-build";
 import { interruptOrphanedBuilds } from "@/lib/builds/orphaned-builds";
 import { retry } from "@/lib/builds/build-recorder";
 import { startOpsWork } from "@/lib/builds/ops-work";
+import { buildLogger, getLogger } from "@/lib/log";
 
 const HEARTBEAT_MS = 2000;
 const ENGINE_RETRY_MS = 3000;
@@ -31,10 +32,11 @@ export const startWorker = async (options: { concurrency?: number; dockerHost?: 
   const id = `${os.hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
   const active = new Map<string, AbortController>();
   let stopping = false;
+  const log = getLogger().child({ workerId: id });
 
   await createWorker({ id, hostname: os.hostname(), pid: process.pid, dockerHost });
   const interrupted = await interruptOrphanedBuilds(env.LAYERBOARD_HEARTBEAT_TIMEOUT_S);
-  if (interrupted) console.log(`[worker ${id}] marked ${interrupted} orphaned build(s) interrupted`);
+  if (interrupted) log.info(`[worker ${id}] marked ${interrupted} orphaned build(s) interrupted`);
 
   const heartbeat = setInterval(async () => {
     try {
@@ -44,7 +46,7 @@ export const startWorker = async (options: { concurrency?: number; dockerHost?: 
       const cancelled = await recordBuildHeartbeats(id, [...active.keys()], now);
       for (const buildId of cancelled) active.get(buildId)?.abort("cancelled by a user");
     } catch (error) {
-      console.error(`[worker ${id}] heartbeat failed`, (error as Error).message);
+      log.error(`[worker ${id}] heartbeat failed: ${(error as Error).message}`);
     }
   }, HEARTBEAT_MS);
   const reaper = setInterval(
@@ -57,7 +59,7 @@ export const startWorker = async (options: { concurrency?: number; dockerHost?: 
     for (let warned = false; !stopping; warned = true) {
       const info = await getEngineInfo(docker);
       if (info.reachable) return true;
-      if (!warned) console.warn(`[worker ${id}] engine unreachable (${info.reason}); waiting`);
+      if (!warned) log.warn(`[worker ${id}] engine unreachable (${info.reason}); waiting`);
       await new Promise((resolve) => setTimeout(resolve, ENGINE_RETRY_MS));
     }
     return false;
@@ -81,7 +83,10 @@ export const startWorker = async (options: { concurrency?: number; dockerHost?: 
       const claimed = await retry(() => claimBuild(buildId, id));
       if (!claimed) return; // cancelled while queued, or already taken
       const build = await retry(() => getBuildForRun(buildId));
+      const buildLog = buildLogger(buildId, { workerId: id });
+      buildLog.info({ variantId: build.variantId }, `[worker ${id}] building ${buildId}`);
       await runBuild(build, { docker, workerId: id, signal: controller.signal });
+      buildLog.info(`[worker ${id}] done with ${buildId}`);
     } finally {
       active.delete(buildId);
     }
@@ -94,7 +99,7 @@ export const startWorker = async (options: { concurrency?: number; dockerHost?: 
     async ([job]) => handle(job.data.buildId),
   );
   const opsWork = await startOpsWork(boss, { docker, dockerHost, workerId: id });
-  console.log(`[worker ${id}] taking builds on ${dockerHost} (concurrency ${concurrency})`);
+  log.info(`[worker ${id}] taking builds on ${dockerHost} (concurrency ${concurrency})`);
 
   return {
     id,

@@ -9,6 +9,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, w
 import path from "node:path";
 import pg from "pg";
 import { getDataDir, getLauncherEnv } from "@/lib/env";
+import { getLogger } from "@/lib/log";
 
 export type DatabaseHandle = { url: string; isEmbedded: boolean; stop: () => Promise<void> };
 
@@ -132,7 +133,7 @@ const ensureRandomPassword = async (dataDir: string, port: number): Promise<stri
     await client.end();
   }
   renameSync(pendingFileOf(dataDir), passwordFileOf(dataDir));
-  console.log(`[layerboard] the embedded database's fixed password was replaced by a random one (kept in ${passwordFileOf(dataDir)})`);
+  getLogger().info(`[layerboard] the embedded database's fixed password was replaced by a random one (kept in ${passwordFileOf(dataDir)})`);
   return password;
 };
 
@@ -155,7 +156,7 @@ export const startEmbeddedPostgres = async (options: Partial<EmbeddedOptions> = 
     // Postgres refuses to run as root; the package then runs it as a `postgres` user.
     createPostgresUser: true,
     onLog: () => {},
-    onError: (error) => console.error("[postgres]", error),
+    onError: (error) => getLogger().error({ err: error }, "[postgres] error"),
   });
   if (fresh) {
     await server.initialise();

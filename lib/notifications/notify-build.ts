@@ -9,6 +9,7 @@ import { findBuildForNotification, findSubscribedWebhooks } from "@/lib/data/web
 import { NOTIFY_QUEUE, getQueue } from "@/lib/builds/queue";
 import { detectBuildEvents, type NotificationPayload } from "@/lib/notifications/events";
 import { newDeliveryId, type NotifyJob } from "@/lib/notifications/deliver";
+import { buildLogger } from "@/lib/log";
 
 /** Queues the build's notifications; resolves to how many deliveries were queued. */
 export const queueBuildNotifications = async (buildId: string): Promise<number> => {
@@ -64,6 +65,6 @@ export const queueBuildNotifications = async (buildId: string): Promise<number> 
 /** Fire and forget, for the end of the pipeline: a failure is logged, never thrown. */
 export const notifyBuildFinished = (buildId: string): void => {
   void queueBuildNotifications(buildId).catch((error: unknown) =>
-    console.error(`[notifications] build ${buildId}: could not queue its notifications: ${(error as Error).message}`),
+    buildLogger(buildId).error(`[notifications] build ${buildId}: could not queue its notifications: ${(error as Error).message}`),
   );
 };

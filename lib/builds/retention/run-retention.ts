@@ -4,6 +4,7 @@
 import "server-only";
 import type Docker from "dockerode";
 import { getEnv } from "@/lib/env";
+import { getLogger } from "@/lib/log";
 import { getDocker } from "@/lib/docker/client";
 import { getEngineImageUse, removeImage } from "@/lib/docker/remove-image";
 import {
@@ -135,7 +136,7 @@ export const runRetention = async (options: RunRetentionOptions): Promise<Retent
   for (const log of logs) report.logLinesDeleted += await deleteBuildLog(log.buildId, log.days, now);
   report.archivesDeleted = await deleteUnusedContextArchives(archives.map((a) => a.id));
   // The audit line: what went, on whose word.
-  console.info(
+  getLogger().info(
     `[retention] ${who} on ${engine}: ${removedBuilds.length} build image(s) removed or gone ` +
       `(${report.outcomes.filter((o) => o.result === "removed").length} reference(s) removed, ` +
       `${report.outcomes.filter((o) => o.result === "conflict" || o.result === "error").length} refused), ` +
