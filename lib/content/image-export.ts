@@ -134,7 +134,7 @@ const readLayer = async (
         if (extract.destroyed) continue; // the indexer failed; its error is thrown below
         await write(extract, chunk);
       }
-      extract.end();
+      (extract as unknown as { end: () => void }).end();
       content = await indexing;
     }
   } catch (error) {
@@ -194,7 +194,7 @@ export const readImageExport = async (source: AsyncIterable<Buffer>, options: Re
         if (outer.destroyed) return;
         await write(outer, chunk);
       }
-      outer.end();
+      (outer as unknown as { end: () => void }).end();
     } catch (error) {
       feedError = error;
       outer.destroy(error as Error);

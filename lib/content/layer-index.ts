@@ -179,9 +179,9 @@ export const indexLayerTar = async (chunks: AsyncIterable<Buffer> | Buffer, opti
   const feeding = (async () => {
     try {
       for await (const chunk of Buffer.isBuffer(chunks) ? [chunks] : chunks) {
-        if (!extract.write(chunk)) await new Promise((resolve) => extract.once("drain", resolve));
+        if (!extract.write(chunk)) await new Promise<void>((resolve) => extract.once("drain", () => resolve()));
       }
-      extract.end();
+      (extract as unknown as { end: () => void }).end();
     } catch (error) {
       extract.destroy(error as Error);
     }
