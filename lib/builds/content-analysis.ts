@@ -27,7 +27,7 @@ import {
   type StoredContentResult,
 } from "@/lib/data/content";
 import { enqueueContentJob } from "@/lib/builds/queue";
-import { exportImage, inspectImageForContent, IMAGE_GONE_MESSAGE } from "@/lib/docker/export-image";
+import { exportImage, inspectImageForContent, IMAGE_GONE_MESSAGE, type ImageForContent } from "@/lib/docker/export-image";
 import { ExportNameMismatchError, ImageExportError, readImageExport, type ExportedLayer } from "@/lib/content/image-export";
 import type { StoredLayer } from "@/lib/content/layer-blob";
 import { baseNameOf } from "@/lib/content/layer-index";
@@ -90,6 +90,7 @@ type Indexed = { parsed: Map<string, StoredLayer>; reusedDiffIds: Set<string>; b
 
 const streamLayers = async (
   analysis: ClaimedContentAnalysis,
+  image: ImageForContent,
   plan: ContentLayerPlan,
   trustNames: boolean,
   options: ContentAnalysisOptions,
@@ -102,8 +103,9 @@ const streamLayers = async (
   let lastProgress = Date.now();
   let progressWrite: Promise<void> = Promise.resolve();
 
-  const knownDiffId = (entryName: string): string | null => {
+  const knownDiffId = (entryName: string, predicted: string | null): string | null => {
     if (!trustNames) return null;
+    if (predicted && plan.indexed.has(predicted)) return predicted;
     const named = plan.exportNames.get(entryName);
     if (named && plan.indexed.has(named)) return named;
     // An uncompressed OCI blob is named by its own digest, which is its diff_id.
@@ -130,6 +132,7 @@ const streamLayers = async (
   try {
     const summary = await readImageExport(source, {
       knownDiffId,
+      diffIds: image.diffIds,
       onLayer,
       indexOptions: { maxEntries: env.LAYERBOARD_CONTENT_MAX_ENTRIES, maxCapturedBytes: env.LAYERBOARD_CONTENT_MAX_CAPTURE_BYTES },
       onBytes: (bytes) => {
@@ -156,11 +159,11 @@ const indexAndStore = async (analysis: ClaimedContentAnalysis, options: ContentA
 
   let indexed: Indexed;
   try {
-    indexed = await streamLayers(analysis, plan, true, options);
+    indexed = await streamLayers(analysis, image, plan, true, options);
   } catch (error) {
     // A remembered entry name pointed at another layer (not seen on 20.10): read it all again without trusting names.
     if (!(error instanceof ExportNameMismatchError)) throw error;
-    indexed = await streamLayers(analysis, plan, false, options);
+    indexed = await streamLayers(analysis, image, plan, false, options);
   }
 
   // Reused layers come from the store; parsed ones are still in memory.
