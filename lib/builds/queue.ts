@@ -13,6 +13,10 @@ export const RETENTION_QUEUE = "layerboard-retention";
 export const NOTIFY_QUEUE = "layerboard-notifications";
 /** Delivery attempts of one notification: the first and up to NOTIFY_RETRIES retries, backing off exponentially. */
 export const NOTIFY_RETRIES = 5;
+/** Content analyses (issue 11): queued after a build succeeded, worked with their own concurrency. */
+export const CONTENT_QUEUE = "layerboard-content";
+/** `hops`: times the job was handed on because its image lives on another worker's engine. */
+export type ContentJob = { buildId: string; hops?: number };
 
 const cache = globalThis as unknown as { layerboardBoss?: Promise<PgBoss> };
 
@@ -32,6 +36,7 @@ const startBoss = async (): Promise<PgBoss> => {
   await boss.createQueue(RETENTION_QUEUE, { retryLimit: 0, expireInSeconds: 3600 });
   // retryDelay × 2^n with jitter (about 2, 4, 8, 16, 32 s), never more than 5 minutes apart.
   await boss.createQueue(NOTIFY_QUEUE, { retryLimit: NOTIFY_RETRIES, retryDelay: 2, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 120 });
+  await boss.createQueue(CONTENT_QUEUE, { retryLimit: 0, expireInSeconds: 3600 });
   return boss;
 };
 
@@ -46,6 +51,11 @@ export const getQueue = (): Promise<PgBoss> => {
 export const enqueueBuildJob = async (buildId: string): Promise<void> => {
   const boss = await getQueue();
   await boss.send(BUILD_QUEUE, { buildId } satisfies BuildJob, { singletonKey: buildId });
+};
+
+export const enqueueContentJob = async (buildId: string): Promise<void> => {
+  const boss = await getQueue();
+  await boss.send(CONTENT_QUEUE, { buildId } satisfies ContentJob);
 };
 
 export const stopQueue = async (): Promise<void> => {

@@ -1,0 +1,210 @@
+// Reads one layer tar (uncompressed, as a stream) into a LayerIndex: every entry with its kind,
+// size, mode, owner, link target, a SHA-256 for regular files of at least CONTENT_HASH_MIN_BYTES,
+// the captured small text files (capture.ts) and the ELF facts of executables and libraries.
+// Pure: no engine, no database; the layer is never buffered (only one ELF file at a time, up to
+// ELF_READ_MAX_BYTES, and the captured files).
+import { createHash, type Hash } from "node:crypto";
+import { TarParser, type TarHeader } from "@/lib/content/tar-parser";
+import { CAPTURE_MAX_LAYER_BYTES, CONTENT_HASH_MIN_BYTES, shouldCapture } from "@/lib/content/capture";
+import { ELF_MAGIC, ELF_READ_MAX_BYTES, readElfInfo } from "@/lib/content/elf";
+import type { EntryKind, LayerEntry, LayerIndex, LayerStats } from "@/lib/content/types";
+
+export type LayerIndexOptions = {
+  /** Entries kept per layer; further entries are counted in the stats but not recorded. */
+  maxEntries?: number;
+  /** Captured content per layer (bytes of UTF-8 text). */
+  maxCapturedBytes?: number;
+};
+
+export const DEFAULT_MAX_ENTRIES_PER_LAYER = 1_000_000;
+
+/** A LayerIndex before its diff_id is known (the export reader hashes the tar around it). */
+export type LayerContent = Omit<LayerIndex, "diffId"> & {
+  /** Entries past `maxEntries`: counted in stats, not recorded. */
+  droppedEntries: number;
+};
+
+const WHITEOUT_PREFIX = ".wh.";
+const OPAQUE_MARKER = ".wh..wh..opq";
+
+const TYPE_BITS: Record<string, number> = {
+  file: 0o100000,
+  "contiguous-file": 0o100000,
+  link: 0o100000,
+  directory: 0o040000,
+  symlink: 0o120000,
+  "character-device": 0o020000,
+  "block-device": 0o060000,
+  fifo: 0o010000,
+};
+
+/** "./usr/lib/" → "/usr/lib"; "." and ".." segments resolved; the root is "/". */
+export const normalisePath = (name: string): string => {
+  const parts: string[] = [];
+  for (const segment of name.split("/")) {
+    if (!segment || segment === ".") continue;
+    if (segment === "..") parts.pop();
+    else parts.push(segment);
+  }
+  return `/${parts.join("/")}`;
+};
+
+export const parentOf = (path: string): string => {
+  const slash = path.lastIndexOf("/");
+  return slash <= 0 ? "/" : path.slice(0, slash);
+};
+
+export const baseNameOf = (path: string): string => path.slice(path.lastIndexOf("/") + 1);
+
+const kindOf = (type: TarHeader["type"]): EntryKind => {
+  switch (type) {
+    case "file":
+      return "file";
+    case "directory":
+      return "dir";
+    case "symlink":
+      return "symlink";
+    case "link":
+      return "hardlink";
+    default:
+      return "other";
+  }
+};
+
+export const emptyStats = (): LayerStats => ({ files: 0, dirs: 0, symlinks: 0, hardlinks: 0, whiteouts: 0, fileBytes: 0, tarBytes: 0 });
+
+const countEntry = (stats: LayerStats, entry: LayerEntry) => {
+  if (entry.kind === "file") {
+    stats.files += 1;
+    stats.fileBytes += entry.size;
+  } else if (entry.kind === "dir") stats.dirs += 1;
+  else if (entry.kind === "symlink") stats.symlinks += 1;
+  else if (entry.kind === "hardlink") stats.hardlinks += 1;
+  else if (entry.kind === "whiteout" || entry.kind === "opaque") stats.whiteouts += 1;
+};
+
+export type LayerIndexer = {
+  /** Feeds the next bytes of the layer tar (synchronously indexed). */
+  write: (chunk: Buffer) => void;
+  /** The tar ended: its index. Throws TarFormatError when it ended mid-entry. */
+  end: () => LayerContent;
+};
+
+type Pending = {
+  entry: LayerEntry;
+  hash: Hash | null;
+  wantsCapture: boolean;
+  /** The first bytes, then (ELF or captured) the content up to the limit; null once not needed. */
+  head: Buffer[] | null;
+  headBytes: number;
+  isElf: boolean | null;
+};
+
+const entryOf = (header: TarHeader): LayerEntry => {
+  const rawPath = normalisePath(header.name);
+  const name = baseNameOf(rawPath);
+  if (name === OPAQUE_MARKER) return { path: parentOf(rawPath), kind: "opaque", size: 0, mode: 0, uid: header.uid, gid: header.gid };
+  if (name.startsWith(WHITEOUT_PREFIX)) {
+    const parent = parentOf(rawPath);
+    return { path: `${parent === "/" ? "" : parent}/${name.slice(WHITEOUT_PREFIX.length)}`, kind: "whiteout", size: 0, mode: 0, uid: header.uid, gid: header.gid };
+  }
+  const kind = kindOf(header.type);
+  const entry: LayerEntry = {
+    path: rawPath,
+    kind,
+    size: kind === "file" ? header.size : 0,
+    mode: header.mode | (TYPE_BITS[header.type] ?? 0),
+    uid: header.uid,
+    gid: header.gid,
+  };
+  if (kind === "symlink") entry.linkTarget = header.linkname;
+  else if (kind === "hardlink") entry.linkTarget = normalisePath(header.linkname);
+  return entry;
+};
+
+/** Indexes a layer tar pushed through write(); nothing but one ELF file or captured file is buffered. */
+export const createLayerIndexer = (options: LayerIndexOptions = {}): LayerIndexer => {
+  const maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES_PER_LAYER;
+  let capturedBudget = options.maxCapturedBytes ?? CAPTURE_MAX_LAYER_BYTES;
+  const entries: LayerEntry[] = [];
+  const captured: Record<string, string> = {};
+  const stats = emptyStats();
+  let droppedEntries = 0;
+  let pending: Pending | null = null;
+
+  const parser = new TarParser({
+    onEntry: (header) => {
+      const entry = entryOf(header);
+      const isContent = entry.kind === "file" && entry.size > 0;
+      const wantsCapture = isContent && shouldCapture(entry.path, entry.size) && entry.size <= capturedBudget;
+      pending = {
+        entry,
+        hash: isContent && entry.size >= CONTENT_HASH_MIN_BYTES ? createHash("sha256") : null,
+        wantsCapture,
+        head: isContent ? [] : null,
+        headBytes: 0,
+        isElf: null,
+      };
+    },
+    onData: (chunk) => {
+      const state = pending!;
+      state.hash?.update(chunk);
+      if (!state.head) return;
+      const limit = state.wantsCapture ? state.entry.size : ELF_READ_MAX_BYTES;
+      if (state.headBytes >= limit) return;
+      const part = state.headBytes + chunk.length > limit ? chunk.subarray(0, limit - state.headBytes) : chunk;
+      // Copied: the chunk's memory belongs to the export stream.
+      state.head.push(Buffer.from(part));
+      state.headBytes += part.length;
+      if (state.isElf === null && state.headBytes >= ELF_MAGIC.length) {
+        const first = state.head.length === 1 ? state.head[0] : Buffer.concat(state.head);
+        state.isElf = first.subarray(0, ELF_MAGIC.length).equals(ELF_MAGIC);
+        if (!state.isElf && !state.wantsCapture) state.head = null;
+      }
+    },
+    onEntryEnd: () => {
+      const state = pending!;
+      pending = null;
+      const { entry } = state;
+      if (state.hash) entry.sha256 = state.hash.digest("hex");
+      if (state.head && (state.isElf || state.wantsCapture)) {
+        const content = state.head.length === 1 ? state.head[0] : Buffer.concat(state.head);
+        if (state.isElf) {
+          const elf = safeReadElf(content.subarray(0, ELF_READ_MAX_BYTES));
+          if (elf) entry.elf = elf;
+        }
+        if (state.wantsCapture && content.length === entry.size) {
+          captured[entry.path] = content.toString("utf8");
+          capturedBudget -= content.length;
+        }
+      }
+      countEntry(stats, entry);
+      if (entries.length < maxEntries) entries.push(entry);
+      else droppedEntries += 1;
+    },
+  });
+
+  return {
+    write: (chunk) => parser.write(chunk),
+    end: () => {
+      parser.end();
+      return { entries, captured, stats, droppedEntries };
+    },
+  };
+};
+
+// An analyser bug on one odd binary must not fail the whole image.
+const safeReadElf = (content: Buffer) => {
+  try {
+    return readElfInfo(content);
+  } catch {
+    return null;
+  }
+};
+
+/** A whole layer tar from an async iterable of chunks (or one buffer). */
+export const indexLayerTar = async (chunks: AsyncIterable<Buffer> | Buffer, options: LayerIndexOptions = {}): Promise<LayerContent> => {
+  const indexer = createLayerIndexer(options);
+  for await (const chunk of Buffer.isBuffer(chunks) ? [chunks] : chunks) indexer.write(chunk);
+  return indexer.end();
+};
