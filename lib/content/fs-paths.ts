@@ -28,6 +28,21 @@ export const basenameOf = (path: string): string => path.slice(path.lastIndexOf(
 
 export const joinPath = (dir: string, name: string): string => (name.startsWith("/") ? normalisePath(name) : normalisePath(`${dir}/${name}`));
 
+const impliedDirsCache = new WeakMap<FinalFilesystem, Set<string>>();
+
+/** Directories that have no entry of their own but hold entries (a layer tar may omit a parent directory's header). */
+const impliedDirs = (fs: FinalFilesystem): Set<string> => {
+  let dirs = impliedDirsCache.get(fs);
+  if (!dirs) {
+    dirs = new Set<string>();
+    for (const path of fs.entries.keys()) {
+      for (let dir = dirnameOf(path); dir !== "/" && !dirs.has(dir); dir = dirnameOf(dir)) dirs.add(dir);
+    }
+    impliedDirsCache.set(fs, dirs);
+  }
+  return dirs;
+};
+
 /**
  * Resolves `path` (absolute) through symlinks. A component without an entry of its own is taken
  * as a directory when the final path exists beneath it (layer tars may omit parent directories).
@@ -55,7 +70,7 @@ export const resolvePath = (
       current = "/";
       continue;
     }
-    if (!entry && isLast && !options.impliedDir) return { found: false, missing: candidate, loop: false };
+    if (!entry && isLast && !options.impliedDir && !impliedDirs(fs).has(candidate)) return { found: false, missing: candidate, loop: false };
     if (entry && !isLast && entry.kind !== "dir") return { found: false, missing: candidate, loop: false };
     current = candidate;
     pending = rest;

@@ -51,12 +51,13 @@ export const defaultLibraryDirs = (elf: Pick<ElfInfo, "bits" | "machine">): stri
 export const expandSearchDir = (dir: string, origin: string, elf: Pick<ElfInfo, "bits" | "machine">): string[] => {
   const arch = archOf(elf);
   let out = [dir.replace(/\$\{ORIGIN\}|\$ORIGIN(?![A-Za-z0-9_])/g, origin)];
-  const expand = (token: RegExp, values: string[]) => {
-    if (!out.some((d) => token.test(d))) return;
-    out = out.flatMap((d) => (token.test(d) ? values.map((value) => d.replace(token, value)) : [d]));
+  const expand = (token: string, values: string[]) => {
+    const pattern = new RegExp(`\\$\\{${token}\\}|\\$${token}(?![A-Za-z0-9_])`);
+    const all = new RegExp(pattern.source, "g");
+    out = out.flatMap((d) => (pattern.test(d) ? values.map((value) => d.replace(all, value)) : [d]));
   };
-  expand(/\$\{LIB\}|\$LIB(?![A-Za-z0-9_])/g, arch.lib);
-  expand(/\$\{PLATFORM\}|\$PLATFORM(?![A-Za-z0-9_])/g, arch.platform);
+  expand("LIB", arch.lib);
+  expand("PLATFORM", arch.platform);
   // A relative entry (no $ORIGIN) is relative to the process' working directory: ld.so allows it, we resolve from "/".
   return out.map((d) => normalisePath(d.startsWith("/") ? d : `/${d}`));
 };
@@ -205,7 +206,8 @@ export const createLibraryResolver = (fs: FinalFilesystem, config: Pick<ImageRun
         const id = realHit.found ? realHit.path : hit.path;
         if (loaded.has(id) || !hit.elf || depth + 1 > LD_MAX_DEPTH) continue;
         loaded.add(id);
-        queue.push({ object: { path: hit.path, origin: dirnameOf(hit.path), elf: hit.elf, loaders: [object, ...object.loaders] }, depth: depth + 1 });
+        // Named by its real path (the entry in the filesystem); $ORIGIN stays the directory it was found in, as ld.so has it.
+        queue.push({ object: { path: id, origin: dirnameOf(hit.path), elf: hit.elf, loaders: [object, ...object.loaders] }, depth: depth + 1 });
       }
     }
     return { path, interpreter, interpreterFound, missing };
