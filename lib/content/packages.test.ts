@@ -29,6 +29,7 @@ describe("findPackages on the captured multi-stage image", () => {
     expect(result.ownerOf("/usr/lib/x86_64-linux-gnu/libexpat.so.1.8.10")).toBe("deb:libexpat1");
     // The path as dpkg names it resolves to the same owner.
     expect(result.ownerOf("/lib/x86_64-linux-gnu/libexpat.so.1.8.10")).toBe("deb:libexpat1");
+    expect(result.ownerOf("/usr/lib/x86_64-linux-gnu/libexpat.so.1")).toBe("deb:libexpat1"); // the symlink dpkg ships
     expect(result.ownerOf("/usr/lib/x86_64-linux-gnu/libc.so.6")).toBeUndefined();
   });
 

@@ -185,7 +185,12 @@ export const findPackages = (fs: FinalFilesystem): PackageOwnership => {
       const real = canonicalParent(fs, named, dirCache);
       if (!real || owner.has(real)) continue;
       const entry = fs.entries.get(real);
-      if (!entry || entry.kind !== "file") continue;
+      if (!entry) continue;
+      if (entry.kind !== "file") {
+        // Symlinks and hard links a package ships are its own too (ownerOf("…/libexpat.so.1")), but weigh nothing.
+        if (entry.kind === "symlink" || entry.kind === "hardlink") owner.set(real, index);
+        continue;
+      }
       owner.set(real, index);
       bytes += entry.size;
       files += 1;
