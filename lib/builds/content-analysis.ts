@@ -39,7 +39,12 @@ import type { FinalFilesystem, LayerIndex } from "@/lib/content/types";
 const PROGRESS_EVERY_MS = 1000;
 const MAX_UNOWNED_GROUPS = 2000;
 
-export type ContentAnalysisOptions = { docker: Docker; signal?: AbortSignal };
+export type ContentAnalysisOptions = {
+  docker: Docker;
+  signal?: AbortSignal;
+  /** Opens the image export (default: the engine's `GET /images/{id}/get`); tests cut it short here. */
+  openExport?: (docker: Docker, imageId: string) => Promise<AsyncIterable<Buffer>>;
+};
 
 /** Queues the analysis of a succeeded build's images; never throws (the build is already finished). */
 export const queueContentAnalysis = async (buildId: string): Promise<boolean> => {
@@ -125,7 +130,7 @@ const streamLayers = async (
     await saveContentExportName(layer.entryName, layer.diffId);
   };
 
-  const source = await exportImage(options.docker, analysis.imageId);
+  const source = await (options.openExport ?? exportImage)(options.docker, analysis.imageId);
   const destroy = (error?: Error) => (source as unknown as { destroy?: (error?: Error) => void }).destroy?.(error);
   const abort = () => destroy(new Error("aborted"));
   options.signal?.addEventListener("abort", abort, { once: true });

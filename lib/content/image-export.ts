@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import * as tar from "tar-stream";
-import { indexLayerEntries, type LayerContent, type LayerIndexOptions } from "@/lib/content/layer-index";
+import { createLayerIndexer, type LayerContent, type LayerIndexOptions } from "@/lib/content/layer-index";
 import { chainIds, findLegacyLayerPosition } from "@/lib/content/legacy-v1-id";
 
 /** The export or one of its layers is cut short, malformed or not what the manifest says. */
@@ -112,6 +112,14 @@ const write = (target: tar.Extract, chunk: Buffer): Promise<void> | void => {
   });
 };
 
+// pipe() does not pass a source's error on: a layer cut short would leave gunzip waiting forever.
+const gunzipped = (chunks: AsyncIterable<Buffer>): AsyncIterable<Buffer> => {
+  const gunzip = createGunzip();
+  const source = Readable.from(chunks);
+  source.on("error", (error) => gunzip.destroy(error));
+  return source.pipe(gunzip);
+};
+
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 const readLayer = async (
@@ -121,7 +129,7 @@ const readLayer = async (
   options: ReadImageExportOptions,
   predicted: string | null,
 ): Promise<ExportedLayer> => {
-  const source: AsyncIterable<Buffer> = compressed ? Readable.from(chunks).pipe(createGunzip()) : chunks;
+  const source: AsyncIterable<Buffer> = compressed ? gunzipped(chunks) : chunks;
   const hash = createHash("sha256");
   let tarBytes = 0;
   const known = options.knownDiffId(entryName, predicted);
@@ -133,17 +141,13 @@ const readLayer = async (
         tarBytes += chunk.length;
       }
     } else {
-      const extract = tar.extract();
-      const indexing = indexLayerEntries(extract, options.indexOptions);
-      indexing.catch(() => undefined);
+      const indexer = createLayerIndexer(options.indexOptions);
       for await (const chunk of source) {
         hash.update(chunk);
         tarBytes += chunk.length;
-        if (extract.destroyed) continue; // the indexer failed; its error is thrown below
-        await write(extract, chunk);
+        indexer.write(chunk);
       }
-      (extract as unknown as { end: () => void }).end();
-      content = await indexing;
+      content = indexer.end();
     }
   } catch (error) {
     if (error instanceof ImageExportError) throw error;
