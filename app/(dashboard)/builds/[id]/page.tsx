@@ -17,6 +17,9 @@ import { RebuildClassicButton } from "@/components/builds/rebuild-classic-button
 import { SharePanel } from "@/components/reports/share-panel";
 import { findBuild } from "./find-build";
 import { findPreviousBuildId } from "./find-previous-build";
+import { findBuildContent } from "./find-content";
+import { ContentSection } from "@/components/content/content-section";
+import { RunFindings, type RunFindingsState } from "@/components/content/run-findings";
 
 type Props = { params: Promise<{ id: string }> };
 
@@ -34,6 +37,13 @@ export default async function BuildPage({ params }: Props) {
   const previousBuildId = finished ? await findPreviousBuildId(build) : null;
   const mainLayers = build.layers.filter((l) => l.image === MAIN_IMAGE);
   const findings = mainLayers.length ? adviseOnLayers({ layers: mainLayers }) : [];
+  // Image contents (issue 11): analysed by a separate job after a successful build.
+  const content = build.status === "SUCCEEDED" ? await findBuildContent(build) : null;
+  const runFindings: RunFindingsState | null = content && {
+    status: !content.analysis ? "none" : content.analysis.status === "SUCCEEDED" ? "done" : content.analysis.status === "FAILED" ? "failed" : "pending",
+    findings: content.analysis?.result?.findings ?? [],
+    error: content.analysis?.error?.message ?? null,
+  };
 
   return (
     <div className="space-y-6">
@@ -55,6 +65,11 @@ export default async function BuildPage({ params }: Props) {
       {finished && (build.smoke || build.status === "SUCCEEDED") && (
         <Card title="Does it run?">
           {build.smoke ? <SmokeResult smoke={build.smoke} /> : <EmptyState title="No smoke run was recorded for this build" />}
+          {runFindings && (
+            <div className="mt-4 border-t border-slate-200 pt-4 dark:border-slate-800">
+              <RunFindings state={runFindings} runs={build.smoke?.runs ?? null} layerLabels={content!.layerLabels} />
+            </div>
+          )}
         </Card>
       )}
 
@@ -63,6 +78,8 @@ export default async function BuildPage({ params }: Props) {
           {findings.length ? <AdviceList findings={findings} /> : <EmptyState title="No advice">The image's own layers show no known waste.</EmptyState>}
         </Card>
       )}
+
+      {content && <ContentSection buildId={build.id} {...content} />}
 
       {finished && <SharePanel kind="build" id={build.id} canShare={hasRole(actor.role, "BUILDER")} />}
 
