@@ -55,7 +55,7 @@ type ContentView = {
   layers: { index: number; isFromBase: boolean }[];
 };
 
-const MAX_CACHED_VIEWS = 3;
+const MAX_CACHED_VIEWS = 4;
 const views = new Map<string, Promise<ContentView>>();
 
 const buildView = async (analysis: ContentView["analysis"], buildId: string, image: string): Promise<ContentView> => {
