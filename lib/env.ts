@@ -63,6 +63,14 @@ const envSchema = launcherSchema.extend(requestSchema.shape).extend({
   LAYERBOARD_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   /** Longest a transaction may sit idle (Postgres idle_in_transaction_session_timeout), ms. */
   LAYERBOARD_DB_IDLE_TX_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  /** Content analysis (issue 11, docs/content-analysis.md): "off" queues none after a build. */
+  LAYERBOARD_CONTENT_ANALYSIS: z.enum(["on", "off"]).default("on"),
+  /** Content analyses a worker runs at once (its own queue, beside the builds). */
+  LAYERBOARD_CONTENT_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(1),
+  /** Entries recorded per layer; past it entries are counted, not stored. */
+  LAYERBOARD_CONTENT_MAX_ENTRIES: z.coerce.number().int().min(1000).default(1_000_000),
+  /** Captured text (package databases, ld.so.conf) kept per layer, bytes. */
+  LAYERBOARD_CONTENT_MAX_CAPTURE_BYTES: z.coerce.number().int().min(0).default(64 * 1024 * 1024),
 });
 
 export type Env = z.infer<typeof envSchema>;

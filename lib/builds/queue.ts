@@ -6,6 +6,9 @@ import { getEnv, poolTimeoutOptions } from "@/lib/env";
 
 export const BUILD_QUEUE = "layerboard-builds";
 export type BuildJob = { buildId: string };
+/** Content analyses (issue 11): queued after a build succeeded, worked with their own concurrency. */
+export const CONTENT_QUEUE = "layerboard-content";
+export type ContentJob = { buildId: string };
 
 const cache = globalThis as unknown as { layerboardBoss?: Promise<PgBoss> };
 
@@ -22,6 +25,7 @@ const startBoss = async (): Promise<PgBoss> => {
   // A build is never retried by the queue: a worker that dies leaves an interrupted
   // build for a person to re-run, not a silent second attempt.
   await boss.createQueue(BUILD_QUEUE, { retryLimit: 0, expireInSeconds: 4 * 3600 });
+  await boss.createQueue(CONTENT_QUEUE, { retryLimit: 0, expireInSeconds: 3600 });
   return boss;
 };
 
@@ -36,6 +40,11 @@ export const getQueue = (): Promise<PgBoss> => {
 export const enqueueBuildJob = async (buildId: string): Promise<void> => {
   const boss = await getQueue();
   await boss.send(BUILD_QUEUE, { buildId } satisfies BuildJob, { singletonKey: buildId });
+};
+
+export const enqueueContentJob = async (buildId: string): Promise<void> => {
+  const boss = await getQueue();
+  await boss.send(CONTENT_QUEUE, { buildId } satisfies ContentJob);
 };
 
 export const stopQueue = async (): Promise<void> => {

@@ -21,6 +21,7 @@ import { exportPathFromImage } from "@/lib/docker/copy-from-image";
 import { findEngineUnavailable, getEngineInfo } from "@/lib/docker/engine-info";
 import { engineUnavailable } from "@/lib/docker/engine-error";
 import type { BuildEvent } from "@/lib/docker/build-stream";
+import { queueContentAnalysis } from "@/lib/builds/content-analysis";
 
 type Project = BuildForRun["project"];
 type Variant = BuildForRun["variant"];
@@ -168,6 +169,8 @@ export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => 
     signal.throwIfAborted();
     await recorder.close();
     await finish(build.id, "SUCCEEDED", null, workerId);
+    // After the final status: the build's result and duration never wait for the content analysis.
+    await queueContentAnalysis(build.id);
   } catch (error) {
     const interrupted = signal.aborted && signal.reason === WORKER_SHUTDOWN;
     const cancelled = signal.aborted || (isAppError(error) && error.code === "BUILD_CANCELLED");

@@ -11,7 +11,9 @@ import { getBuildForRun } from "@/lib/data/builds";
 import { createWorker, recordWorkerStopped, recordWorkerHeartbeat } from "@/lib/data/workers";
 import { createDockerClient } from "@/lib/docker/client";
 import { getEngineInfo } from "@/lib/docker/engine-info";
-import { BUILD_QUEUE, getQueue, type BuildJob } from "@/lib/builds/queue";
+import { BUILD_QUEUE, CONTENT_QUEUE, getQueue, type BuildJob, type ContentJob } from "@/lib/builds/queue";
+import { runContentAnalysisJob } from "@/lib/builds/content-analysis";
+import { failStaleContentAnalyses } from "@/lib/data/content";
 import { runBuild, WORKER_SHUTDOWN } from "@/lib/builds/run-build";
 import { interruptOrphanedBuilds } from "@/lib/builds/orphaned-builds";
 import { retry } from "@/lib/builds/build-recorder";
@@ -94,11 +96,36 @@ export const startWorker = async (options: { concurrency?: number; dockerHost?: 
   );
   console.log(`[worker ${id}] taking builds on ${dockerHost} (concurrency ${concurrency})`);
 
+  // Content analyses (issue 11): their own queue and concurrency; stopped (FAILED, INTERRUPTED) on shutdown.
+  const contentAnalyses = new Set<AbortController>();
+  await boss.work<ContentJob>(
+    CONTENT_QUEUE,
+    { localConcurrency: env.LAYERBOARD_CONTENT_CONCURRENCY, batchSize: 1, pollingIntervalSeconds: 1 },
+    async ([job]) => {
+      // Shutting down: hand the job back so another worker (or the next start) runs it.
+      if (stopping) return void (await boss.send(CONTENT_QUEUE, job.data));
+      const controller = new AbortController();
+      contentAnalyses.add(controller);
+      try {
+        await runContentAnalysisJob(job.data.buildId, { docker, signal: controller.signal });
+      } finally {
+        contentAnalyses.delete(controller);
+      }
+    },
+  );
+  const contentReaper = setInterval(
+    () => void failStaleContentAnalyses(Math.max(60, env.LAYERBOARD_HEARTBEAT_TIMEOUT_S * 2)).catch(() => undefined),
+    30_000,
+  );
+
   return {
     id,
     stop: async ({ graceMs = 30_000 } = {}) => {
       stopping = true;
       const offWork = boss.offWork(BUILD_QUEUE, { wait: false }).catch(() => undefined);
+      const offContent = boss.offWork(CONTENT_QUEUE, { wait: false }).catch(() => undefined);
+      for (const controller of contentAnalyses) controller.abort(WORKER_SHUTDOWN);
+      clearInterval(contentReaper);
       const deadline = Date.now() + graceMs;
       while (active.size && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
       // Past the grace period: abort what still runs. The pipeline records it INTERRUPTED
@@ -110,6 +137,9 @@ export const startWorker = async (options: { concurrency?: number; dockerHost?: 
       for (const buildId of active.keys())
         await retry(() => finishBuild(buildId, "INTERRUPTED", { code: "INTERRUPTED", message: WORKER_SHUTDOWN }));
       await offWork;
+      await offContent;
+      const contentSettleBy = Date.now() + ABORT_SETTLE_MS;
+      while (contentAnalyses.size && Date.now() < contentSettleBy) await new Promise((resolve) => setTimeout(resolve, 100));
       clearInterval(heartbeat);
       clearInterval(reaper);
       await recordWorkerStopped(id).catch(() => undefined);

@@ -1,0 +1,231 @@
+// The content-analysis job (issue 11): after a build succeeded, stream each of its images out of
+// the engine, index the layers not indexed before (the others are only drained), merge, find
+// packages, run evidence and waste, and store it all — or fail with a clear message and leave
+// nothing half-written. Runs on its own queue so the build's result never waits for it.
+import "server-only";
+import type Docker from "dockerode";
+import { getEnv } from "@/lib/env";
+import { isAppError } from "@/lib/errors";
+import {
+  claimContentAnalysis,
+  createContentAnalyses,
+  deleteUnreferencedContentLayers,
+  failContentAnalysis,
+  findBaseLayerFlags,
+  findContentImages,
+  findSiblingContentAnalyses,
+  finishContentAnalysis,
+  getFinalFilesystem,
+  readContentLayers,
+  recordContentProgress,
+  saveContentExportName,
+  saveContentLayer,
+  startContentAnalysisLayers,
+  type ClaimedContentAnalysis,
+  type ContentErrorCode,
+  type ContentLayerPlan,
+  type StoredContentResult,
+} from "@/lib/data/content";
+import { enqueueContentJob } from "@/lib/builds/queue";
+import { exportImage, inspectImageForContent, IMAGE_GONE_MESSAGE } from "@/lib/docker/export-image";
+import { ExportNameMismatchError, ImageExportError, readImageExport, type ExportedLayer } from "@/lib/content/image-export";
+import type { StoredLayer } from "@/lib/content/layer-blob";
+import { baseNameOf } from "@/lib/content/layer-index";
+import { mergeWithWaste } from "@/lib/content/waste";
+import { findPackages } from "@/lib/content/packages";
+import { findRunEvidence } from "@/lib/content/run-evidence";
+import type { FinalFilesystem, LayerIndex } from "@/lib/content/types";
+
+const PROGRESS_EVERY_MS = 1000;
+const MAX_UNOWNED_GROUPS = 2000;
+
+export type ContentAnalysisOptions = { docker: Docker; signal?: AbortSignal };
+
+/** Queues the analysis of a succeeded build's images; never throws (the build is already finished). */
+export const queueContentAnalysis = async (buildId: string): Promise<boolean> => {
+  try {
+    if (getEnv().LAYERBOARD_CONTENT_ANALYSIS === "off") return false;
+    const images = await findContentImages(buildId);
+    if (!images.length) return false;
+    await createContentAnalyses(buildId, images);
+    await enqueueContentJob(buildId);
+    return true;
+  } catch (error) {
+    console.error(`[content] could not queue the analysis of build ${buildId}:`, (error as Error).message);
+    return false;
+  }
+};
+
+/** The queue job: the build image first (its packages can explain what the main image lacks), then the main image. */
+export const runContentAnalysisJob = async (buildId: string, options: ContentAnalysisOptions): Promise<void> => {
+  for (const image of ["build", "main"]) {
+    if (options.signal?.aborted) return;
+    const claimed = await claimContentAnalysis(buildId, image);
+    if (claimed) await analyseImageContent(claimed, options);
+  }
+};
+
+const failureOf = (error: unknown, signal?: AbortSignal): { code: ContentErrorCode; message: string } => {
+  const message = error instanceof Error ? error.message : String(error);
+  if (signal?.aborted) return { code: "INTERRUPTED", message: `the content analysis was stopped: ${String(signal.reason ?? "worker shutdown")}` };
+  if (isAppError(error) && error.code === "NOT_FOUND" && message === IMAGE_GONE_MESSAGE) return { code: "IMAGE_GONE", message: IMAGE_GONE_MESSAGE };
+  if (error instanceof ImageExportError) return { code: "EXPORT_CORRUPT", message };
+  if (isAppError(error) && (error.code === "ENGINE_UNAVAILABLE" || error.code === "DATABASE_UNAVAILABLE")) return { code: error.code, message };
+  return { code: "INTERNAL", message };
+};
+
+export const analyseImageContent = async (analysis: ClaimedContentAnalysis, options: ContentAnalysisOptions): Promise<void> => {
+  try {
+    await indexAndStore(analysis, options);
+  } catch (error) {
+    const failure = failureOf(error, options.signal);
+    console.warn(`[content] analysis of build ${analysis.buildId} (${analysis.image}) failed: ${failure.message}`);
+    await failContentAnalysis(analysis.id, failure.code, failure.message).catch(() => undefined);
+  } finally {
+    await deleteUnreferencedContentLayers().catch((error) => console.error("[content] garbage collection failed:", (error as Error).message));
+  }
+};
+
+type Indexed = { parsed: Map<string, StoredLayer>; reusedDiffIds: Set<string>; bytesRead: number; layersDone: number };
+
+const streamLayers = async (
+  analysis: ClaimedContentAnalysis,
+  plan: ContentLayerPlan,
+  trustNames: boolean,
+  options: ContentAnalysisOptions,
+): Promise<Indexed> => {
+  const env = getEnv();
+  const parsed = new Map<string, StoredLayer>();
+  const reusedDiffIds = new Set<string>();
+  let layersDone = 0;
+  let bytesRead = 0;
+  let lastProgress = Date.now();
+  let progressWrite: Promise<void> = Promise.resolve();
+
+  const knownDiffId = (entryName: string): string | null => {
+    if (!trustNames) return null;
+    const named = plan.exportNames.get(entryName);
+    if (named && plan.indexed.has(named)) return named;
+    // An uncompressed OCI blob is named by its own digest, which is its diff_id.
+    const blob = /^blobs\/sha256\/([0-9a-f]{64})$/.exec(entryName);
+    if (blob && plan.indexed.has(`sha256:${blob[1]}`)) return `sha256:${blob[1]}`;
+    return null;
+  };
+
+  const onLayer = async (layer: ExportedLayer) => {
+    layersDone += 1;
+    if (layer.content) {
+      const stored: StoredLayer = { diffId: layer.diffId, ...layer.content };
+      // Written as soon as it was read to the end and hashed: a complete, verified unit on its own.
+      await saveContentLayer(stored);
+      parsed.set(layer.diffId, stored);
+    } else reusedDiffIds.add(layer.diffId);
+    await saveContentExportName(layer.entryName, layer.diffId);
+  };
+
+  const source = await exportImage(options.docker, analysis.imageId);
+  const destroy = (error?: Error) => (source as unknown as { destroy?: (error?: Error) => void }).destroy?.(error);
+  const abort = () => destroy(new Error("aborted"));
+  options.signal?.addEventListener("abort", abort, { once: true });
+  try {
+    const summary = await readImageExport(source, {
+      knownDiffId,
+      onLayer,
+      indexOptions: { maxEntries: env.LAYERBOARD_CONTENT_MAX_ENTRIES, maxCapturedBytes: env.LAYERBOARD_CONTENT_MAX_CAPTURE_BYTES },
+      onBytes: (bytes) => {
+        bytesRead = bytes;
+        if (Date.now() - lastProgress < PROGRESS_EVERY_MS) return;
+        lastProgress = Date.now();
+        progressWrite = progressWrite.then(() => recordContentProgress(analysis.id, { bytesRead, layersDone }).catch(() => undefined));
+      },
+    });
+    await progressWrite;
+    return { parsed, reusedDiffIds, bytesRead: summary.bytesRead, layersDone };
+  } finally {
+    options.signal?.removeEventListener("abort", abort);
+    // Stops the engine's export when the reading ended early (a no-op once the body has ended).
+    destroy();
+  }
+};
+
+const indexAndStore = async (analysis: ClaimedContentAnalysis, options: ContentAnalysisOptions) => {
+  const image = await inspectImageForContent(options.docker, analysis.imageId);
+  const baseFlags = await findBaseLayerFlags(analysis.buildId, analysis.image, image.diffIds);
+  const layers = image.diffIds.map((diffId, index) => ({ index, diffId, isFromBase: baseFlags[index] ?? false }));
+  const plan = await startContentAnalysisLayers(analysis.id, layers, { bytesTotal: image.size, layersTotal: image.diffIds.length });
+
+  let indexed: Indexed;
+  try {
+    indexed = await streamLayers(analysis, plan, true, options);
+  } catch (error) {
+    // A remembered entry name pointed at another layer (not seen on 20.10): read it all again without trusting names.
+    if (!(error instanceof ExportNameMismatchError)) throw error;
+    indexed = await streamLayers(analysis, plan, false, options);
+  }
+
+  // Reused layers come from the store; parsed ones are still in memory.
+  const missing = image.diffIds.filter((diffId) => !indexed.parsed.has(diffId));
+  const stored = new Map((await readContentLayers([...new Set(missing)])).map((layer) => [layer.diffId, layer]));
+  const ordered: LayerIndex[] = image.diffIds.map((diffId) => indexed.parsed.get(diffId) ?? stored.get(diffId)!);
+  const droppedEntries = ordered.reduce((sum, layer) => sum + ((layer as StoredLayer).droppedEntries ?? 0), 0);
+
+  // Base layers come first (the pipeline's Layer rows); an image made only of base layers has no own layer.
+  const firstOwn = baseFlags.findIndex((isBase) => !isBase);
+  const firstOwnLayer = firstOwn === -1 ? ordered.length : firstOwn;
+  const { filesystem, waste } = mergeWithWaste(ordered, { firstOwnLayer });
+  const ownership = findPackages(filesystem);
+  let findings = findRunEvidence(filesystem, image.config, { firstOwnLayer });
+  if (findings.some((finding) => finding.evidence.missing)) {
+    const providedBy = await buildProvidedBy(analysis);
+    if (providedBy) findings = findRunEvidence(filesystem, image.config, { firstOwnLayer, providedBy });
+  }
+
+  const result: StoredContentResult = {
+    ...countFiles(filesystem),
+    packages: ownership.packages,
+    unowned: [...ownership.unowned].sort((a, b) => b.bytes - a.bytes).slice(0, MAX_UNOWNED_GROUPS),
+    findings,
+    waste,
+    droppedEntries,
+  };
+  const reusedIndexes = layers.filter((layer) => indexed.reusedDiffIds.has(layer.diffId) && !indexed.parsed.has(layer.diffId)).map((layer) => layer.index);
+  await finishContentAnalysis(analysis.id, { result, reusedIndexes, bytesRead: indexed.bytesRead, layersDone: indexed.layersDone });
+};
+
+const countFiles = (filesystem: FinalFilesystem) => {
+  let files = 0;
+  let dirs = 0;
+  let symlinks = 0;
+  let hardlinks = 0;
+  let fileBytes = 0;
+  for (const entry of filesystem.entries.values()) {
+    if (entry.kind === "file") {
+      files += 1;
+      fileBytes += entry.size;
+    } else if (entry.kind === "dir") dirs += 1;
+    else if (entry.kind === "symlink") symlinks += 1;
+    else if (entry.kind === "hardlink") hardlinks += 1;
+  }
+  return { files, dirs, symlinks, hardlinks, fileBytes };
+};
+
+// A missing file's basename looked up in other indexed images of the project (the build image,
+// other variants): the package that owns a file of that name there.
+const buildProvidedBy = async (analysis: ClaimedContentAnalysis): Promise<((missing: string) => string | undefined) | null> => {
+  const siblings = await findSiblingContentAnalyses(analysis);
+  if (!siblings.length) return null;
+  const owners = new Map<string, string>();
+  for (const sibling of siblings) {
+    const filesystem = await getFinalFilesystem(sibling.buildId, sibling.image).catch(() => null);
+    if (!filesystem) continue;
+    const { ownerOf } = findPackages(filesystem);
+    for (const entry of filesystem.entries.values()) {
+      if (entry.kind !== "file" && entry.kind !== "symlink" && entry.kind !== "hardlink") continue;
+      const name = baseNameOf(entry.path);
+      if (owners.has(name)) continue;
+      const owner = ownerOf(entry.path);
+      if (owner) owners.set(name, owner);
+    }
+  }
+  return (missing) => owners.get(baseNameOf(missing));
+};

@@ -1,0 +1,256 @@
+// Reads an image export (`GET /images/{id}/get`, `docker save`) as a stream and hands each layer
+// to the indexer, or only drains it when the caller already has its index. Both layouts: the
+// legacy one (`<v1 id>/layer.tar`, `manifest.json` near the end) that engine 20.10 writes, and
+// the OCI one (`blobs/sha256/<hex>`, `index.json`) of newer engines; layers gzip-compressed or not
+// (sniffed). Every layer's diff_id (SHA-256 of the uncompressed layer tar) is computed while it
+// streams. Pure: nothing is written to disk, no layer is buffered.
+import { createHash } from "node:crypto";
+import { Readable } from "node:stream";
+import { createGunzip } from "node:zlib";
+import * as tar from "tar-stream";
+import { indexLayerEntries, type LayerContent, type LayerIndexOptions } from "@/lib/content/layer-index";
+
+/** The export or one of its layers is cut short, malformed or not what the manifest says. */
+export class ImageExportError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ImageExportError";
+  }
+}
+
+/** A layer skipped on the strength of its entry name turned out to be another layer: read again without trusting names. */
+export class ExportNameMismatchError extends ImageExportError {
+  constructor(readonly entryName: string, readonly expected: string, readonly actual: string) {
+    super(`export entry ${entryName} was expected to hold layer ${expected} but holds ${actual}`);
+    this.name = "ExportNameMismatchError";
+  }
+}
+
+export type ExportedLayer = {
+  /** The export entry that carried it: `<v1 id>/layer.tar` or `blobs/sha256/<hex>`. */
+  entryName: string;
+  diffId: string;
+  /** Uncompressed bytes of the layer tar. */
+  tarBytes: number;
+  compressed: boolean;
+  /** The index, when the layer was parsed; null when it was only drained. */
+  content: LayerContent | null;
+};
+
+export type ReadImageExportOptions = {
+  /** The diff_id the caller believes this entry carries and has indexed already (drain, verify), or null (parse). */
+  knownDiffId: (entryName: string) => string | null;
+  /** Called once per layer entry after its stream was read to the end; awaited (backpressure on the export). */
+  onLayer: (layer: ExportedLayer) => Promise<void> | void;
+  /** Bytes of the export read so far. */
+  onBytes?: (bytesRead: number) => void;
+  indexOptions?: LayerIndexOptions;
+};
+
+export type ImageExportSummary = {
+  /** The image config's rootfs.diff_ids (lowest first). */
+  diffIds: string[];
+  /** The manifest's layer entry names, lowest first (parallel to diffIds). */
+  layerEntries: string[];
+  layers: Map<string, Omit<ExportedLayer, "content">>;
+  bytesRead: number;
+};
+
+const MAX_JSON_BYTES = 16 * 1024 * 1024;
+const SNIFF_BYTES = 512;
+const GZIP_MAGIC = [0x1f, 0x8b];
+const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd];
+
+const startsWith = (head: Buffer, magic: number[]) => magic.every((byte, index) => head[index] === byte);
+const isTarHeader = (head: Buffer) =>
+  head.length >= 262 ? head.subarray(257, 262).toString("latin1") === "ustar" : false;
+const isZeroBlock = (head: Buffer) => head.length >= SNIFF_BYTES && head.subarray(0, SNIFF_BYTES).every((byte) => byte === 0);
+
+type Chunks = AsyncIterator<Buffer>;
+
+// Reads the first bytes of an entry, keeping the iterator for the rest.
+const sniff = async (iterator: Chunks): Promise<{ head: Buffer; done: boolean }> => {
+  const parts: Buffer[] = [];
+  let length = 0;
+  while (length < SNIFF_BYTES) {
+    const next = await iterator.next();
+    if (next.done) return { head: Buffer.concat(parts), done: true };
+    parts.push(next.value);
+    length += next.value.length;
+  }
+  return { head: Buffer.concat(parts), done: false };
+};
+
+async function* rest(head: Buffer, done: boolean, iterator: Chunks): AsyncGenerator<Buffer> {
+  if (head.length) yield head;
+  if (done) return;
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done) return;
+    yield next.value;
+  }
+}
+
+// A writable's write with backpressure that also ends the wait when the writable fails.
+const write = (target: tar.Extract, chunk: Buffer): Promise<void> | void => {
+  if (target.write(chunk)) return;
+  return new Promise((resolve) => {
+    const done = () => {
+      target.off("drain", done);
+      target.off("close", done);
+      resolve();
+    };
+    target.on("drain", done);
+    target.on("close", done);
+  });
+};
+
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+const readLayer = async (
+  entryName: string,
+  chunks: AsyncIterable<Buffer>,
+  compressed: boolean,
+  options: ReadImageExportOptions,
+): Promise<ExportedLayer> => {
+  const source: AsyncIterable<Buffer> = compressed ? Readable.from(chunks).pipe(createGunzip()) : chunks;
+  const hash = createHash("sha256");
+  let tarBytes = 0;
+  const known = options.knownDiffId(entryName);
+  let content: LayerContent | null = null;
+  try {
+    if (known) {
+      for await (const chunk of source) {
+        hash.update(chunk);
+        tarBytes += chunk.length;
+      }
+    } else {
+      const extract = tar.extract();
+      const indexing = indexLayerEntries(extract, options.indexOptions);
+      indexing.catch(() => undefined);
+      for await (const chunk of source) {
+        hash.update(chunk);
+        tarBytes += chunk.length;
+        if (extract.destroyed) continue; // the indexer failed; its error is thrown below
+        await write(extract, chunk);
+      }
+      (extract as unknown as { end: () => void }).end();
+      content = await indexing;
+    }
+  } catch (error) {
+    if (error instanceof ImageExportError) throw error;
+    throw new ImageExportError(`layer ${entryName} is truncated or corrupt: ${describe(error)}`);
+  }
+  const diffId = `sha256:${hash.digest("hex")}`;
+  if (known && known !== diffId) throw new ExportNameMismatchError(entryName, known, diffId);
+  if (content) content.stats.tarBytes = tarBytes;
+  return { entryName, diffId, tarBytes, compressed, content };
+};
+
+const parseJson = (name: string, text: Buffer | undefined): unknown => {
+  if (!text) throw new ImageExportError(`the export has no ${name}`);
+  try {
+    return JSON.parse(text.toString("utf8"));
+  } catch (error) {
+    throw new ImageExportError(`${name} in the export is not JSON: ${describe(error)}`);
+  }
+};
+
+type ManifestEntry = { Config?: string; Layers?: string[] };
+type OciIndex = { manifests?: Array<{ digest?: string }> };
+type OciManifest = { config?: { digest?: string }; layers?: Array<{ digest?: string }> };
+type ImageConfig = { rootfs?: { diff_ids?: string[] } };
+
+const blobName = (digest: string | undefined) => `blobs/sha256/${(digest ?? "").replace(/^sha256:/, "")}`;
+
+// manifest.json (legacy, and written next to index.json by newer engines), else index.json → manifest.
+const readManifest = (json: Map<string, Buffer>): { config: string; layers: string[] } => {
+  if (json.has("manifest.json")) {
+    const manifest = parseJson("manifest.json", json.get("manifest.json")) as ManifestEntry[];
+    const first = Array.isArray(manifest) ? manifest[0] : undefined;
+    if (!first?.Config || !Array.isArray(first.Layers)) throw new ImageExportError("manifest.json names no config or layers");
+    return { config: first.Config, layers: first.Layers.map((name) => name.replace(/^\.\//, "")) };
+  }
+  const index = parseJson("index.json", json.get("index.json")) as OciIndex;
+  const manifestName = blobName(index.manifests?.[0]?.digest);
+  const manifest = parseJson(manifestName, json.get(manifestName)) as OciManifest;
+  return { config: blobName(manifest.config?.digest), layers: (manifest.layers ?? []).map((layer) => blobName(layer.digest)) };
+};
+
+/**
+ * Reads the whole export. Layers are handed to `onLayer` in the order the export stores them (by
+ * entry name, not by position); the summary says the order. Throws ImageExportError when the
+ * export is truncated or corrupt, or a layer is not what the manifest and config say.
+ */
+export const readImageExport = async (source: AsyncIterable<Buffer>, options: ReadImageExportOptions): Promise<ImageExportSummary> => {
+  const outer = tar.extract();
+  let bytesRead = 0;
+  let feedError: unknown = null;
+  const feeding = (async () => {
+    try {
+      for await (const chunk of source) {
+        bytesRead += chunk.length;
+        options.onBytes?.(bytesRead);
+        if (outer.destroyed) return;
+        await write(outer, chunk);
+      }
+      (outer as unknown as { end: () => void }).end();
+    } catch (error) {
+      feedError = error;
+      outer.destroy(error as Error);
+    }
+  })();
+
+  const json = new Map<string, Buffer>();
+  const layers = new Map<string, Omit<ExportedLayer, "content">>();
+  try {
+    for await (const entry of outer) {
+      const name = entry.header.name.replace(/^\.\//, "");
+      const iterator = (entry as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+      const isFile = entry.header.type === "file";
+      const isLegacyLayer = isFile && name.endsWith("/layer.tar");
+      const isBlob = isFile && /^blobs\/sha256\/[0-9a-f]{64}$/.test(name);
+      const isTopJson = isFile && !name.includes("/") && name.endsWith(".json");
+      if (!isLegacyLayer && !isBlob && !isTopJson) {
+        for await (const _chunk of { [Symbol.asyncIterator]: () => iterator }) void _chunk;
+        continue;
+      }
+      const { head, done } = await sniff(iterator);
+      const gzip = startsWith(head, GZIP_MAGIC);
+      if (startsWith(head, ZSTD_MAGIC)) throw new ImageExportError(`layer ${name} is zstd-compressed, which is not supported`);
+      const isLayer = isLegacyLayer || (isBlob && (gzip || isTarHeader(head) || isZeroBlock(head)));
+      if (isLayer) {
+        const layer = await readLayer(name, rest(head, done, iterator), gzip, options);
+        layers.set(name, { entryName: layer.entryName, diffId: layer.diffId, tarBytes: layer.tarBytes, compressed: layer.compressed });
+        await options.onLayer(layer);
+        continue;
+      }
+      if ((entry.header.size ?? 0) > MAX_JSON_BYTES) {
+        for await (const _chunk of rest(head, done, iterator)) void _chunk;
+        continue;
+      }
+      const parts: Buffer[] = [];
+      for await (const chunk of rest(head, done, iterator)) parts.push(chunk);
+      json.set(name, Buffer.concat(parts));
+    }
+  } catch (error) {
+    outer.destroy();
+    if (error instanceof ImageExportError) throw error;
+    throw new ImageExportError(`the image export is truncated or corrupt: ${describe(feedError ?? error)}`);
+  } finally {
+    await feeding;
+  }
+  if (feedError) throw new ImageExportError(`the image export stream failed: ${describe(feedError)}`);
+
+  const manifest = readManifest(json);
+  const config = parseJson(manifest.config, json.get(manifest.config)) as ImageConfig;
+  const diffIds = config.rootfs?.diff_ids ?? [];
+  if (diffIds.length !== manifest.layers.length)
+    throw new ImageExportError(`the manifest lists ${manifest.layers.length} layers, the config ${diffIds.length}`);
+  manifest.layers.forEach((name, index) => {
+    const layer = layers.get(name);
+    if (!layer) throw new ImageExportError(`the export has no ${name}`);
+    if (layer.diffId !== diffIds[index]) throw new ImageExportError(`layer ${name} hashes to ${layer.diffId}, the config says ${diffIds[index]}`);
+  });
+  return { diffIds, layerEntries: manifest.layers, layers, bytesRead };
+};
