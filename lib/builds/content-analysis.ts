@@ -27,7 +27,7 @@ import {
   type StoredContentResult,
 } from "@/lib/data/content";
 import { enqueueContentJob } from "@/lib/builds/queue";
-import { exportImage, inspectImageForContent, IMAGE_GONE_MESSAGE } from "@/lib/docker/export-image";
+import { exportImage, inspectImageForContent, IMAGE_GONE_MESSAGE, type ImageForContent } from "@/lib/docker/export-image";
 import { ExportNameMismatchError, ImageExportError, readImageExport, type ExportedLayer } from "@/lib/content/image-export";
 import type { StoredLayer } from "@/lib/content/layer-blob";
 import { baseNameOf } from "@/lib/content/layer-index";
@@ -39,7 +39,12 @@ import type { FinalFilesystem, LayerIndex } from "@/lib/content/types";
 const PROGRESS_EVERY_MS = 1000;
 const MAX_UNOWNED_GROUPS = 2000;
 
-export type ContentAnalysisOptions = { docker: Docker; signal?: AbortSignal };
+export type ContentAnalysisOptions = {
+  docker: Docker;
+  signal?: AbortSignal;
+  /** Opens the image export (default: the engine's `GET /images/{id}/get`); tests cut it short here. */
+  openExport?: (docker: Docker, imageId: string) => Promise<AsyncIterable<Buffer>>;
+};
 
 /** Queues the analysis of a succeeded build's images; never throws (the build is already finished). */
 export const queueContentAnalysis = async (buildId: string): Promise<boolean> => {
@@ -90,6 +95,7 @@ type Indexed = { parsed: Map<string, StoredLayer>; reusedDiffIds: Set<string>; b
 
 const streamLayers = async (
   analysis: ClaimedContentAnalysis,
+  image: ImageForContent,
   plan: ContentLayerPlan,
   trustNames: boolean,
   options: ContentAnalysisOptions,
@@ -102,8 +108,9 @@ const streamLayers = async (
   let lastProgress = Date.now();
   let progressWrite: Promise<void> = Promise.resolve();
 
-  const knownDiffId = (entryName: string): string | null => {
+  const knownDiffId = (entryName: string, predicted: string | null): string | null => {
     if (!trustNames) return null;
+    if (predicted && plan.indexed.has(predicted)) return predicted;
     const named = plan.exportNames.get(entryName);
     if (named && plan.indexed.has(named)) return named;
     // An uncompressed OCI blob is named by its own digest, which is its diff_id.
@@ -123,13 +130,14 @@ const streamLayers = async (
     await saveContentExportName(layer.entryName, layer.diffId);
   };
 
-  const source = await exportImage(options.docker, analysis.imageId);
+  const source = await (options.openExport ?? exportImage)(options.docker, analysis.imageId);
   const destroy = (error?: Error) => (source as unknown as { destroy?: (error?: Error) => void }).destroy?.(error);
   const abort = () => destroy(new Error("aborted"));
   options.signal?.addEventListener("abort", abort, { once: true });
   try {
     const summary = await readImageExport(source, {
       knownDiffId,
+      diffIds: image.diffIds,
       onLayer,
       indexOptions: { maxEntries: env.LAYERBOARD_CONTENT_MAX_ENTRIES, maxCapturedBytes: env.LAYERBOARD_CONTENT_MAX_CAPTURE_BYTES },
       onBytes: (bytes) => {
@@ -156,11 +164,11 @@ const indexAndStore = async (analysis: ClaimedContentAnalysis, options: ContentA
 
   let indexed: Indexed;
   try {
-    indexed = await streamLayers(analysis, plan, true, options);
+    indexed = await streamLayers(analysis, image, plan, true, options);
   } catch (error) {
     // A remembered entry name pointed at another layer (not seen on 20.10): read it all again without trusting names.
     if (!(error instanceof ExportNameMismatchError)) throw error;
-    indexed = await streamLayers(analysis, plan, false, options);
+    indexed = await streamLayers(analysis, image, plan, false, options);
   }
 
   // Reused layers come from the store; parsed ones are still in memory.

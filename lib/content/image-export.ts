@@ -9,6 +9,7 @@ import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import * as tar from "tar-stream";
 import { indexLayerEntries, type LayerContent, type LayerIndexOptions } from "@/lib/content/layer-index";
+import { chainIds, findLegacyLayerPosition } from "@/lib/content/legacy-v1-id";
 
 /** The export or one of its layers is cut short, malformed or not what the manifest says. */
 export class ImageExportError extends Error {
@@ -38,8 +39,14 @@ export type ExportedLayer = {
 };
 
 export type ReadImageExportOptions = {
-  /** The diff_id the caller believes this entry carries and has indexed already (drain, verify), or null (parse). */
-  knownDiffId: (entryName: string) => string | null;
+  /**
+   * The diff_id the caller has indexed already and believes this entry carries (drain it, verify
+   * the hash), or null (parse it). `predicted`: the diff_id the legacy `<v1 id>/json` names, when
+   * `diffIds` were given (legacy-v1-id.ts).
+   */
+  knownDiffId: (entryName: string, predicted: string | null) => string | null;
+  /** The image's diff_ids (GET /images/{id}/json RootFS.Layers), known before the export starts. */
+  diffIds?: string[];
   /** Called once per layer entry after its stream was read to the end; awaited (backpressure on the export). */
   onLayer: (layer: ExportedLayer) => Promise<void> | void;
   /** Bytes of the export read so far. */
@@ -112,11 +119,12 @@ const readLayer = async (
   chunks: AsyncIterable<Buffer>,
   compressed: boolean,
   options: ReadImageExportOptions,
+  predicted: string | null,
 ): Promise<ExportedLayer> => {
   const source: AsyncIterable<Buffer> = compressed ? Readable.from(chunks).pipe(createGunzip()) : chunks;
   const hash = createHash("sha256");
   let tarBytes = 0;
-  const known = options.knownDiffId(entryName);
+  const known = options.knownDiffId(entryName, predicted);
   let content: LayerContent | null = null;
   try {
     if (known) {
@@ -203,6 +211,8 @@ export const readImageExport = async (source: AsyncIterable<Buffer>, options: Re
 
   const json = new Map<string, Buffer>();
   const layers = new Map<string, Omit<ExportedLayer, "content">>();
+  const chains = options.diffIds ? chainIds(options.diffIds) : null;
+  const predictedByDir = new Map<string, string>();
   try {
     for await (const entry of outer) {
       const name = entry.header.name.replace(/^\.\//, "");
@@ -211,6 +221,14 @@ export const readImageExport = async (source: AsyncIterable<Buffer>, options: Re
       const isLegacyLayer = isFile && name.endsWith("/layer.tar");
       const isBlob = isFile && /^blobs\/sha256\/[0-9a-f]{64}$/.test(name);
       const isTopJson = isFile && !name.includes("/") && name.endsWith(".json");
+      const isV1Json = isFile && chains !== null && /^[0-9a-f]{64}\/json$/.test(name) && (entry.header.size ?? 0) <= MAX_JSON_BYTES;
+      if (isV1Json) {
+        const parts: Buffer[] = [];
+        for await (const chunk of { [Symbol.asyncIterator]: () => iterator }) parts.push(chunk);
+        const position = findLegacyLayerPosition(Buffer.concat(parts).toString("utf8"), chains);
+        if (position !== -1) predictedByDir.set(name.slice(0, 64), options.diffIds![position]);
+        continue;
+      }
       if (!isLegacyLayer && !isBlob && !isTopJson) {
         for await (const _chunk of { [Symbol.asyncIterator]: () => iterator }) void _chunk;
         continue;
@@ -220,7 +238,8 @@ export const readImageExport = async (source: AsyncIterable<Buffer>, options: Re
       if (startsWith(head, ZSTD_MAGIC)) throw new ImageExportError(`layer ${name} is zstd-compressed, which is not supported`);
       const isLayer = isLegacyLayer || (isBlob && (gzip || isTarHeader(head) || isZeroBlock(head)));
       if (isLayer) {
-        const layer = await readLayer(name, rest(head, done, iterator), gzip, options);
+        const predicted = isLegacyLayer ? (predictedByDir.get(name.slice(0, -"/layer.tar".length)) ?? null) : null;
+        const layer = await readLayer(name, rest(head, done, iterator), gzip, options, predicted);
         layers.set(name, { entryName: layer.entryName, diffId: layer.diffId, tarBytes: layer.tarBytes, compressed: layer.compressed });
         await options.onLayer(layer);
         continue;
