@@ -78,6 +78,25 @@ describe("adviseOnLayers on captured example images", () => {
   });
 });
 
+describe("adviseOnLayers with the Dockerfile", () => {
+  test("each layer finding carries the line of its Dockerfile instruction (parsed with dockerfile-ast)", () => {
+    const single = capturedLayers("pyapp-single-buildkit");
+    const findings = adviseOnLayers({ layers: single.layers, dockerfileText: single.dockerfile, hasDockerignore: true, config: { user: "", healthcheck: false } });
+    const lineOf = (code: string) => findings.find((finding) => finding.code === code)?.line;
+    expect(lineOf("BUILD_TOOLS_IN_FINAL_IMAGE")).toBe(7);
+    expect(lineOf("APT_LISTS_LEFT")).toBe(7);
+    expect(lineOf("PIP_CACHE_LEFT")).toBe(14);
+    expect(lineOf("DEPS_INSTALLED_AFTER_SOURCE_COPY")).toBe(14);
+    // Not tied to an instruction: no line.
+    expect(lineOf("NO_HEALTHCHECK")).toBeUndefined();
+    const multi = capturedLayers("pyapp-multi-buildkit");
+    const multiFindings = adviseOnLayers({ layers: multi.layers, dockerfileText: multi.dockerfile });
+    expect(multiFindings.find((finding) => finding.code === "APT_CACHE_LEFT")?.line).toBe(22);
+    // Without the Dockerfile, findings are as before.
+    expect(adviseOnLayers({ layers: single.layers }).every((finding) => finding.line === undefined)).toBe(true);
+  });
+});
+
 describe("adviseOnLayers rules", () => {
   test("build packages are recognised in apt, apk and dnf installs, versions and flags ignored", () => {
     expect(

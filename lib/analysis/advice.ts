@@ -1,6 +1,7 @@
 // Pure advice on an analysed image: which of its own layers waste bytes or cache, and config smells.
 import "server-only";
 import { formatBytes } from "@/lib/format/bytes";
+import { linesOfLayers } from "@/lib/analysis/dockerfile-lines";
 
 export type FindingSeverity = "high" | "medium" | "low";
 
@@ -13,6 +14,8 @@ export type Finding = {
   layerPosition: number | null;
   instruction: string | null;
   severity: FindingSeverity;
+  /** 1-based Dockerfile line of the instruction concerned, when the Dockerfile was given and its instruction found. */
+  line?: number;
 };
 
 export type AdviceLayer = { position: number; instruction: string; size: number; isEmpty: boolean; isFromBase: boolean };
@@ -20,6 +23,8 @@ export type AdviceLayer = { position: number; instruction: string; size: number;
 export type AdviseOnLayersInput = {
   layers: AdviceLayer[];
   dockerfileText?: string | null;
+  /** The stage that was built (`--target`); the last stage when not given. */
+  dockerfileTarget?: string | null;
   /** undefined: not known (no finding). */
   hasDockerignore?: boolean;
   config?: { user: string; healthcheck: boolean };
@@ -241,10 +246,16 @@ export const adviseOnLayers = (input: AdviseOnLayersInput): Finding[] => {
     }
   }
 
-  return findings.sort(
-    (a, b) =>
-      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
-      (b.bytesAtStake ?? -1) - (a.bytesAtStake ?? -1) ||
-      (a.layerPosition ?? Number.MAX_SAFE_INTEGER) - (b.layerPosition ?? Number.MAX_SAFE_INTEGER),
-  );
+  const lines = linesOfLayers(input.layers, input.dockerfileText, input.dockerfileTarget);
+  return findings
+    .map((finding) => {
+      const line = finding.layerPosition === null ? undefined : lines.get(finding.layerPosition);
+      return line === undefined ? finding : { ...finding, line };
+    })
+    .sort(
+      (a, b) =>
+        SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+        (b.bytesAtStake ?? -1) - (a.bytesAtStake ?? -1) ||
+        (a.layerPosition ?? Number.MAX_SAFE_INTEGER) - (b.layerPosition ?? Number.MAX_SAFE_INTEGER),
+    );
 };
