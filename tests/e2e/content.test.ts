@@ -106,8 +106,11 @@ describe("image contents", () => {
       expect(paths.length).toBeGreaterThan(0);
       for (const p of paths) expect(p).toContain("/usr/include");
 
-      // Packages: the compiler toolchain is there, with exact bytes.
-      await expect.poll(() => page.getByTestId("waste-list").count()).toBe(1);
+      // Packages: the compiler toolchain is there, with exact bytes; the waste list beside.
+      const gcc = page.locator('[data-testid=package-row][data-package="deb:gcc-12"]');
+      expect(await gcc.count()).toBe(1);
+      expect(Number(await gcc.getAttribute("data-bytes"))).toBeGreaterThan(1_000_000);
+      expect(await page.getByTestId("waste-list").count()).toBe(1);
       await screenshot(page, "content-single-stage");
       expect(errors).toEqual([]);
       await context.close();
@@ -148,7 +151,9 @@ describe("image contents", () => {
     const include = view.locator('[data-testid=content-diff-group][data-key="/usr/include"]');
     expect(await include.count()).toBe(1);
     expect(Number(await include.getAttribute("data-delta"))).toBeLessThan(0);
+    expect(await view.locator('[data-testid=content-diff-package][data-package="deb:gcc-12"]').getAttribute("data-change")).toBe("removed");
     expect(await page.getByTestId("package-matrix").count()).toBe(1);
+    expect(await page.locator('[data-testid=package-matrix-row][data-package="deb:gcc-12"]').getAttribute("data-differs")).toBe("true");
     await screenshot(page, "content-compare");
     expect(errors).toEqual([]);
     await context.close();
