@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ExportNameMismatchError, ImageExportError, readImageExport, type ExportedLayer } from "@/lib/content/image-export";
 import { bytesOf, chunked, packLegacyExport, packOciExport, packTar } from "@/lib/content/test-tars";
@@ -83,5 +84,15 @@ describe("image export reader", () => {
     const offset = corrupt.indexOf(Buffer.from("ID=debian"));
     corrupt[offset] = "J".charCodeAt(0);
     await expect(collect(corrupt)).rejects.toThrow(/hashes to sha256:[0-9a-f]{64}, the config says/);
+  });
+});
+
+describe("image export reader, gzip layers cut short", () => {
+  it("fails (does not hang) when the export ends inside a gzip-compressed layer", async () => {
+    const tars = [await packTar([{ name: "big.bin", content: randomBytes(200_000) }])];
+    const { archive, entryNames } = await packOciExport(tars);
+    // Cut halfway through the layer blob (incompressible, so about 200 kB in the archive).
+    const blobStart = archive.indexOf(Buffer.from(entryNames[0]));
+    await expect(collect(archive.subarray(0, blobStart + 100_000))).rejects.toBeInstanceOf(ImageExportError);
   });
 });

@@ -112,6 +112,14 @@ const write = (target: tar.Extract, chunk: Buffer): Promise<void> | void => {
   });
 };
 
+// pipe() does not pass a source's error on: a layer cut short would leave gunzip waiting forever.
+const gunzipped = (chunks: AsyncIterable<Buffer>): AsyncIterable<Buffer> => {
+  const gunzip = createGunzip();
+  const source = Readable.from(chunks);
+  source.on("error", (error) => gunzip.destroy(error));
+  return source.pipe(gunzip);
+};
+
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 const readLayer = async (
@@ -121,7 +129,7 @@ const readLayer = async (
   options: ReadImageExportOptions,
   predicted: string | null,
 ): Promise<ExportedLayer> => {
-  const source: AsyncIterable<Buffer> = compressed ? Readable.from(chunks).pipe(createGunzip()) : chunks;
+  const source: AsyncIterable<Buffer> = compressed ? gunzipped(chunks) : chunks;
   const hash = createHash("sha256");
   let tarBytes = 0;
   const known = options.knownDiffId(entryName, predicted);

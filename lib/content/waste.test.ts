@@ -156,4 +156,21 @@ describe("merge and exact waste", () => {
     const fs = mergeLayers(stack);
     expect(fs.captured.get("/var/lib/dpkg/status")).toEqual({ content: "Package: a\n\nPackage: b\n", layer: 1 });
   });
+
+  it("gives the numbers of the worked example in docs/content-analysis.md", async () => {
+    const lib = bytesOf(8192, 9);
+    const stack = await layers(
+      [dir("usr/"), dir("usr/share/"), dir("usr/share/doc/"), { name: "usr/share/doc/a", content: bytesOf(300) }, dir("etc/"), { name: "etc/conf", content: bytesOf(100) }],
+      [
+        dir("var/"), dir("var/lib/"), dir("var/lib/apt/"), dir("var/lib/apt/lists/"), { name: "var/lib/apt/lists/x", content: bytesOf(5000) },
+        dir("etc/"), { name: "etc/conf", content: bytesOf(120) }, dir("opt/"), { name: "opt/lib.so", content: lib },
+      ],
+      [dir("var/"), dir("var/lib/"), dir("var/lib/apt/"), { name: "var/lib/apt/.wh.lists" }, dir("usr/"), dir("usr/share/"), { name: "usr/share/.wh.doc" }],
+      [dir("app/"), { name: "app/lib.so", content: lib }],
+    );
+    const { waste } = mergeWithWaste(stack, { firstOwnLayer: 1 });
+    expect(waste.ownReclaimableBytes).toBe(5000);
+    expect(waste.baseReclaimableBytes).toBe(400);
+    expect(waste.duplicateBytes).toBe(8192);
+  });
 });

@@ -6,6 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type Docker from "dockerode";
+import * as tar from "tar-stream";
 import { db } from "@/lib/db";
 import { startBuild } from "@/lib/builds/start-build";
 import { seedExampleProject } from "@/lib/builds/seed";
@@ -186,9 +187,19 @@ describe("content index on the real engine", () => {
     const claimed = (await claimContentAnalysis(build.id, "main"))!;
     const layersBefore = await db.contentLayer.count();
 
-    // The real export, cut 1 MB before the end of its layer data: whichever layer that falls in is cut short.
-    const { Size: size } = await engine.getImage(imageId).inspect();
-    const cutAt = size - 1_000_000;
+    // Where the new layer sits in the real export (entries are sorted by name): cut it halfway through.
+    let topEntry = "";
+    let cutAt = 0;
+    const scan = tar.extract();
+    (await exportImage(engine, imageId)).pipe(scan as unknown as NodeJS.WritableStream);
+    for await (const entry of scan) {
+      if (entry.header.name.endsWith("/layer.tar") && entry.header.size! > 3_000_000 && entry.header.size! < 3_200_000) {
+        topEntry = entry.header.name;
+        cutAt = entry.offset + 1_500_000;
+      }
+      for await (const _chunk of entry) void _chunk;
+    }
+    expect(topEntry).toMatch(/^[0-9a-f]{64}\/layer\.tar$/);
     const truncated = async (client: Docker, id: string) => {
       const source = await exportImage(client, id);
       return (async function* () {
@@ -206,7 +217,7 @@ describe("content index on the real engine", () => {
     const analysis = (await findContentAnalysis(build.id))!;
     expect(analysis.status).toBe("FAILED");
     expect(analysis.error?.code).toBe("EXPORT_CORRUPT");
-    expect(analysis.error?.message).toMatch(/truncated or corrupt/);
+    expect(analysis.error?.message).toBe(`layer ${topEntry} is truncated or corrupt: Unexpected end of data`);
     expect(analysis.result).toBeNull();
     expect(await db.contentLayer.count({ where: { diffId: top } })).toBe(0);
     expect(await db.contentLayer.count()).toBe(layersBefore);
