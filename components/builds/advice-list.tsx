@@ -24,6 +24,7 @@ export const AdviceList = ({ findings }: { findings: Finding[] }) => (
         <p className="mt-1 text-sm text-slate-700 dark:text-slate-300">{finding.detail}</p>
         {finding.instruction && (
           <p className="mt-1 break-words font-mono text-xs text-slate-500 dark:text-slate-400">
+            {finding.line !== undefined && <span>Dockerfile line {finding.line} · </span>}
             {finding.layerPosition !== null && <span>layer {finding.layerPosition}: </span>}
             {finding.instruction.length > 300 ? `${finding.instruction.slice(0, 300)}…` : finding.instruction}
           </p>

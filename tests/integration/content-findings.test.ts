@@ -118,6 +118,20 @@ describe("content findings on the example variants", () => {
     const lists = advice.find((f) => f.code === "APT_LISTS_LEFT")!;
     expect(lists.line).toBe(7);
     expect(lists.bytesAtStake).toBeGreaterThan(1_000_000);
+    console.info(
+      [
+        `single-stage: ${result.files} files, ${result.fileBytes} bytes; top packages:`,
+        ...result.packages.slice(0, 10).map((p) => `  ${p.ecosystem}:${p.name} ${p.bytes} bytes, ${p.files} files, layer ${p.layer}`),
+        "unowned (top 5):",
+        ...result.unowned.slice(0, 5).map((g) => `  ${g.directory} ${g.bytes} bytes, ${g.files} files`),
+        "run evidence:",
+        ...result.findings.map((f) => `  ${f.kind}: ${f.title}`),
+        "measured advice:",
+        ...advice.map((f) => `  ${f.code} ${f.bytesAtStake} bytes, layer ${f.layerPosition}, line ${f.line}`),
+        "venv --copies findings:",
+        ...analyses.get("copies")!.findings.map((f) => `  ${f.kind}: ${f.title} [${f.evidence.providedBy ?? "-"}]`),
+      ].join("\n"),
+    );
   });
 });
 
