@@ -1,7 +1,7 @@
 // The static "will it run?" evidence beside the smoke result, and a line that says when the
 // two disagree. Findings are computed from the index before the image is ever started.
 import type { ContentFinding } from "@/lib/content/types";
-import { compareRunEvidence } from "@/lib/content/run-agreement";
+import { compareWithSmoke, type SmokeOutcome } from "@/lib/content/evidence-vs-smoke";
 
 const severityStyle = {
   high: "bg-red-100 text-red-800 dark:bg-red-900 dark:text-red-100",
@@ -11,10 +11,11 @@ const severityStyle = {
 
 export type RunFindingsState = { status: "none" | "pending" | "failed" | "done"; findings: ContentFinding[]; error?: string | null };
 
-export const RunFindings = ({ state, runs, layerLabels }: { state: RunFindingsState; runs: boolean | null; layerLabels: string[] }) => {
-  const agreement = compareRunEvidence(state.status === "done" ? state.findings : null, runs);
+export const RunFindings = ({ state, smoke, layerLabels }: { state: RunFindingsState; smoke: SmokeOutcome | null; layerLabels: string[] }) => {
+  const comparison = state.status === "done" ? compareWithSmoke(state.findings, smoke) : null;
+  const disagrees = comparison?.verdict === "static-only" || comparison?.verdict === "smoke-only";
   return (
-    <div className="space-y-2" data-testid="run-findings" data-status={state.status} data-count={state.findings.length} data-agreement={agreement.kind}>
+    <div className="space-y-2" data-testid="run-findings" data-status={state.status} data-count={state.findings.length} data-verdict={comparison?.verdict}>
       <h3 className="text-sm font-semibold">Static checks of the image contents</h3>
       {state.status === "none" && <p className="text-sm text-slate-500">The image contents were not analysed.</p>}
       {state.status === "pending" && <p className="text-sm text-slate-500">Waiting for the content analysis…</p>}
@@ -41,13 +42,15 @@ export const RunFindings = ({ state, runs, layerLabels }: { state: RunFindingsSt
           ))}
         </ul>
       )}
-      {(agreement.kind === "findings-but-runs" || agreement.kind === "fails-without-findings") && (
+      {comparison && disagrees && (
         <p role="note" className="rounded-md border border-amber-300 bg-amber-50 p-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100" data-testid="run-disagreement">
-          {agreement.message}
+          {comparison.message}
         </p>
       )}
-      {agreement.kind === "agree-fails" && (
-        <p className="text-xs text-slate-600 dark:text-slate-300" data-testid="run-agreement">The static checks explain the failed smoke run.</p>
+      {comparison && !disagrees && (
+        <p className="text-xs text-slate-600 dark:text-slate-300" data-testid="run-agreement">
+          {comparison.message}
+        </p>
       )}
     </div>
   );

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildPackageMatrix } from "@/lib/content/package-matrix";
-import { compareRunEvidence } from "@/lib/content/run-agreement";
-import type { ContentFinding, PackageRecord } from "@/lib/content/types";
+import type { PackageRecord } from "@/lib/content/types";
 
 const pkg = (name: string, bytes: number, version = "1"): PackageRecord => ({ ecosystem: "deb", name, version, bytes, files: 1, layer: 0 });
 
@@ -25,26 +24,5 @@ describe("buildPackageMatrix", () => {
     const matrix = buildPackageMatrix([{ buildId: "a", packages: many }], 3);
     expect(matrix.rows.map((r) => r.name)).toEqual(["p9", "p8", "p7"]);
     expect(matrix.more).toBe(7);
-  });
-});
-
-const finding: ContentFinding = {
-  kind: "missing-library",
-  severity: "high",
-  title: "/venv/bin/python3 needs libexpat.so.1, which the image lacks",
-  evidence: { path: "/venv/bin/python3", missing: "libexpat.so.1", layer: 2 },
-};
-
-describe("compareRunEvidence", () => {
-  it("says when the findings and the smoke run disagree, either way", () => {
-    expect(compareRunEvidence([finding], true)).toMatchObject({ kind: "findings-but-runs", message: expect.stringMatching(/smoke run passed/) });
-    expect(compareRunEvidence([], false)).toMatchObject({ kind: "fails-without-findings", message: expect.stringMatching(/static checks found nothing/) });
-  });
-
-  it("agrees when both say the same, and waits for what is missing", () => {
-    expect(compareRunEvidence([finding], false).kind).toBe("agree-fails");
-    expect(compareRunEvidence([{ ...finding, severity: "low" }], true).kind).toBe("agree-runs");
-    expect(compareRunEvidence(null, false).kind).toBe("no-findings-yet");
-    expect(compareRunEvidence([finding], null).kind).toBe("no-smoke");
   });
 });

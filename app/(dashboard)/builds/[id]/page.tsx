@@ -67,7 +67,11 @@ export default async function BuildPage({ params }: Props) {
           {build.smoke ? <SmokeResult smoke={build.smoke} /> : <EmptyState title="No smoke run was recorded for this build" />}
           {runFindings && (
             <div className="mt-4 border-t border-slate-200 pt-4 dark:border-slate-800">
-              <RunFindings state={runFindings} runs={build.smoke?.runs ?? null} layerLabels={content!.layerLabels} />
+              <RunFindings
+                state={runFindings}
+                smoke={build.smoke && { runs: build.smoke.runs, exitCode: build.smoke.exitCode, timedOut: build.smoke.timedOut, output: `${build.smoke.error ?? ""}\n${build.smoke.outputHead}\n${build.smoke.outputTail}` }}
+                layerLabels={content!.layerLabels}
+              />
             </div>
           )}
         </Card>
