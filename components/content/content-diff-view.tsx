@@ -7,7 +7,7 @@ import { Bytes } from "@/components/ui/bytes";
 
 const deltaClass = (delta: number) => (delta > 0 ? "text-red-700 dark:text-red-300" : delta < 0 ? "text-emerald-700 dark:text-emerald-300" : "");
 
-const Delta = ({ value }: { value: number }) => <span className={`tabular-nums ${deltaClass(value)}`}>{formatDelta(value)}</span>;
+const Delta = ({ value }: { value: number }) => <span className={`whitespace-nowrap tabular-nums ${deltaClass(value)}`}>{formatDelta(value)}</span>;
 
 const GroupRows = ({ group, label }: { group: DiffGroup; label: string }) => (
   <tr data-testid="content-diff-group" data-key={group.key} data-delta={group.delta}>
@@ -25,8 +25,8 @@ const GroupRows = ({ group, label }: { group: DiffGroup; label: string }) => (
         </ul>
       </details>
     </td>
-    <td className="text-right align-top tabular-nums">{group.added ? `+${group.added} (${formatBytes(group.addedBytes)})` : "—"}</td>
-    <td className="hidden text-right align-top tabular-nums sm:table-cell">{group.removed ? `−${group.removed} (${formatBytes(group.removedBytes)})` : "—"}</td>
+    <td className="whitespace-nowrap text-right align-top tabular-nums">{group.added ? `+${group.added} (${formatBytes(group.addedBytes)})` : "—"}</td>
+    <td className="hidden whitespace-nowrap text-right align-top tabular-nums sm:table-cell">{group.removed ? `−${group.removed} (${formatBytes(group.removedBytes)})` : "—"}</td>
     <td className="text-right align-top">
       <Delta value={group.delta} />
     </td>
@@ -53,9 +53,9 @@ export const ContentDiffView = ({ diff, labelA, labelB }: { diff: ContentDiff; l
               <thead>
                 <tr>
                   <th>Directory</th>
-                  <th className="text-right">Added</th>
+                  <th className="whitespace-nowrap text-right">Added</th>
                   <th className="hidden text-right sm:table-cell">Removed</th>
-                  <th className="text-right">Change</th>
+                  <th className="whitespace-nowrap text-right">Change</th>
                 </tr>
               </thead>
               <tbody>
@@ -76,9 +76,9 @@ export const ContentDiffView = ({ diff, labelA, labelB }: { diff: ContentDiff; l
                   <tr>
                     <th>Package</th>
                     <th className="hidden sm:table-cell">Change</th>
-                    <th className="text-right">{labelA.length > 16 ? "A" : labelA}</th>
-                    <th className="text-right">{labelB.length > 16 ? "B" : labelB}</th>
-                    <th className="text-right">Δ</th>
+                    <th className="whitespace-nowrap text-right">{labelA.length > 16 ? "A" : labelA}</th>
+                    <th className="whitespace-nowrap text-right">{labelB.length > 16 ? "B" : labelB}</th>
+                    <th className="whitespace-nowrap text-right">Δ</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -89,9 +89,9 @@ export const ContentDiffView = ({ diff, labelA, labelB }: { diff: ContentDiff; l
                         {p.change}
                         {p.change === "version" ? ` ${p.versionA} → ${p.versionB}` : ""}
                       </td>
-                      <td className="text-right">{p.versionA === null ? "—" : <Bytes value={p.bytesA} />}</td>
-                      <td className="text-right">{p.versionB === null ? "—" : <Bytes value={p.bytesB} />}</td>
-                      <td className="text-right">
+                      <td className="whitespace-nowrap text-right">{p.versionA === null ? "—" : <Bytes value={p.bytesA} />}</td>
+                      <td className="whitespace-nowrap text-right">{p.versionB === null ? "—" : <Bytes value={p.bytesB} />}</td>
+                      <td className="whitespace-nowrap text-right">
                         <Delta value={p.delta} />
                       </td>
                     </tr>

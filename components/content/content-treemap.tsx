@@ -167,9 +167,9 @@ export const ContentTreemap = ({ buildId, initial }: { buildId: string; initial:
             <thead>
               <tr>
                 <th>Name</th>
-                <th className="text-right">Size</th>
+                <th className="whitespace-nowrap text-right">Size</th>
                 <th className="hidden text-right sm:table-cell">Own</th>
-                <th className="text-right">Share</th>
+                <th className="whitespace-nowrap text-right">Share</th>
               </tr>
             </thead>
             <tbody>
@@ -184,7 +184,7 @@ export const ContentTreemap = ({ buildId, initial }: { buildId: string; initial:
                       child.name
                     )}
                   </td>
-                  <td className="text-right">
+                  <td className="whitespace-nowrap text-right">
                     <Bytes value={child.bytes} />
                   </td>
                   <td className="hidden text-right sm:table-cell">

@@ -118,7 +118,7 @@ export const FileBrowser = ({ buildId, layerLabels }: { buildId: string; layerLa
       <div role="table" aria-label="Files in the final image" aria-rowcount={total ?? undefined} className="rounded-lg border border-slate-200 text-sm dark:border-slate-800">
         <div role="row" className="grid grid-cols-[1fr_5.5rem] gap-2 border-b border-slate-200 px-2 py-1.5 text-xs font-medium uppercase tracking-wide text-slate-500 sm:grid-cols-[1fr_5.5rem_7rem_10rem] dark:border-slate-800 dark:text-slate-400">
           <span role="columnheader">Path</span>
-          <span role="columnheader" className="text-right">Size</span>
+          <span role="columnheader" className="whitespace-nowrap text-right">Size</span>
           <span role="columnheader" className="hidden sm:block">Layer</span>
           <span role="columnheader" className="hidden sm:block">Package</span>
         </div>

@@ -11,7 +11,7 @@ export const PackageMatrixTable = ({ matrix, labels }: { matrix: PackageMatrix; 
         <tr>
           <th>Package</th>
           {matrix.buildIds.map((id) => (
-            <th key={id} className="text-right">
+            <th key={id} className="whitespace-nowrap text-right">
               {labels[id] ?? id}
             </th>
           ))}
@@ -24,7 +24,7 @@ export const PackageMatrixTable = ({ matrix, labels }: { matrix: PackageMatrix; 
               <span className="font-mono text-xs">{row.name}</span> <span className="text-[10px] uppercase text-slate-500">{row.ecosystem}</span>
             </td>
             {row.bytes.map((bytes, i) => (
-              <td key={matrix.buildIds[i]} className={`text-right ${bytes === null ? "text-slate-400" : ""}`} title={row.versions[i] ?? "not in this image"}>
+              <td key={matrix.buildIds[i]} className={`whitespace-nowrap text-right ${bytes === null ? "text-slate-400" : ""}`} title={row.versions[i] ?? "not in this image"}>
                 {bytes === null ? "—" : <Bytes value={bytes} />}
               </td>
             ))}

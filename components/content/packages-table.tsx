@@ -60,7 +60,7 @@ export const PackagesTable = ({ packages, unowned, layerLabels }: { packages: Pa
                   {p.location && <span className="block font-mono text-[10px] text-slate-500">{p.location}</span>}
                 </td>
                 <td className="hidden break-all font-mono text-xs sm:table-cell">{p.version}</td>
-                <td className="text-right">
+                <td className="whitespace-nowrap text-right">
                   <Bytes value={p.bytes} />
                 </td>
                 <td className="hidden text-right tabular-nums sm:table-cell">{p.files}</td>
@@ -84,15 +84,15 @@ export const PackagesTable = ({ packages, unowned, layerLabels }: { packages: Pa
             <thead>
               <tr>
                 <th>Directory</th>
-                <th className="text-right">Bytes</th>
-                <th className="text-right">Files</th>
+                <th className="whitespace-nowrap text-right">Bytes</th>
+                <th className="whitespace-nowrap text-right">Files</th>
               </tr>
             </thead>
             <tbody>
               {unowned.slice(0, MAX_ROWS).map((g) => (
                 <tr key={g.directory} data-testid="unowned-row">
                   <td className="break-all font-mono text-xs">{g.directory}</td>
-                  <td className="text-right">
+                  <td className="whitespace-nowrap text-right">
                     <Bytes value={g.bytes} />
                   </td>
                   <td className="text-right tabular-nums">{g.files}</td>

@@ -46,7 +46,7 @@ export const WasteList = ({ waste, layerLabels }: { waste: WasteReport; layerLab
           <thead>
             <tr>
               <th>Path</th>
-              <th className="text-right">Bytes</th>
+              <th className="whitespace-nowrap text-right">Bytes</th>
               <th>Dead copy in</th>
               <th className="hidden sm:table-cell">Hidden by</th>
             </tr>
@@ -57,7 +57,7 @@ export const WasteList = ({ waste, layerLabels }: { waste: WasteReport; layerLab
                 <td className="break-all font-mono text-xs">
                   {item.path} <span className="text-[10px] uppercase text-slate-500">{item.reason}</span>
                 </td>
-                <td className="text-right">
+                <td className="whitespace-nowrap text-right">
                   <Bytes value={item.bytes} />
                 </td>
                 <td className="text-xs">

@@ -56,7 +56,10 @@ type ContentView = {
 };
 
 const MAX_CACHED_VIEWS = 4;
-const views = new Map<string, Promise<ContentView>>();
+// On globalThis: Next.js bundles each route and page apart, and one cache per bundle would
+// merge (and hold) the same filesystem once per endpoint.
+const holder = globalThis as typeof globalThis & { layerboardContentViews?: Map<string, Promise<ContentView>> };
+const views = (holder.layerboardContentViews ??= new Map<string, Promise<ContentView>>());
 
 const buildView = async (analysis: ContentView["analysis"], buildId: string, image: string): Promise<ContentView> => {
   const fs = await getFinalFilesystem(buildId, image);

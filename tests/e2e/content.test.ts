@@ -60,7 +60,7 @@ const searchFiles = async (page: Page, text: string) => {
   const browser = page.getByTestId("file-browser");
   await browser.getByLabel("Search paths").fill(text);
   await expect.poll(() => browser.getAttribute("data-query")).toBe(text);
-  await expect.poll(() => browser.getAttribute("data-loading")).toBe("false");
+  await expect.poll(() => browser.getAttribute("data-loading"), { timeout: 60_000 }).toBe("false");
   return Number(await browser.getAttribute("data-total"));
 };
 
@@ -91,14 +91,15 @@ describe("image contents", () => {
       await expect.poll(() => treemap.locator(".recharts-treemap-depth-1 rect, [data-testid=content-treemap-chart] rect").count()).toBeGreaterThan(2);
       expect(await page.getByTestId("content-tree-row").count()).toBeGreaterThan(2);
       await page.locator('[data-testid=content-tree-row][data-path="/usr"] button').click();
-      await expect.poll(() => treemap.getAttribute("data-path")).toBe("/usr");
+      // The first API read of a filesystem merges it from its stored layers: allow it time.
+      await expect.poll(() => treemap.getAttribute("data-path"), { timeout: 60_000 }).toBe("/usr");
       await expect.poll(() => page.locator('[data-testid=content-tree-row][data-path="/usr/include"]').count()).toBe(1);
       await treemap.getByRole("button", { name: "/", exact: true }).click();
       await expect.poll(() => treemap.getAttribute("data-path")).toBe("/");
 
       // File browser: the whole tree, virtualised (far fewer rows in the DOM than entries).
       const fileBrowser = page.getByTestId("file-browser");
-      await expect.poll(async () => Number((await fileBrowser.getAttribute("data-total")) ?? 0)).toBeGreaterThan(1000);
+      await expect.poll(async () => Number((await fileBrowser.getAttribute("data-total")) ?? 0), { timeout: 60_000 }).toBeGreaterThan(1000);
       expect(await page.getByTestId("file-row").count()).toBeLessThan(200);
       const found = await searchFiles(page, "/usr/include");
       expect(found).toBeGreaterThan(10);

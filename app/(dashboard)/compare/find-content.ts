@@ -22,8 +22,9 @@ export type ComparisonContent = {
 const describe = (status: string | undefined, error: string | null | undefined) =>
   status === undefined ? "not analysed" : status === "FAILED" ? `analysis failed: ${error ?? "unknown error"}` : "analysis still running";
 
+/** `builds` in display order (the comparison table's); the matrix puts the baseline first. */
 export const findComparisonContent = async (builds: BuildSummaryDto[], baselineId: string | null): Promise<ComparisonContent> => {
-  const succeeded = builds.filter((b) => b.status === "SUCCEEDED");
+  const succeeded = builds.filter((b) => b.status === "SUCCEEDED").sort((a, b) => Number(b.id === baselineId) - Number(a.id === baselineId));
   const analyses = await Promise.all(succeeded.map((b) => findContentAnalysis(b.id, MAIN_IMAGE)));
   const byId = new Map(succeeded.map((b, i) => [b.id, analyses[i]]));
   const baseline = baselineId ? byId.get(baselineId) : undefined;
@@ -49,7 +50,10 @@ export const findComparisonContent = async (builds: BuildSummaryDto[], baselineI
   return {
     baselineId,
     diffs,
-    matrix: buildPackageMatrix(succeeded.map((b) => ({ buildId: b.id, packages: byId.get(b.id)?.status === "SUCCEEDED" ? (byId.get(b.id)!.result?.packages ?? null) : null }))),
+    matrix: buildPackageMatrix(
+      succeeded.map((b) => ({ buildId: b.id, packages: byId.get(b.id)?.status === "SUCCEEDED" ? (byId.get(b.id)!.result?.packages ?? null) : null })),
+      40,
+    ),
     analysed: analyses.filter((a) => a?.status === "SUCCEEDED").length,
     pending: analyses.filter((a) => a?.status === "QUEUED" || a?.status === "RUNNING").length,
   };

@@ -203,7 +203,7 @@ export default async function ComparePage({ searchParams }: PageProps) {
     return `${build.variantName} (${shortId(build.id, 8)})`;
   };
   const baseline = view.builds.find((b) => b.id === view.metrics.baselineBuildId);
-  const content = await findComparisonContent(view.builds, view.metrics.baselineBuildId);
+  const content = await findComparisonContent(view.metrics.rows.map((r) => r.build), view.metrics.baselineBuildId);
 
   return (
     <div className="space-y-6">
