@@ -38,6 +38,8 @@ export const FileBrowser = ({ buildId, layerLabels }: { buildId: string; layerLa
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // The query the rows shown belong to (tests and screen readers wait for it, not for the input).
+  const [loadedQuery, setLoadedQuery] = useState<string | null>(null);
   const abort = useRef<AbortController | null>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
 
@@ -58,6 +60,7 @@ export const FileBrowser = ({ buildId, layerLabels }: { buildId: string; layerLa
         setRows((current) => (fresh ? page.rows : [...current, ...page.rows]));
         setTotal(page.total);
         setCursor(page.nextCursor);
+        setLoadedQuery(query);
       } catch (e) {
         if (controller.signal.aborted) return;
         setError(e instanceof Error ? e.message : String(e));
@@ -72,6 +75,7 @@ export const FileBrowser = ({ buildId, layerLabels }: { buildId: string; layerLa
     setRows([]);
     setTotal(null);
     setCursor(null);
+    setLoadedQuery(null);
     scrollRef.current?.scrollTo({ top: 0 });
     void load(true, null);
     return () => abort.current?.abort();
@@ -86,7 +90,7 @@ export const FileBrowser = ({ buildId, layerLabels }: { buildId: string; layerLa
   }, [cursor, loading, error, lastIndex, rows.length, load]);
 
   return (
-    <div className="space-y-2" data-testid="file-browser" data-query={query} data-total={total ?? undefined} data-loading={loading}>
+    <div className="space-y-2" data-testid="file-browser" data-query={query} data-loaded-query={loadedQuery ?? undefined} data-total={total ?? undefined} data-loading={loading}>
       <label className="block text-sm">
         <span className="text-xs text-slate-500 dark:text-slate-400">Search paths</span>
         <input

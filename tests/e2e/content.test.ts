@@ -59,8 +59,8 @@ const waitForContent = async (page: Page, buildId: string) => {
 const searchFiles = async (page: Page, text: string) => {
   const browser = page.getByTestId("file-browser");
   await browser.getByLabel("Search paths").fill(text);
-  await expect.poll(() => browser.getAttribute("data-query")).toBe(text);
-  await expect.poll(() => browser.getAttribute("data-loading"), { timeout: 60_000 }).toBe("false");
+  // The first API read of a filesystem merges it from its stored layers: allow it time.
+  await expect.poll(() => browser.getAttribute("data-loaded-query"), { timeout: 60_000 }).toBe(text);
   return Number(await browser.getAttribute("data-total"));
 };
 
@@ -103,6 +103,8 @@ describe("image contents", () => {
       expect(await page.getByTestId("file-row").count()).toBeLessThan(200);
       const found = await searchFiles(page, "/usr/include");
       expect(found).toBeGreaterThan(10);
+      expect(await searchFiles(page, "/usr/include/")).toBe(found - 1);
+      await searchFiles(page, "/usr/include");
       const paths = await page.getByTestId("file-row").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-path")));
       expect(paths.length).toBeGreaterThan(0);
       for (const p of paths) expect(p).toContain("/usr/include");
@@ -126,7 +128,14 @@ describe("image contents", () => {
       const page = await signIn(context);
       const errors = trackConsoleErrors(page);
       await waitForContent(page, multiId);
-      expect(await searchFiles(page, "/usr/include")).toBe(0);
+      // The Debian base image ships /usr/include as an empty directory: that is all there is.
+      expect(await searchFiles(page, "/usr/include")).toBe(1);
+      const only = page.getByTestId("file-row");
+      expect(await only.count()).toBe(1);
+      expect(await only.getAttribute("data-path")).toBe("/usr/include");
+      expect(await only.getAttribute("data-kind")).toBe("dir");
+      await expect.poll(() => only.textContent()).toMatch(/0 B.*base/);
+      expect(await searchFiles(page, "/usr/include/")).toBe(0);
       await page.getByTestId("file-browser-empty").waitFor();
       expect(await searchFiles(page, "/opt/venv")).toBeGreaterThan(0);
       await screenshot(page, "content-multi-stage");
