@@ -11,6 +11,7 @@ import { ContentTreemap } from "@/components/content/content-treemap";
 import { FileBrowser } from "@/components/content/file-browser";
 import { PackagesTable } from "@/components/content/packages-table";
 import { WasteList } from "@/components/content/waste-list";
+import type { LayerRef } from "@/components/content/layer-ref";
 
 export type ContentSectionProps = {
   buildId: string;
@@ -18,11 +19,11 @@ export type ContentSectionProps = {
   tree: TreeNode | null;
   /** Why the tree could not be read although the analysis succeeded. */
   treeError: string | null;
-  /** Instruction of each content layer index (the image's non-empty layers, oldest first). */
-  layerLabels: string[];
+  /** History position and instruction of each content layer index (the image's non-empty layers, oldest first). */
+  layers: LayerRef[];
 };
 
-export const ContentSection = ({ buildId, analysis, tree, treeError, layerLabels }: ContentSectionProps) => {
+export const ContentSection = ({ buildId, analysis, tree, treeError, layers }: ContentSectionProps) => {
   if (!analysis)
     return (
       <Card title="Contents">
@@ -62,13 +63,13 @@ export const ContentSection = ({ buildId, analysis, tree, treeError, layerLabels
         {tree ? <ContentTreemap buildId={buildId} initial={tree} /> : <ErrorState title="The directory tree could not be read" message={treeError ?? "unknown error"} />}
       </Card>
       <Card title="Files">
-        <FileBrowser buildId={buildId} layerLabels={layerLabels} />
+        <FileBrowser buildId={buildId} layers={layers} />
       </Card>
       <Card title="Packages">
-        <PackagesTable packages={result.packages} unowned={result.unowned} layerLabels={layerLabels} />
+        <PackagesTable packages={result.packages} unowned={result.unowned} layers={layers} />
       </Card>
       <Card title="Waste">
-        <WasteList waste={result.waste} layerLabels={layerLabels} />
+        <WasteList waste={result.waste} layers={layers} />
       </Card>
     </div>
   );

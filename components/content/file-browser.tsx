@@ -8,6 +8,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import type { FileRow } from "@/lib/content/tree";
 import { formatBytes } from "@/lib/format/bytes";
 import { inputClass } from "@/components/ui/styles";
+import { layerInstruction, layerNumber, type LayerRef } from "@/components/content/layer-ref";
 
 type Page = { rows: FileRow[]; total: number; nextCursor: string | null };
 
@@ -30,7 +31,7 @@ const fetchPage = async (buildId: string, query: string, cursor: string | null, 
 
 const KIND_LABEL: Record<string, string> = { dir: "dir", file: "", symlink: "link", hardlink: "hard link", other: "special" };
 
-export const FileBrowser = ({ buildId, layerLabels }: { buildId: string; layerLabels: string[] }) => {
+export const FileBrowser = ({ buildId, layers }: { buildId: string; layers: LayerRef[] }) => {
   const [input, setInput] = useState("");
   const [query, setQuery] = useState("");
   const [rows, setRows] = useState<FileRow[]>([]);
@@ -156,9 +157,9 @@ export const FileBrowser = ({ buildId, layerLabels }: { buildId: string; layerLa
                     <span role="cell" className="text-right text-xs tabular-nums">
                       {row.kind === "file" || row.kind === "dir" ? formatBytes(row.size) : "—"}
                     </span>
-                    <span role="cell" className="hidden truncate text-xs sm:block" title={layerLabels[row.layer] ?? ""}>
+                    <span role="cell" className="hidden truncate text-xs sm:block" title={layerInstruction(layers, row.layer)}>
                       <span className={row.isFromBase ? "text-slate-500 dark:text-slate-400" : "font-medium text-indigo-700 dark:text-indigo-300"}>
-                        {row.isFromBase ? "base" : "own"} {row.layer}
+                        {row.isFromBase ? "base" : "own"} {layerNumber(layers, row.layer)}
                       </span>{" "}
                       <span className="text-slate-500 dark:text-slate-400">{row.change}</span>
                     </span>

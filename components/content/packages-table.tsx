@@ -5,6 +5,7 @@ import { useMemo, useState } from "react";
 import type { PackageRecord, UnownedGroup } from "@/lib/content/types";
 import { Table } from "@/components/ui/table";
 import { Bytes } from "@/components/ui/bytes";
+import { layerInstruction, layerNumber, type LayerRef } from "@/components/content/layer-ref";
 
 type SortKey = "bytes" | "name" | "files" | "layer";
 
@@ -17,7 +18,7 @@ const compare: Record<SortKey, (a: PackageRecord, b: PackageRecord) => number> =
   layer: (a, b) => (b.layer ?? -1) - (a.layer ?? -1) || b.bytes - a.bytes,
 };
 
-export const PackagesTable = ({ packages, unowned, layerLabels }: { packages: PackageRecord[]; unowned: UnownedGroup[]; layerLabels: string[] }) => {
+export const PackagesTable = ({ packages, unowned, layers }: { packages: PackageRecord[]; unowned: UnownedGroup[]; layers: LayerRef[] }) => {
   const [sort, setSort] = useState<SortKey>("bytes");
   const [showAll, setShowAll] = useState(false);
   const sorted = useMemo(() => [...packages].sort(compare[sort]), [packages, sort]);
@@ -64,8 +65,8 @@ export const PackagesTable = ({ packages, unowned, layerLabels }: { packages: Pa
                   <Bytes value={p.bytes} />
                 </td>
                 <td className="hidden text-right tabular-nums sm:table-cell">{p.files}</td>
-                <td className="hidden max-w-[16rem] truncate text-xs md:table-cell" title={p.layer === null ? "" : (layerLabels[p.layer] ?? "")}>
-                  {p.layer === null ? "—" : `${p.layer}${layerLabels[p.layer] ? `: ${layerLabels[p.layer]}` : ""}`}
+                <td className="hidden max-w-[16rem] truncate text-xs md:table-cell" title={p.layer === null ? "" : layerInstruction(layers, p.layer)}>
+                  {p.layer === null ? "—" : `${layerNumber(layers, p.layer)}: ${layerInstruction(layers, p.layer)}`}
                 </td>
               </tr>
             ))}

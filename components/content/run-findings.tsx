@@ -1,6 +1,7 @@
 // The static "will it run?" evidence beside the smoke result, and a line that says when the
 // two disagree. Findings are computed from the index before the image is ever started.
 import type { ContentFinding } from "@/lib/content/types";
+import { layerInstruction, layerNumber, type LayerRef } from "@/components/content/layer-ref";
 import { compareWithSmoke, type SmokeOutcome } from "@/lib/content/evidence-vs-smoke";
 
 const severityStyle = {
@@ -11,7 +12,7 @@ const severityStyle = {
 
 export type RunFindingsState = { status: "none" | "pending" | "failed" | "done"; findings: ContentFinding[]; error?: string | null };
 
-export const RunFindings = ({ state, smoke, layerLabels }: { state: RunFindingsState; smoke: SmokeOutcome | null; layerLabels: string[] }) => {
+export const RunFindings = ({ state, smoke, layers }: { state: RunFindingsState; smoke: SmokeOutcome | null; layers: LayerRef[] }) => {
   const comparison = state.status === "done" ? compareWithSmoke(state.findings, smoke) : null;
   const disagrees = comparison?.verdict === "static-only" || comparison?.verdict === "smoke-only";
   return (
@@ -35,7 +36,7 @@ export const RunFindings = ({ state, smoke, layerLabels }: { state: RunFindingsS
               </div>
               <p className="mt-1 break-all font-mono text-xs text-slate-600 dark:text-slate-300">
                 {f.evidence.path} → missing {f.evidence.missing}
-                {f.evidence.layer !== null && ` · layer ${f.evidence.layer}${layerLabels[f.evidence.layer] ? ` (${layerLabels[f.evidence.layer].slice(0, 80)})` : ""}`}
+                {f.evidence.layer !== null && ` · layer ${layerNumber(layers, f.evidence.layer)}${layerInstruction(layers, f.evidence.layer) ? ` (${layerInstruction(layers, f.evidence.layer).slice(0, 80)})` : ""}`}
                 {f.evidence.providedBy && ` · provided by ${f.evidence.providedBy} in the build stage`}
               </p>
             </li>

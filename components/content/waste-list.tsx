@@ -4,17 +4,18 @@
 import type { WasteReport } from "@/lib/content/types";
 import { Table } from "@/components/ui/table";
 import { Bytes } from "@/components/ui/bytes";
+import { layerInstruction, layerNumber, type LayerRef as Ref } from "@/components/content/layer-ref";
 
 const MAX_ITEMS = 25;
 
-const LayerRef = ({ layer, labels }: { layer: number; labels: string[] }) => (
-  <span title={labels[layer] ?? ""}>
-    {layer}
-    {labels[layer] && <span className="block max-w-[14rem] truncate font-mono text-[10px] text-slate-500">{labels[layer]}</span>}
+const LayerRef = ({ layer, layers }: { layer: number; layers: Ref[] }) => (
+  <span title={layerInstruction(layers, layer)}>
+    layer {layerNumber(layers, layer)}
+    {layerInstruction(layers, layer) && <span className="block max-w-[14rem] truncate font-mono text-[10px] text-slate-500">{layerInstruction(layers, layer)}</span>}
   </span>
 );
 
-export const WasteList = ({ waste, layerLabels }: { waste: WasteReport; layerLabels: string[] }) => {
+export const WasteList = ({ waste, layers }: { waste: WasteReport; layers: Ref[] }) => {
   const reclaimable = waste.ownReclaimableBytes + waste.baseReclaimableBytes;
   return (
     <div className="space-y-3" data-testid="waste-list" data-own={waste.ownReclaimableBytes} data-base={waste.baseReclaimableBytes}>
@@ -61,10 +62,10 @@ export const WasteList = ({ waste, layerLabels }: { waste: WasteReport; layerLab
                   <Bytes value={item.bytes} />
                 </td>
                 <td className="text-xs">
-                  <LayerRef layer={item.layer} labels={layerLabels} />
+                  <LayerRef layer={item.layer} layers={layers} />
                 </td>
                 <td className="hidden text-xs sm:table-cell">
-                  <LayerRef layer={item.byLayer} labels={layerLabels} />
+                  <LayerRef layer={item.byLayer} layers={layers} />
                 </td>
               </tr>
             ))}

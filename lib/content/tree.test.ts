@@ -33,7 +33,8 @@ const options: ListingOptions = {
 
 describe("indexDirectories", () => {
   it("sums every subtree's bytes and files, base and own apart", () => {
-    expect(index.totals.get("/")).toEqual({ bytes: 10311, files: 11, baseBytes: 8000, ownBytes: 2311 });
+    // 11 entries, the symlink not counted as a file
+    expect(index.totals.get("/")).toEqual({ bytes: 10311, files: 10, baseBytes: 8000, ownBytes: 2311 });
     expect(index.totals.get("/usr/bin")).toEqual({ bytes: 7200, files: 2, baseBytes: 6000, ownBytes: 1200 });
     expect(index.totals.get("/usr/include")).toEqual({ bytes: 1000, files: 2, baseBytes: 0, ownBytes: 1000 });
     expect(index.totals.get("/tmp")).toEqual({ bytes: 0, files: 0, baseBytes: 0, ownBytes: 0 });

@@ -6,6 +6,7 @@ import type { EntryKind, FinalEntry, FinalFilesystem } from "@/lib/content/types
 
 export type LayerOrigin = { index: number; isFromBase: boolean };
 
+/** `files`: regular files and hard links (symlinks and special files are not counted). */
 export type DirectoryTotals = { bytes: number; files: number; baseBytes: number; ownBytes: number };
 
 export type TreeNode = DirectoryTotals & {
@@ -34,6 +35,7 @@ const emptyTotals = (): DirectoryTotals => ({ bytes: 0, files: 0, baseBytes: 0, 
 const isBaseLayer = (layers: LayerOrigin[], layer: number) => layers.find((l) => l.index === layer)?.isFromBase ?? false;
 
 const entryBytes = (entry: FinalEntry) => (entry.kind === "file" ? entry.size : 0);
+const isFile = (entry: FinalEntry) => entry.kind === "file" || entry.kind === "hardlink";
 
 export const indexDirectories = (fs: FinalFilesystem, layers: LayerOrigin[]): DirectoryIndex => {
   const base = new Set(layers.filter((l) => l.isFromBase).map((l) => l.index));
@@ -55,11 +57,12 @@ export const indexDirectories = (fs: FinalFilesystem, layers: LayerOrigin[]): Di
       continue;
     }
     const bytes = entryBytes(entry);
+    const files = isFile(entry) ? 1 : 0;
     const fromBase = base.has(entry.layer);
     for (let dir = parent; ; dir = parentOf(dir)) {
       const t = totalsOf(dir);
       t.bytes += bytes;
-      t.files += 1;
+      t.files += files;
       if (fromBase) t.baseBytes += bytes;
       else t.ownBytes += bytes;
       if (dir === "/") break;
@@ -79,7 +82,7 @@ export const indexDirectories = (fs: FinalFilesystem, layers: LayerOrigin[]): Di
 const fileNode = (path: string, entry: FinalEntry, layers: LayerOrigin[]): TreeNode => {
   const bytes = entryBytes(entry);
   const fromBase = isBaseLayer(layers, entry.layer);
-  return { path, name: baseName(path), kind: "file", bytes, files: 1, baseBytes: fromBase ? bytes : 0, ownBytes: fromBase ? 0 : bytes };
+  return { path, name: baseName(path), kind: "file", bytes, files: isFile(entry) ? 1 : 0, baseBytes: fromBase ? bytes : 0, ownBytes: fromBase ? 0 : bytes };
 };
 
 /**

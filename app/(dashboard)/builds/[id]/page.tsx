@@ -70,7 +70,7 @@ export default async function BuildPage({ params }: Props) {
               <RunFindings
                 state={runFindings}
                 smoke={build.smoke && { runs: build.smoke.runs, exitCode: build.smoke.exitCode, timedOut: build.smoke.timedOut, output: `${build.smoke.error ?? ""}\n${build.smoke.outputHead}\n${build.smoke.outputTail}` }}
-                layerLabels={content!.layerLabels}
+                layers={content!.layers}
               />
             </div>
           )}
