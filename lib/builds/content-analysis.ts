@@ -164,7 +164,11 @@ const indexAndStore = async (analysis: ClaimedContentAnalysis, options: ContentA
 
   let indexed: Indexed;
   try {
-    indexed = await streamLayers(analysis, image, plan, true, options);
+    // Every layer indexed already: the engine's diff_ids say all there is to know, so the export
+    // (which engine 20.10 stages in full before its first byte) is not even opened.
+    indexed = image.diffIds.every((diffId) => plan.indexed.has(diffId))
+      ? { parsed: new Map(), reusedDiffIds: new Set(image.diffIds), bytesRead: 0, layersDone: image.diffIds.length }
+      : await streamLayers(analysis, image, plan, true, options);
   } catch (error) {
     // A remembered entry name pointed at another layer (not seen on 20.10): read it all again without trusting names.
     if (!(error instanceof ExportNameMismatchError)) throw error;

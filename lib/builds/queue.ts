@@ -8,7 +8,8 @@ export const BUILD_QUEUE = "layerboard-builds";
 export type BuildJob = { buildId: string };
 /** Content analyses (issue 11): queued after a build succeeded, worked with their own concurrency. */
 export const CONTENT_QUEUE = "layerboard-content";
-export type ContentJob = { buildId: string };
+/** `hops`: times the job was handed on because its image lives on another worker's engine. */
+export type ContentJob = { buildId: string; hops?: number };
 
 const cache = globalThis as unknown as { layerboardBoss?: Promise<PgBoss> };
 

@@ -13,7 +13,7 @@ import { createDockerClient } from "@/lib/docker/client";
 import { getEngineInfo } from "@/lib/docker/engine-info";
 import { BUILD_QUEUE, CONTENT_QUEUE, getQueue, type BuildJob, type ContentJob } from "@/lib/builds/queue";
 import { runContentAnalysisJob } from "@/lib/builds/content-analysis";
-import { failStaleContentAnalyses } from "@/lib/data/content";
+import { failStaleContentAnalyses, findBuildDockerHost } from "@/lib/data/content";
 import { runBuild, WORKER_SHUTDOWN } from "@/lib/builds/run-build";
 import { interruptOrphanedBuilds } from "@/lib/builds/orphaned-builds";
 import { retry } from "@/lib/builds/build-recorder";
@@ -21,6 +21,8 @@ import { retry } from "@/lib/builds/build-recorder";
 const HEARTBEAT_MS = 2000;
 const ENGINE_RETRY_MS = 3000;
 const ABORT_SETTLE_MS = 5000;
+// A content job whose image is on another engine is handed on at most this many times (then run here, and fail clearly).
+const CONTENT_MAX_HOPS = 30;
 
 export type WorkerHandle = { id: string; stop: (options?: { graceMs?: number }) => Promise<void> };
 
@@ -104,6 +106,11 @@ export const startWorker = async (options: { concurrency?: number; dockerHost?: 
     async ([job]) => {
       // Shutting down: hand the job back so another worker (or the next start) runs it.
       if (stopping) return void (await boss.send(CONTENT_QUEUE, job.data));
+      // The images are on the engine that built them: hand the job on to a worker of that engine.
+      const builtOn = await findBuildDockerHost(job.data.buildId).catch(() => null);
+      const hops = job.data.hops ?? 0;
+      if (builtOn && builtOn !== dockerHost && hops < CONTENT_MAX_HOPS)
+        return void (await boss.send(CONTENT_QUEUE, { ...job.data, hops: hops + 1 } satisfies ContentJob, { startAfter: 1 }));
       const controller = new AbortController();
       contentAnalyses.add(controller);
       try {

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import * as tar from "tar-stream";
-import { indexLayerEntries, type LayerContent, type LayerIndexOptions } from "@/lib/content/layer-index";
+import { createLayerIndexer, type LayerContent, type LayerIndexOptions } from "@/lib/content/layer-index";
 import { chainIds, findLegacyLayerPosition } from "@/lib/content/legacy-v1-id";
 
 /** The export or one of its layers is cut short, malformed or not what the manifest says. */
@@ -141,17 +141,13 @@ const readLayer = async (
         tarBytes += chunk.length;
       }
     } else {
-      const extract = tar.extract();
-      const indexing = indexLayerEntries(extract, options.indexOptions);
-      indexing.catch(() => undefined);
+      const indexer = createLayerIndexer(options.indexOptions);
       for await (const chunk of source) {
         hash.update(chunk);
         tarBytes += chunk.length;
-        if (extract.destroyed) continue; // the indexer failed; its error is thrown below
-        await write(extract, chunk);
+        indexer.write(chunk);
       }
-      (extract as unknown as { end: () => void }).end();
-      content = await indexing;
+      content = indexer.end();
     }
   } catch (error) {
     if (error instanceof ImageExportError) throw error;

@@ -3,8 +3,8 @@
 // the captured small text files (capture.ts) and the ELF facts of executables and libraries.
 // Pure: no engine, no database; the layer is never buffered (only one ELF file at a time, up to
 // ELF_READ_MAX_BYTES, and the captured files).
-import { createHash } from "node:crypto";
-import * as tar from "tar-stream";
+import { createHash, type Hash } from "node:crypto";
+import { TarParser, type TarHeader } from "@/lib/content/tar-parser";
 import { CAPTURE_MAX_LAYER_BYTES, CONTENT_HASH_MIN_BYTES, shouldCapture } from "@/lib/content/capture";
 import { ELF_MAGIC, ELF_READ_MAX_BYTES, readElfInfo } from "@/lib/content/elf";
 import type { EntryKind, LayerEntry, LayerIndex, LayerStats } from "@/lib/content/types";
@@ -56,10 +56,9 @@ export const parentOf = (path: string): string => {
 
 export const baseNameOf = (path: string): string => path.slice(path.lastIndexOf("/") + 1);
 
-const kindOf = (type: tar.Header["type"] | undefined): EntryKind => {
+const kindOf = (type: TarHeader["type"]): EntryKind => {
   switch (type) {
     case "file":
-    case "contiguous-file":
       return "file";
     case "directory":
       return "dir";
@@ -84,83 +83,114 @@ const countEntry = (stats: LayerStats, entry: LayerEntry) => {
   else if (entry.kind === "whiteout" || entry.kind === "opaque") stats.whiteouts += 1;
 };
 
-/**
- * Reads the entries of a layer tar from `extract` (tar-stream's extract, fed by the caller) until
- * it ends. Throws what the tar parser throws on a truncated or corrupt tar.
- */
-export const indexLayerEntries = async (extract: tar.Extract, options: LayerIndexOptions = {}): Promise<LayerContent> => {
+export type LayerIndexer = {
+  /** Feeds the next bytes of the layer tar (synchronously indexed). */
+  write: (chunk: Buffer) => void;
+  /** The tar ended: its index. Throws TarFormatError when it ended mid-entry. */
+  end: () => LayerContent;
+};
+
+type Pending = {
+  entry: LayerEntry;
+  hash: Hash | null;
+  wantsCapture: boolean;
+  /** The first bytes, then (ELF or captured) the content up to the limit; null once not needed. */
+  head: Buffer[] | null;
+  headBytes: number;
+  isElf: boolean | null;
+};
+
+const entryOf = (header: TarHeader): LayerEntry => {
+  const rawPath = normalisePath(header.name);
+  const name = baseNameOf(rawPath);
+  if (name === OPAQUE_MARKER) return { path: parentOf(rawPath), kind: "opaque", size: 0, mode: 0, uid: header.uid, gid: header.gid };
+  if (name.startsWith(WHITEOUT_PREFIX)) {
+    const parent = parentOf(rawPath);
+    return { path: `${parent === "/" ? "" : parent}/${name.slice(WHITEOUT_PREFIX.length)}`, kind: "whiteout", size: 0, mode: 0, uid: header.uid, gid: header.gid };
+  }
+  const kind = kindOf(header.type);
+  const entry: LayerEntry = {
+    path: rawPath,
+    kind,
+    size: kind === "file" ? header.size : 0,
+    mode: header.mode | (TYPE_BITS[header.type] ?? 0),
+    uid: header.uid,
+    gid: header.gid,
+  };
+  if (kind === "symlink") entry.linkTarget = header.linkname;
+  else if (kind === "hardlink") entry.linkTarget = normalisePath(header.linkname);
+  return entry;
+};
+
+/** Indexes a layer tar pushed through write(); nothing but one ELF file or captured file is buffered. */
+export const createLayerIndexer = (options: LayerIndexOptions = {}): LayerIndexer => {
   const maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES_PER_LAYER;
   let capturedBudget = options.maxCapturedBytes ?? CAPTURE_MAX_LAYER_BYTES;
   const entries: LayerEntry[] = [];
   const captured: Record<string, string> = {};
   const stats = emptyStats();
   let droppedEntries = 0;
+  let pending: Pending | null = null;
 
-  for await (const stream of extract) {
-    const header = stream.header;
-    const rawPath = normalisePath(header.name);
-    const name = baseNameOf(rawPath);
-    let entry: LayerEntry;
-    if (name === OPAQUE_MARKER) {
-      entry = { path: parentOf(rawPath), kind: "opaque", size: 0, mode: 0, uid: header.uid ?? 0, gid: header.gid ?? 0 };
-    } else if (name.startsWith(WHITEOUT_PREFIX)) {
-      const deleted = `${parentOf(rawPath) === "/" ? "" : parentOf(rawPath)}/${name.slice(WHITEOUT_PREFIX.length)}`;
-      entry = { path: deleted, kind: "whiteout", size: 0, mode: 0, uid: header.uid ?? 0, gid: header.gid ?? 0 };
-    } else {
-      const kind = kindOf(header.type);
-      entry = {
-        path: rawPath,
-        kind,
-        size: kind === "file" ? header.size ?? 0 : 0,
-        mode: (header.mode ?? 0) | (TYPE_BITS[header.type ?? ""] ?? 0),
-        uid: header.uid ?? 0,
-        gid: header.gid ?? 0,
+  const parser = new TarParser({
+    onEntry: (header) => {
+      const entry = entryOf(header);
+      const isContent = entry.kind === "file" && entry.size > 0;
+      const wantsCapture = isContent && shouldCapture(entry.path, entry.size) && entry.size <= capturedBudget;
+      pending = {
+        entry,
+        hash: isContent && entry.size >= CONTENT_HASH_MIN_BYTES ? createHash("sha256") : null,
+        wantsCapture,
+        head: isContent ? [] : null,
+        headBytes: 0,
+        isElf: null,
       };
-      if (kind === "symlink") entry.linkTarget = header.linkname ?? "";
-      else if (kind === "hardlink") entry.linkTarget = normalisePath(header.linkname ?? "");
-    }
-
-    if (entry.kind === "file" && entry.size > 0) {
-      const wantsHash = entry.size >= CONTENT_HASH_MIN_BYTES;
-      const wantsCapture = shouldCapture(entry.path, entry.size) && entry.size <= capturedBudget;
-      const hash = wantsHash ? createHash("sha256") : null;
-      // The first bytes decide whether the file is an ELF; then it is kept up to ELF_READ_MAX_BYTES.
-      let head: Buffer[] | null = [];
-      let headBytes = 0;
-      let isElf: boolean | null = null;
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
-        hash?.update(chunk);
-        if (head && (wantsCapture || isElf !== false) && headBytes < (wantsCapture ? entry.size : ELF_READ_MAX_BYTES)) {
-          head.push(chunk);
-          headBytes += chunk.length;
-          if (isElf === null && headBytes >= ELF_MAGIC.length) {
-            isElf = Buffer.concat(head).subarray(0, ELF_MAGIC.length).equals(ELF_MAGIC);
-            if (!isElf && !wantsCapture) head = null;
-          }
-        }
+    },
+    onData: (chunk) => {
+      const state = pending!;
+      state.hash?.update(chunk);
+      if (!state.head) return;
+      const limit = state.wantsCapture ? state.entry.size : ELF_READ_MAX_BYTES;
+      if (state.headBytes >= limit) return;
+      const part = state.headBytes + chunk.length > limit ? chunk.subarray(0, limit - state.headBytes) : chunk;
+      // Copied: the chunk's memory belongs to the export stream.
+      state.head.push(Buffer.from(part));
+      state.headBytes += part.length;
+      if (state.isElf === null && state.headBytes >= ELF_MAGIC.length) {
+        const first = state.head.length === 1 ? state.head[0] : Buffer.concat(state.head);
+        state.isElf = first.subarray(0, ELF_MAGIC.length).equals(ELF_MAGIC);
+        if (!state.isElf && !state.wantsCapture) state.head = null;
       }
-      if (hash) entry.sha256 = hash.digest("hex");
-      if (head && (isElf || wantsCapture)) {
-        const content = Buffer.concat(head);
-        if (isElf) {
+    },
+    onEntryEnd: () => {
+      const state = pending!;
+      pending = null;
+      const { entry } = state;
+      if (state.hash) entry.sha256 = state.hash.digest("hex");
+      if (state.head && (state.isElf || state.wantsCapture)) {
+        const content = state.head.length === 1 ? state.head[0] : Buffer.concat(state.head);
+        if (state.isElf) {
           const elf = safeReadElf(content.subarray(0, ELF_READ_MAX_BYTES));
           if (elf) entry.elf = elf;
         }
-        if (wantsCapture && content.length === entry.size) {
+        if (state.wantsCapture && content.length === entry.size) {
           captured[entry.path] = content.toString("utf8");
           capturedBudget -= content.length;
         }
       }
-    } else {
-      // Drained (an entry with no body still has to end before the next header is read).
-      for await (const _chunk of stream) void _chunk;
-    }
+      countEntry(stats, entry);
+      if (entries.length < maxEntries) entries.push(entry);
+      else droppedEntries += 1;
+    },
+  });
 
-    countEntry(stats, entry);
-    if (entries.length < maxEntries) entries.push(entry);
-    else droppedEntries += 1;
-  }
-  return { entries, captured, stats, droppedEntries };
+  return {
+    write: (chunk) => parser.write(chunk),
+    end: () => {
+      parser.end();
+      return { entries, captured, stats, droppedEntries };
+    },
+  };
 };
 
 // An analyser bug on one odd binary must not fail the whole image.
@@ -172,20 +202,9 @@ const safeReadElf = (content: Buffer) => {
   }
 };
 
-/** Convenience for tests and small inputs: a whole layer tar from an async iterable of chunks. */
+/** A whole layer tar from an async iterable of chunks (or one buffer). */
 export const indexLayerTar = async (chunks: AsyncIterable<Buffer> | Buffer, options: LayerIndexOptions = {}): Promise<LayerContent> => {
-  const extract = tar.extract();
-  const indexing = indexLayerEntries(extract, options);
-  const feeding = (async () => {
-    try {
-      for await (const chunk of Buffer.isBuffer(chunks) ? [chunks] : chunks) {
-        if (!extract.write(chunk)) await new Promise<void>((resolve) => extract.once("drain", () => resolve()));
-      }
-      (extract as unknown as { end: () => void }).end();
-    } catch (error) {
-      extract.destroy(error as Error);
-    }
-  })();
-  const [content] = await Promise.all([indexing, feeding]);
-  return content;
+  const indexer = createLayerIndexer(options);
+  for await (const chunk of Buffer.isBuffer(chunks) ? [chunks] : chunks) indexer.write(chunk);
+  return indexer.end();
 };

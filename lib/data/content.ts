@@ -399,3 +399,11 @@ export const findSiblingContentAnalyses = async (
   const sameBuild = rows.filter((row) => row.buildId === analysis.buildId);
   return [...sameBuild, ...rows.filter((row) => row.buildId !== analysis.buildId)].slice(0, limit);
 };
+
+/** The engine (DOCKER_HOST) of the worker that built the build: its images live there. */
+export const findBuildDockerHost = async (buildId: string): Promise<string | null> => {
+  const build = await db.build.findUnique({ where: { id: buildId }, select: { workerId: true } });
+  if (!build?.workerId) return null;
+  const worker = await db.worker.findUnique({ where: { id: build.workerId }, select: { dockerHost: true } });
+  return worker?.dockerHost ?? null;
+};

@@ -140,6 +140,19 @@ describe("content index on the real engine", () => {
     expect(filesystem.entries.get("/added.txt")).toMatchObject({ kind: "file", size: run.id.length + 1, layer: shared });
   });
 
+  it("re-analyses a fully indexed image from the index alone, with the same results", async () => {
+    const before = (await findContentAnalysis(multiStage.buildId))!;
+    await createContentAnalyses(multiStage.buildId, [{ image: "main", imageId: multiStage.imageId }]);
+    await analyseImageContent((await claimContentAnalysis(multiStage.buildId, "main"))!, { docker: engine });
+    const again = (await findContentAnalysis(multiStage.buildId))!;
+    expect(again.status).toBe("SUCCEEDED");
+    expect(again.result!.layers.every((layer) => layer.reused)).toBe(true);
+    // No export was read at all.
+    expect(again.progress.bytesRead).toBe(0);
+    expect({ ...again.result!, layers: [] }).toEqual({ ...before.result!, layers: [] });
+    expect(again.result!.layers.map((l) => l.stats)).toEqual(before.result!.layers.map((l) => l.stats));
+  });
+
   it("garbage-collects the layers no analysis references once their build is deleted", async () => {
     const derived = await db.contentAnalysis.findFirstOrThrow({ where: { build: { project: { slug: `content-derived-${run.id}` } } }, include: { layers: true } });
     const top = derived.layers.find((l) => !l.reused)!;
