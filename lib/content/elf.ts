@@ -28,33 +28,35 @@ const MAX_STRING_BYTES = 4096;
 
 const TYPES: Record<number, ElfInfo["type"]> = { 1: "REL", 2: "EXEC", 3: "DYN", 4: "CORE" };
 
-type Reader = { u16: (at: number) => number; u32: (at: number) => number; word: (at: number) => number };
-
-const makeReader = (buf: Buffer, is64: boolean, little: boolean): Reader => {
-  const u16 = (at: number) => (little ? buf.readUInt16LE(at) : buf.readUInt16BE(at));
-  const u32 = (at: number) => (little ? buf.readUInt32LE(at) : buf.readUInt32BE(at));
-  // 64-bit words above 2^53 are not file offsets of anything we can read: they become NaN-free Infinity.
-  const u64 = (at: number) => {
-    const value = little ? buf.readBigUInt64LE(at) : buf.readBigUInt64BE(at);
-    return value > BigInt(Number.MAX_SAFE_INTEGER) ? Number.POSITIVE_INFINITY : Number(value);
-  };
-  return { u16, u32, word: is64 ? u64 : u32 };
+// Plain functions over (buffer, byte order): no closures made per file (it runs on every binary of an image).
+// 64-bit words are read as two 32-bit halves (no BigInt); above 2^53 they are not offsets of anything readable: Infinity.
+type Reader = { buf: Buffer; is64: boolean; little: boolean };
+const TWO_32 = 2 ** 32;
+const u16 = (r: Reader, at: number) => (r.little ? r.buf.readUInt16LE(at) : r.buf.readUInt16BE(at));
+const u32 = (r: Reader, at: number) => (r.little ? r.buf.readUInt32LE(at) : r.buf.readUInt32BE(at));
+const word = (r: Reader, at: number) => {
+  if (!r.is64) return u32(r, at);
+  const lo = r.little ? r.buf.readUInt32LE(at) : r.buf.readUInt32BE(at + 4);
+  const hi = r.little ? r.buf.readUInt32LE(at + 4) : r.buf.readUInt32BE(at);
+  return hi >= 0x200000 ? Number.POSITIVE_INFINITY : hi * TWO_32 + lo;
 };
 
 const readString = (buf: Buffer, at: number): string | null => {
   if (!Number.isFinite(at) || at < 0 || at >= buf.length) return null;
   const limit = Math.min(buf.length, at + MAX_STRING_BYTES);
-  const end = buf.indexOf(0, at);
-  if (end < 0 || end > limit) return null;
+  let end = at;
+  while (end < limit && buf[end] !== 0) end++;
+  if (end >= limit) return null;
   return buf.toString("utf8", at, end);
 };
 
 type Segment = { type: number; offset: number; vaddr: number; filesz: number };
 
-const readSegments = (buf: Buffer, r: Reader, is64: boolean): Segment[] => {
-  const phoff = r.word(is64 ? 0x20 : 0x1c);
-  const phentsize = r.u16(is64 ? 0x36 : 0x2a);
-  const phnum = Math.min(r.u16(is64 ? 0x38 : 0x2c), MAX_PROGRAM_HEADERS);
+const readSegments = (r: Reader): Segment[] => {
+  const { buf, is64 } = r;
+  const phoff = word(r, is64 ? 0x20 : 0x1c);
+  const phentsize = u16(r, is64 ? 0x36 : 0x2a);
+  const phnum = Math.min(u16(r, is64 ? 0x38 : 0x2c), MAX_PROGRAM_HEADERS);
   if (phentsize < (is64 ? 56 : 32) || !Number.isFinite(phoff)) return [];
   const segments: Segment[] = [];
   for (let i = 0; i < phnum; i++) {
@@ -62,8 +64,8 @@ const readSegments = (buf: Buffer, r: Reader, is64: boolean): Segment[] => {
     if (at + phentsize > buf.length) break;
     segments.push(
       is64
-        ? { type: r.u32(at), offset: r.word(at + 8), vaddr: r.word(at + 16), filesz: r.word(at + 32) }
-        : { type: r.u32(at), offset: r.word(at + 4), vaddr: r.word(at + 8), filesz: r.word(at + 16) },
+        ? { type: u32(r, at), offset: word(r, at + 8), vaddr: word(r, at + 16), filesz: word(r, at + 32) }
+        : { type: u32(r, at), offset: word(r, at + 4), vaddr: word(r, at + 8), filesz: word(r, at + 16) },
     );
   }
   return segments;
@@ -83,17 +85,17 @@ const splitPath = (value: string | null): string[] => (value ? value.split(":").
 
 export const readElfInfo = (content: Buffer): ElfInfo | null => {
   try {
-    if (content.length < 0x34 || !content.subarray(0, 4).equals(ELF_MAGIC)) return null;
+    if (content.length < 0x34 || content[0] !== 0x7f || content[1] !== 0x45 || content[2] !== 0x4c || content[3] !== 0x46) return null;
     const elfClass = content[4];
     const data = content[5];
     if ((elfClass !== 1 && elfClass !== 2) || (data !== 1 && data !== 2)) return null;
     const is64 = elfClass === 2;
     if (is64 && content.length < 0x40) return null;
-    const r = makeReader(content, is64, data === 1);
+    const r: Reader = { buf: content, is64, little: data === 1 };
     const info: ElfInfo = {
       bits: is64 ? 64 : 32,
-      machine: r.u16(0x12),
-      type: TYPES[r.u16(0x10)] ?? "OTHER",
+      machine: u16(r, 0x12),
+      type: TYPES[u16(r, 0x10)] ?? "OTHER",
       interpreter: null,
       needed: [],
       rpath: [],
@@ -101,7 +103,7 @@ export const readElfInfo = (content: Buffer): ElfInfo | null => {
       soname: null,
     };
 
-    const segments = readSegments(content, r, is64);
+    const segments = readSegments(r);
     const interp = segments.find((segment) => segment.type === PT_INTERP);
     if (interp) info.interpreter = readString(content, interp.offset);
 
@@ -113,9 +115,9 @@ export const readElfInfo = (content: Buffer): ElfInfo | null => {
     let strtab: number | null = null;
     let strsz = Number.POSITIVE_INFINITY;
     for (let at = dynamic.offset; at + entrySize <= end; at += entrySize) {
-      const tag = is64 ? r.word(at) : r.u32(at);
+      const tag = is64 ? word(r, at) : u32(r, at);
       if (tag === DT_NULL) break;
-      const value = r.word(at + entrySize / 2);
+      const value = word(r, at + entrySize / 2);
       if (tag === DT_STRTAB) strtab = toFileOffset(segments, value);
       else if (tag === DT_STRSZ) strsz = value;
       else if (tag === DT_NEEDED || tag === DT_SONAME || tag === DT_RPATH || tag === DT_RUNPATH) entries.push([tag, value]);

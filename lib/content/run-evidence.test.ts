@@ -75,6 +75,10 @@ describe("findRunEvidence", () => {
       symlink("/usr/local/bin/chain", "rel", 1),
       symlink("/usr/local/bin/via-dir", "/usr/local/bin/dirlink/real", 1),
       symlink("/usr/local/bin/dirlink", "../../bin", 1),
+      // Mounted by the engine at run time (seen in the debootstrap base: /dev/fd -> /proc/self/fd).
+      symlink("/dev/fd", "/proc/self/fd", 1),
+      symlink("/etc/mtab", "../proc/self/mounts", 1),
+      symlink("/etc/resolv.conf", "/run/systemd/resolve/stub-resolv.conf", 1),
       symlink("/loop/a", "b", 1),
       symlink("/loop/b", "a", 1),
     ]);

@@ -23,6 +23,11 @@ export const RUN_EVIDENCE_MAX_FINDINGS_PER_KIND = 200;
 /** Docker's PATH when the image sets none (the engine's default for Linux containers). */
 export const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
+// The engine mounts these at run time (procfs, sysfs, the /dev tmpfs) and bind-mounts the three
+// network files over whatever the image has: a link into them, or one of them, is not dangling.
+const RUNTIME_MOUNT = /^\/(?:proc|sys|dev)(?:\/|$)/;
+const RUNTIME_FILES = new Set(["/etc/hosts", "/etc/hostname", "/etc/resolv.conf"]);
+
 const KIND_ORDER: Record<ContentFinding["kind"], number> = {
   "entrypoint-not-found": 0,
   "missing-interpreter": 1,
@@ -111,8 +116,9 @@ export const findRunEvidence = (fs: FinalFilesystem, config: ImageRuntimeConfig,
 
   for (const entry of own) {
     if (entry.kind !== "symlink" || entry.linkTarget === undefined) continue;
+    if (RUNTIME_FILES.has(entry.path)) continue;
     const resolved = resolvePath(fs, entry.path);
-    if (resolved.found) continue;
+    if (resolved.found || (!resolved.loop && RUNTIME_MOUNT.test(resolved.missing))) continue;
     const target = entry.linkTarget.startsWith("/") ? entry.linkTarget : joinPath(dirnameOf(entry.path), entry.linkTarget);
     findings.push({
       kind: "dangling-symlink",
