@@ -2,20 +2,28 @@
 // layerboard: the CI entry point. Queues a build or a comparison through the HTTP API,
 // optionally waits for it, prints the Markdown report on stdout (progress on stderr) and
 // exits 0 ok, 1 failed / does not run / over budget (with --fail-on-budget), 2 usage or
-// connection error. Plain Node (≥ 22), no dependencies, so CI can run it from a checkout.
+// connection error. `layerboard diff A B` prints the content diff of two builds (exit 3 while
+// an analysis is not finished). Plain Node (≥ 22), no dependencies, so CI can run it from a checkout.
 import { parseArgs } from "node:util";
 
 const USAGE = `Usage:
   layerboard build   --project <id|slug> --variant <name|id> [options]
   layerboard compare --project <id|slug> [options]
+  layerboard diff    BUILD_A BUILD_B [--json] [--depth <n>] [--top <n>]
 
 Queues a build of one variant, or a comparison of every variant of the project, and
 prints the Markdown report (ready for a pull-request comment) on stdout.
+diff prints what BUILD_B's image contains that BUILD_A's does not and the reverse,
+grouped by top directories and by package, largest first (B − A); --json prints the
+API's JSON instead (GET /api/builds/A/content/diff/B). A viewer token is enough.
 
 Options:
   --wait               wait until the build(s) finish, printing progress on stderr
   --fail-on-budget     exit 1 when a size budget or regression threshold is exceeded
   --timeout <seconds>  give up waiting after this long (default 3600); exit 2
+  --depth <n>          diff: group paths by their directory this many levels deep (default 2)
+  --top <n>            diff: paths shown per directory (default 10)
+  --json               diff: print JSON
   --url <url>          Layerboard URL (default $LAYERBOARD_URL or http://localhost:3000)
   --token <token>      API token, builder role (default $LAYERBOARD_TOKEN)
   -h, --help           show this help
@@ -25,11 +33,14 @@ Exit codes:
      (and is within budget, with --fail-on-budget)
   1  a build failed, was cancelled or interrupted, an image does not run, or
      (with --fail-on-budget) a budget was exceeded
-  2  usage error, unknown project or variant, auth or connection error, timeout`;
+  2  usage error, unknown project, variant or build, a build without a content
+     analysis, auth or connection error, timeout
+  3  diff: a content analysis is still running or failed (try again later)`;
 
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
+const EXIT_NOT_READY = 3;
 const POLL_MS = 2000;
 const FINISHED = new Set(["SUCCEEDED", "FAILED", "CANCELLED", "INTERRUPTED"]);
 
@@ -47,6 +58,9 @@ const parseCli = (argv) => {
       wait: { type: "boolean", default: false },
       "fail-on-budget": { type: "boolean", default: false },
       timeout: { type: "string" },
+      depth: { type: "string" },
+      top: { type: "string" },
+      json: { type: "boolean", default: false },
       url: { type: "string" },
       token: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
@@ -169,6 +183,73 @@ const runCompare = async (client, options) => {
   return `/api/comparisons/${comparison.id}`;
 };
 
+const UNITS = ["B", "kB", "MB", "GB", "TB"];
+const formatBytes = (bytes) => {
+  let value = Math.abs(bytes);
+  let unit = 0;
+  while (value >= 1000 && unit < UNITS.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${UNITS[unit]}`;
+};
+const formatDelta = (bytes) => `${bytes > 0 ? "+" : bytes < 0 ? "-" : "±"}${formatBytes(bytes)}`;
+const pad = (text, width) => (text.length >= width ? text : text + " ".repeat(width - text.length));
+const padLeft = (text, width) => (text.length >= width ? text : " ".repeat(width - text.length) + text);
+
+// The diff as plain text, one section per grouping, largest first.
+const formatDiff = (a, b, diff) => {
+  const t = diff.totals;
+  const lines = [
+    `Content diff: ${b} against ${a} (B − A)`,
+    `  files  ${t.filesA} → ${t.filesB}   file bytes ${formatBytes(t.bytesA)} → ${formatBytes(t.bytesB)} (${formatDelta(t.delta)})`,
+    `  added ${t.added} (${formatBytes(t.addedBytes)}), removed ${t.removed} (${formatBytes(t.removedBytes)}), resized ${t.resized}, changed ${t.changed}`,
+    `  packages: ${t.packagesAdded} added, ${t.packagesRemoved} removed, ${t.packagesChanged} changed`,
+  ];
+  if (!diff.byDirectory.length && !diff.packages.length) return [...lines, "", "The two images hold the same files."].join("\n");
+  lines.push("", `By directory (depth ${diff.groupDepth}):`);
+  for (const group of diff.byDirectory) {
+    lines.push(`  ${padLeft(formatDelta(group.delta), 11)}  ${pad(group.key, 40)} +${group.added} -${group.removed} ~${group.resized + group.changed}`);
+    for (const change of group.top) lines.push(`      ${padLeft(formatDelta(change.delta), 11)}  ${pad(change.change, 8)} ${change.path}`);
+    if (group.more) lines.push(`      …and ${group.more} more`);
+  }
+  if (diff.byDirectoryMore) lines.push(`  …and ${diff.byDirectoryMore} more directories`);
+  if (diff.directories.length) {
+    lines.push("", "Whole directories only one image has:");
+    for (const d of diff.directories) lines.push(`  ${padLeft(formatBytes(d.bytes), 10)}  ${d.change === "added" ? "only in B" : "only in A"}  ${d.path}/ (${d.files} files)`);
+    if (diff.directoriesMore) lines.push(`  …and ${diff.directoriesMore} more`);
+  }
+  if (diff.packages.length) {
+    lines.push("", "Packages:");
+    for (const p of diff.packages) {
+      const versions = p.change === "version" ? ` ${p.versionA} → ${p.versionB}` : "";
+      lines.push(`  ${padLeft(formatDelta(p.delta), 11)}  ${pad(p.change, 8)} ${p.ecosystem}:${p.name}${versions}`);
+    }
+    if (diff.packagesMore) lines.push(`  …and ${diff.packagesMore} more packages`);
+  }
+  return lines.join("\n");
+};
+
+const isBuildId = (value) => /^[a-zA-Z0-9_-]{1,64}$/.test(value);
+
+const runDiff = async (client, [a, b], options) => {
+  const query = new URLSearchParams();
+  if (options.depth !== undefined) query.set("depth", options.depth);
+  if (options.top !== undefined) query.set("top", options.top);
+  const suffix = query.size ? `?${query}` : "";
+  try {
+    const body = await client.getJson(`/api/builds/${a}/content/diff/${b}${suffix}`);
+    process.stdout.write(options.json ? `${JSON.stringify(body, null, 2)}\n` : `${formatDiff(a, b, body.diff)}\n`);
+    return EXIT_OK;
+  } catch (error) {
+    if (error instanceof CliError && error.status === 409) {
+      log(`layerboard: ${error.message}`);
+      return EXIT_NOT_READY;
+    }
+    throw error;
+  }
+};
+
 const main = async (argv) => {
   let parsed;
   try {
@@ -187,9 +268,18 @@ const main = async (argv) => {
     log(`layerboard: ${message}\n\n${USAGE}`);
     return EXIT_USAGE;
   };
-  if (command !== "build" && command !== "compare") return usageError(command ? `unknown command "${command}"` : "missing command");
-  if (extra.length) return usageError(`unexpected argument "${extra[0]}"`);
-  if (!values.project) return usageError("--project is required");
+  if (command !== "build" && command !== "compare" && command !== "diff") return usageError(command ? `unknown command "${command}"` : "missing command");
+  if (command === "diff") {
+    if (extra.length !== 2) return usageError(`diff takes two build ids (BUILD_A BUILD_B), got ${extra.length}`);
+    const bad = extra.find((id) => !isBuildId(id));
+    if (bad !== undefined) return usageError(`"${bad}" is not a build id`);
+    if (values.project || values.variant || values.wait) return usageError("diff takes no --project, --variant or --wait");
+    for (const name of ["depth", "top"]) {
+      if (values[name] !== undefined && !/^[1-9][0-9]*$/.test(values[name])) return usageError(`--${name} is a positive whole number`);
+    }
+  } else if (extra.length) return usageError(`unexpected argument "${extra[0]}"`);
+  else if (values.json || values.depth !== undefined || values.top !== undefined) return usageError("--json, --depth and --top are for diff");
+  if (command !== "diff" && !values.project) return usageError("--project is required");
   if (command === "build" && !values.variant) return usageError("--variant is required for build");
   if (command === "compare" && values.variant) return usageError("--variant is not used by compare (it builds every variant)");
   const url = (values.url ?? process.env.LAYERBOARD_URL ?? "http://localhost:3000").replace(/\/+$/, "");
@@ -202,6 +292,7 @@ const main = async (argv) => {
   const options = { ...values, url, timeoutMs: timeoutSeconds * 1000 };
   const client = createClient({ url, token });
   try {
+    if (command === "diff") return await runDiff(client, extra, options);
     const resource = command === "build" ? await runBuild(client, options) : await runCompare(client, options);
     process.stdout.write(await client.getText(`${resource}/report?format=md`));
     if (!options.wait) return EXIT_OK;

@@ -1,6 +1,7 @@
 // A report, read-only: verdict summary, size chart, the per-build table, the largest own
 // layers and advice. Renders a frozen snapshot as well as a live report.
 import { Card } from "@/components/ui/card";
+import { hasReportContent, ReportContent } from "@/components/reports/report-content";
 import { RunsBadge, StatusBadge } from "@/components/ui/status-badge";
 import { Bytes } from "@/components/ui/bytes";
 import { Table } from "@/components/ui/table";
@@ -217,6 +218,11 @@ export const ReportView = ({ report }: { report: Report }) => (
     {report.advice.length > 0 && (
       <Card title="Advice">
         <Advice report={report} />
+      </Card>
+    )}
+    {hasReportContent(report) && (
+      <Card title="Image contents">
+        <ReportContent report={report} />
       </Card>
     )}
   </div>

@@ -10,6 +10,33 @@ import { adviseOnLayers } from "@/lib/analysis/advice";
 import { assembleReport, type Report, type ReportBuildInput } from "@/lib/reports/build-report";
 import type { BuildDetailDto, ProjectDto } from "@/lib/types";
 import { MAIN_IMAGE } from "@/lib/layer-images";
+import { findContentAnalysis, type ContentAnalysisDto } from "@/lib/data/content";
+import { getContentDiff } from "@/lib/data/content-views";
+import { toReportContentDifference, type ReportContentDifference, type ReportContentInput } from "@/lib/reports/report-content";
+
+const toContentInput = (analysis: ContentAnalysisDto | null): ReportContentInput =>
+  analysis && { status: analysis.status, error: analysis.error?.message ?? null, result: analysis.result };
+
+// Each other build's content against the baseline, when both were analysed; a diff that cannot
+// be made (an analysis still running, an index removed meanwhile) is left out, not an error.
+const findContentDifferences = async (inputs: ReportBuildInput[], baselineBuildId: string | null): Promise<ReportContentDifference[]> => {
+  if (!baselineBuildId) return [];
+  const ready = (input: ReportBuildInput) => input.content?.status === "SUCCEEDED";
+  const baseline = inputs.find((i) => i.build.id === baselineBuildId);
+  const baselineReady = baseline ? ready(baseline) : (await findContentAnalysis(baselineBuildId, MAIN_IMAGE))?.status === "SUCCEEDED";
+  if (!baselineReady) return [];
+  const differences: ReportContentDifference[] = [];
+  for (const input of inputs) {
+    if (input.build.id === baselineBuildId || !ready(input)) continue;
+    try {
+      const { diff } = await getContentDiff(baselineBuildId, input.build.id, { image: MAIN_IMAGE, depth: 2, top: 5 });
+      differences.push(toReportContentDifference(input.build.id, input.build.variantName, baselineBuildId, diff));
+    } catch {
+      // see above
+    }
+  }
+  return differences;
+};
 
 const findPreviousForReport = async (build: BuildDetailDto) => {
   const previous = await findPreviousSuccessfulBuild(build);
@@ -36,6 +63,7 @@ const toBuildInput = async (build: BuildDetailDto, project: ProjectDto): Promise
     budget: { sizeBudgetBytes: variant?.sizeBudgetBytes ?? null, regressionThresholdPct: variant?.regressionThresholdPct ?? null },
     previous: await findPreviousForReport(build),
     findings: adviseOnBuild(build),
+    content: build.status === "SUCCEEDED" ? toContentInput(await findContentAnalysis(build.id, MAIN_IMAGE)) : null,
   };
 };
 
@@ -62,7 +90,9 @@ export const getBuildReport = async (buildId: string): Promise<Report> => {
   const build = await getBuild(buildId);
   const project = await getProject(build.projectId);
   const [input, baseline] = await Promise.all([toBuildInput(build, project), findBuildBaseline(build)]);
+  const contentDifferences = await findContentDifferences([input], baseline?.buildId ?? null);
   return assembleReport({
+    contentDifferences,
     kind: "build",
     id: build.id,
     generatedAt: new Date().toISOString(),
@@ -79,7 +109,9 @@ export const getComparisonReport = async (comparisonId: string): Promise<Report>
   const builds = await Promise.all(comparison.metrics.rows.map((row) => getBuild(row.build.id)));
   const inputs = await Promise.all(builds.map((build) => toBuildInput(build, project)));
   const baselineRow = comparison.metrics.rows.find((row) => row.isBaseline);
+  const contentDifferences = await findContentDifferences(inputs, baselineRow?.build.id ?? null);
   return assembleReport({
+    contentDifferences,
     kind: "comparison",
     id: comparison.id,
     generatedAt: new Date().toISOString(),

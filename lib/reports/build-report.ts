@@ -8,9 +8,17 @@ import type { Finding, FindingSeverity } from "@/lib/analysis/advice";
 import type { BuildDetailDto, BuildStatus, Strategy } from "@/lib/types";
 import { isFinished } from "@/lib/types";
 import { getReportPath } from "@/lib/reports/report-paths";
+import {
+  toReportContentBuild,
+  toReportContentFindings,
+  type ReportContent,
+  type ReportContentDifference,
+  type ReportContentInput,
+} from "@/lib/reports/report-content";
 
 // Bump when a field changes meaning or disappears; adding fields keeps the version.
-export const REPORT_SCHEMA_VERSION = 1;
+// 2: `content` (image contents: analysis totals, run findings, differences vs the baseline).
+export const REPORT_SCHEMA_VERSION = 2;
 
 // Largest own layers listed per build in the top-layers section.
 export const TOP_LAYERS_PER_BUILD = 5;
@@ -105,6 +113,8 @@ export type Report = {
   budget: { passed: boolean; messages: string[] };
   // the dashboard page this report comes from, relative to the app's origin
   dashboardPath: string;
+  // image contents (issue 11): per build, its static run findings, differences vs the baseline
+  content: ReportContent;
 };
 
 export type ReportBuildInput = {
@@ -112,6 +122,8 @@ export type ReportBuildInput = {
   budget: { sizeBudgetBytes: number | null; regressionThresholdPct: number | null };
   previous: { buildId: string; size: number | null } | null;
   findings: Finding[];
+  // the build's content analysis (null: none was queued); omitted: not read
+  content?: ReportContentInput;
 };
 
 export type AssembleReportInput = {
@@ -123,6 +135,8 @@ export type AssembleReportInput = {
   // builds in display order
   builds: ReportBuildInput[];
   baseline: { buildId: string; variant: string; size: number | null } | null;
+  // each build's content differences against the baseline, already shaped (lib/reports/report-content.ts)
+  contentDifferences?: ReportContentDifference[];
 };
 
 const toPercent = (ratio: number | null) => (ratio === null ? null : ratio * 100);
@@ -267,5 +281,10 @@ export const assembleReport = (input: AssembleReportInput): Report => {
       messages: rows.flatMap((row) => row.budget.messages.map((message) => `${row.variant}: ${message}`)),
     },
     dashboardPath: getReportPath(input.kind, input.id),
+    content: {
+      builds: input.builds.map((b) => toReportContentBuild(b.build.id, b.build.variantName, b.content ?? null)),
+      findings: input.builds.flatMap((b) => toReportContentFindings(b.build.id, b.build.variantName, b.content ?? null)),
+      differences: input.contentDifferences ?? [],
+    },
   };
 };

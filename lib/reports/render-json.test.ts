@@ -26,6 +26,7 @@ describe("renderReportJson", () => {
       "advice",
       "budget",
       "dashboardPath",
+      "content",
     ]);
   });
 
@@ -40,6 +41,9 @@ describe("renderReportJson", () => {
   it("reads its own snapshots back and refuses other schema versions", () => {
     expect(readReportSnapshot(parsed)).toEqual(report);
     expect(() => readReportSnapshot({ ...parsed, schemaVersion: 99 })).toThrow(/unsupported report snapshot/);
+    // A share link frozen before schema 2 still opens, with no image contents.
+    const { content: _content, ...v1 } = parsed;
+    expect(readReportSnapshot({ ...v1, schemaVersion: 1 })).toEqual({ ...report, content: { builds: [], findings: [], differences: [] } });
     expect(() => readReportSnapshot(null)).toThrow(/unsupported/);
   });
 });

@@ -23,6 +23,9 @@ import { SizeComparisonChart } from "@/components/charts/size-comparison-chart";
 import { SharePanel } from "@/components/reports/share-panel";
 import { getCurrentActor } from "@/lib/auth/session";
 import { hasRole } from "@/lib/auth/roles";
+import { ContentDiffView } from "@/components/content/content-diff-view";
+import { PackageMatrixTable } from "@/components/content/package-matrix-table";
+import { findComparisonContent } from "./find-content";
 
 export const metadata = { title: "Compare" };
 
@@ -200,6 +203,7 @@ export default async function ComparePage({ searchParams }: PageProps) {
     return `${build.variantName} (${shortId(build.id, 8)})`;
   };
   const baseline = view.builds.find((b) => b.id === view.metrics.baselineBuildId);
+  const content = await findComparisonContent(view.metrics.rows.map((r) => r.build), view.metrics.baselineBuildId);
 
   return (
     <div className="space-y-6">
@@ -243,6 +247,37 @@ export default async function ComparePage({ searchParams }: PageProps) {
           </div>
         ) : (
           <EmptyState title="Two finished builds with layers are needed for a diff">{view.metrics.done ? "These builds recorded no layers." : "Waiting for builds to finish."}</EmptyState>
+        )}
+      </Card>
+
+      <Card title={baseline ? `Contents against the baseline (${baseline.variantName})` : "Contents"}>
+        <div data-testid="comparison-content" data-analysed={content.analysed} data-pending={content.pending}>
+          {content.pending > 0 && <AutoRefresh active={view.metrics.done} label={`Analysing the contents of ${content.pending} image${content.pending === 1 ? "" : "s"}; this page refreshes every 3 s.`} />}
+          {content.diffs.length === 0 ? (
+            <EmptyState title="No content diff yet">Content diffs appear once two successful builds have been analysed.</EmptyState>
+          ) : (
+            <div className="space-y-3">
+              {content.diffs.map((d, i) => (
+                <details key={d.buildId} open={i === 0} className="rounded-lg border border-slate-200 p-3 dark:border-slate-800" data-testid="comparison-content-diff" data-build={d.buildId}>
+                  <summary className="cursor-pointer text-sm font-medium">
+                    {labelOf(d.buildId)}
+                    {d.diff ? ` · ${formatBytes(Math.abs(d.diff.totals.delta))} ${d.diff.totals.delta <= 0 ? "smaller" : "larger"} in files` : ` · ${d.message}`}
+                  </summary>
+                  <div className="mt-3">
+                    {d.diff ? <ContentDiffView diff={d.diff} labelA={labelOf(content.baselineId!)} labelB={labelOf(d.buildId)} /> : <p className="text-sm text-slate-500">{d.message}</p>}
+                  </div>
+                </details>
+              ))}
+            </div>
+          )}
+        </div>
+      </Card>
+
+      <Card title="Packages by build">
+        {content.matrix.rows.length ? (
+          <PackageMatrixTable matrix={content.matrix} labels={Object.fromEntries(view.builds.map((b) => [b.id, b.variantName]))} />
+        ) : (
+          <EmptyState title="No packages yet">The package matrix appears once builds have been analysed.</EmptyState>
         )}
       </Card>
 

@@ -20,6 +20,9 @@ import { findPreviousBuildId } from "./find-previous-build";
 import { BuildRetention } from "@/components/builds/build-retention";
 import { PinBuildButton } from "@/components/builds/pin-build-button";
 import { pinBuildAction } from "./actions";
+import { findBuildContent } from "./find-content";
+import { ContentSection } from "@/components/content/content-section";
+import { RunFindings, type RunFindingsState } from "@/components/content/run-findings";
 
 type Props = { params: Promise<{ id: string }> };
 
@@ -37,6 +40,13 @@ export default async function BuildPage({ params }: Props) {
   const previousBuildId = finished ? await findPreviousBuildId(build) : null;
   const mainLayers = build.layers.filter((l) => l.image === MAIN_IMAGE);
   const findings = mainLayers.length ? adviseOnLayers({ layers: mainLayers }) : [];
+  // Image contents (issue 11): analysed by a separate job after a successful build.
+  const content = build.status === "SUCCEEDED" ? await findBuildContent(build) : null;
+  const runFindings: RunFindingsState | null = content && {
+    status: !content.analysis ? "none" : content.analysis.status === "SUCCEEDED" ? "done" : content.analysis.status === "FAILED" ? "failed" : "pending",
+    findings: content.analysis?.result?.findings ?? [],
+    error: content.analysis?.error?.message ?? null,
+  };
 
   return (
     <div className="space-y-6">
@@ -58,6 +68,15 @@ export default async function BuildPage({ params }: Props) {
       {finished && (build.smoke || build.status === "SUCCEEDED") && (
         <Card title="Does it run?">
           {build.smoke ? <SmokeResult smoke={build.smoke} /> : <EmptyState title="No smoke run was recorded for this build" />}
+          {runFindings && (
+            <div className="mt-4 border-t border-slate-200 pt-4 dark:border-slate-800">
+              <RunFindings
+                state={runFindings}
+                smoke={build.smoke && { runs: build.smoke.runs, exitCode: build.smoke.exitCode, timedOut: build.smoke.timedOut, output: `${build.smoke.error ?? ""}\n${build.smoke.outputHead}\n${build.smoke.outputTail}` }}
+                layers={content!.layers}
+              />
+            </div>
+          )}
         </Card>
       )}
 
@@ -66,6 +85,8 @@ export default async function BuildPage({ params }: Props) {
           {findings.length ? <AdviceList findings={findings} /> : <EmptyState title="No advice">The image's own layers show no known waste.</EmptyState>}
         </Card>
       )}
+
+      {content && <ContentSection buildId={build.id} {...content} />}
 
       {finished && <SharePanel kind="build" id={build.id} canShare={hasRole(actor.role, "BUILDER")} />}
 
