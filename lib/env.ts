@@ -54,6 +54,10 @@ const envSchema = launcherSchema.extend(requestSchema.shape).extend({
   /** Live build-log streams (SSE) open at once per user or API token, and in total per web process (429 beyond). */
   LAYERBOARD_MAX_STREAMS_PER_ACTOR: z.coerce.number().int().min(1).default(8),
   LAYERBOARD_MAX_STREAMS: z.coerce.number().int().min(1).default(200),
+  /** Lines a live stream replays when it starts without Last-Event-ID, ?after= or ?from= (the tail of the log). */
+  LAYERBOARD_STREAM_TAIL_LINES: z.coerce.number().int().min(0).max(10_000).default(200),
+  /** Database queries live streams may run at once (of the pool's 10), so interactive requests always get a connection. */
+  LAYERBOARD_STREAM_DB_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(2),
   LAYERBOARD_SMOKE_TIMEOUT_S: z.coerce.number().int().min(1).default(30),
   LAYERBOARD_SMOKE_MEMORY_MB: z.coerce.number().int().min(16).default(256),
   LAYERBOARD_NETWORK_MODE: z.string().optional(),
