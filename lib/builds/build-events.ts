@@ -106,6 +106,15 @@ export const streamBuildEvents = async (
         send(encoder.encode("retry: 2000\n\n"));
         const coveredFrom = subscription.coveredFrom();
         lastSeq = "after" in start ? start.after : Math.max(0, coveredFrom - start.tail);
+        // From the feed's recent lines when they reach back far enough (the tail, a recent
+        // Last-Event-ID): no database read at all.
+        const recent = subscription.recent();
+        if (recent.length && recent[0].seq <= lastSeq + 1)
+          for (const line of recent)
+            if (line.seq > lastSeq && line.seq <= coveredFrom) {
+              send(line.frame);
+              lastSeq = line.seq;
+            }
         try {
           // Stored lines up to where the feed took over, then what the feed sent meanwhile.
           while (!closed && lastSeq < coveredFrom) {

@@ -7,6 +7,7 @@ import "server-only";
 import { findBuildSteps, findLogLines } from "@/lib/data/build-logs";
 import { findBuildState } from "@/lib/data/builds";
 import { withStreamDb } from "@/lib/builds/stream-db-gate";
+import { getEnv } from "@/lib/env";
 import { isFinished } from "@/lib/types";
 
 export const FEED_POLL_MS = 400;
@@ -17,8 +18,10 @@ export const sseFrame = (event: string, data: unknown, id?: number) =>
   encoder.encode(`${id !== undefined ? `id: ${id}\n` : ""}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 
 /** What a feed hands its subscribers: frames encoded once, shared by every stream. */
+export type FeedLine = { seq: number; frame: Uint8Array };
+
 export type FeedEvent =
-  | { kind: "lines"; lines: Array<{ seq: number; frame: Uint8Array }> }
+  | { kind: "lines"; lines: FeedLine[] }
   | { kind: "state"; frame: Uint8Array }
   | { kind: "end"; frame: Uint8Array }
   | { kind: "error"; frame: Uint8Array }
@@ -34,6 +37,8 @@ type Feed = {
   /** lastSeq when the feed became ready: what a subscriber that joined before must read itself. */
   initialSeq: number;
   stateFrame: Uint8Array | null;
+  /** The last LAYERBOARD_STREAM_TAIL_LINES line frames, so a stream starting at the tail reads no database. */
+  recent: FeedLine[];
   fingerprint: string;
   ready: Promise<boolean>;
   isReady: boolean;
@@ -82,7 +87,9 @@ const poll = async (feed: Feed) => {
         const rows = await withStreamDb(() => findLogLines(feed.buildId, feed.lastSeq, PAGE));
         if (rows.length) {
           feed.lastSeq = rows[rows.length - 1].seq;
-          broadcast(feed, { kind: "lines", lines: rows.map((line) => ({ seq: line.seq, frame: sseFrame("log", line, line.seq) })) });
+          const lines = rows.map((line) => ({ seq: line.seq, frame: sseFrame("log", line, line.seq) }));
+          remember(feed, lines);
+          broadcast(feed, { kind: "lines", lines });
         }
         more = rows.length === PAGE;
       }
@@ -99,8 +106,13 @@ const poll = async (feed: Feed) => {
   close(feed);
 };
 
+const remember = (feed: Feed, lines: FeedLine[]) => {
+  const keep = getEnv().LAYERBOARD_STREAM_TAIL_LINES;
+  feed.recent = [...feed.recent, ...lines].slice(-keep);
+};
+
 const startFeed = (buildId: string): Feed => {
-  const feed: Feed = { buildId, subscribers: new Set(), lastSeq: 0, initialSeq: 0, stateFrame: null, fingerprint: "", ready: Promise.resolve(false), isReady: false, closed: false };
+  const feed: Feed = { buildId, subscribers: new Set(), lastSeq: 0, initialSeq: 0, stateFrame: null, recent: [], fingerprint: "", ready: Promise.resolve(false), isReady: false, closed: false };
   feed.ready = (async () => {
     try {
       // Lines up to the current count exist already: subscribers read what they need of them
@@ -109,6 +121,11 @@ const startFeed = (buildId: string): Feed => {
       if (!state) {
         close(feed);
         return false;
+      }
+      const keep = getEnv().LAYERBOARD_STREAM_TAIL_LINES;
+      if (keep && state.logLines) {
+        const rows = await withStreamDb(() => findLogLines(feed.buildId, Math.max(0, state.logLines - keep), keep));
+        remember(feed, rows.filter((line) => line.seq <= state.logLines).map((line) => ({ seq: line.seq, frame: sseFrame("log", line, line.seq) })));
       }
       feed.lastSeq = state.logLines;
       feed.initialSeq = state.logLines;
@@ -132,6 +149,8 @@ export type FeedSubscription = {
   ready: Promise<boolean>;
   /** Lines after this seq reach the subscriber from the feed; those up to it it must read itself. */
   coveredFrom: () => number;
+  /** The feed's recent lines up to coveredFrom(): what a stream starting at the tail sends first. */
+  recent: () => FeedLine[];
   /** The latest state frame (set once ready). */
   stateFrame: () => Uint8Array | null;
   unsubscribe: () => void;
@@ -143,10 +162,13 @@ export const subscribeToBuildFeed = (buildId: string, subscriber: FeedSubscriber
   const feed = existing && !existing.closed ? existing : startFeed(buildId);
   // Captured now: a ready feed broadcasts every line after its lastSeq to this subscriber.
   const joinedAt = feed.isReady ? feed.lastSeq : null;
+  const recentAtJoin = feed.isReady ? feed.recent : null;
   feed.subscribers.add(subscriber);
   return {
     ready: feed.ready,
     coveredFrom: () => joinedAt ?? feed.initialSeq,
+    // remember() replaces the array, never changes it: what was there at join (or at start) stays.
+    recent: () => recentAtJoin ?? feed.recent.filter((line) => line.seq <= feed.initialSeq),
     stateFrame: () => feed.stateFrame,
     unsubscribe: () => {
       feed.subscribers.delete(subscriber);
