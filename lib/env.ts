@@ -65,6 +65,8 @@ const envSchema = launcherSchema.extend(requestSchema.shape).extend({
   LAYERBOARD_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
   /** Longest a statement may run on the server (Postgres statement_timeout), ms. */
   LAYERBOARD_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  /** Longest a page waits for the database to answer a ping before it shows "database unavailable", ms. */
+  LAYERBOARD_PAGE_DB_TIMEOUT_MS: z.coerce.number().int().min(100).default(3000),
   /** Longest a transaction may sit idle (Postgres idle_in_transaction_session_timeout), ms. */
   LAYERBOARD_DB_IDLE_TX_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
 });

@@ -17,10 +17,13 @@ import { RebuildClassicButton } from "@/components/builds/rebuild-classic-button
 import { SharePanel } from "@/components/reports/share-panel";
 import { findBuild } from "./find-build";
 import { findPreviousBuildId } from "./find-previous-build";
+import { isDatabaseAnswering } from "@/lib/data/database-probe";
+import { DATABASE_UNAVAILABLE_TITLE } from "@/components/ui/database-unavailable";
 
 type Props = { params: Promise<{ id: string }> };
 
 export const generateMetadata = async ({ params }: Props) => {
+  if (!(await isDatabaseAnswering())) return { title: DATABASE_UNAVAILABLE_TITLE };
   const build = await findBuild((await params).id);
   return { title: build ? `${build.variantName} build · ${build.projectName}` : "Build not found" };
 };
