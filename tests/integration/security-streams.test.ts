@@ -72,6 +72,24 @@ describe("500 live streams of a running build", () => {
     await Promise.all([tail.abortAll(), whole.abortAll()]);
   });
 
+  it("give one viewer token that opens 1,000 at once only LAYERBOARD_MAX_STREAMS_PER_ACTOR of them (the attack), the rest 429", async () => {
+    const attacker = await createToken("VIEWER");
+    const limit = getEnv().LAYERBOARD_MAX_STREAMS_PER_ACTOR;
+    const attack = await openSseCrowd({ getEvents, followers: Array.from({ length: 1000 }, () => ({ buildId, token: attacker })) });
+    try {
+      await attack.waitForLogs(1, 120_000);
+      expect(attack.followers.filter((f) => f.status === 200)).toHaveLength(limit);
+      expect(attack.followers.filter((f) => f.status === 429)).toHaveLength(1000 - limit);
+      expect(attack.followers.find((f) => f.status === 429)?.error).toContain("LAYERBOARD_MAX_STREAMS_PER_ACTOR");
+      const started = performance.now();
+      expect((await callRoute(getProjects, { url: "/api/projects", token: viewers[0] })).status).toBe(200);
+      expect(performance.now() - started).toBeLessThan(1000);
+    } finally {
+      await attack.abortAll();
+    }
+    expect(openStreamCount()).toBe(0);
+  }, 180_000);
+
   it("share one database poll, keep interactive requests under 1 s and memory bounded, and free their slots on abort", async () => {
     const before = process.memoryUsage();
     const pollsBefore = buildFeedStats().polls;
