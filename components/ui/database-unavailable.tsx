@@ -7,7 +7,7 @@ export const DatabaseUnavailable = () => (
       <h1 className="text-lg font-semibold">{DATABASE_UNAVAILABLE_TITLE}</h1>
       <p className="mt-2">
         Layerboard&apos;s database did not answer in time, so this page cannot be shown right now. Builds already running keep their place; nothing was
-        changed. Reload in a moment: the page comes back by itself once the database answers.
+        changed. Reload in a moment: once the database answers, this page works again.
       </p>
       <p className="mt-3">
         <a href="" className="font-medium underline">

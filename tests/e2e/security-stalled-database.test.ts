@@ -95,12 +95,12 @@ describe("pages while the database is frozen", () => {
       stopped = [];
     }
 
-    // Running again: the same page renders its project (the probe's answer is kept for 1 s;
+    // Running again: the same page renders its project (a failed probe is remembered for 5 s;
     // queries the freeze held finish first).
     const deadline = Date.now() + 30_000;
     let unavailable = 1;
     while (unavailable && Date.now() < deadline) {
-      await page.waitForTimeout(1500);
+      await page.waitForTimeout(2000);
       await page.goto(`${baseUrl()}${projectPath}`, { timeout: 60_000 });
       unavailable = await page.getByText("Database unavailable").count();
     }
