@@ -36,10 +36,16 @@ export const streamBuildEvents = async (
   let lastSeq = 0;
   // Feed events that arrive while the stream reads its start from the database.
   let pending: FeedEvent[] | null = [];
+  // The reader asked for more (pull): a long replay waits for the client instead of queueing.
+  let drained: (() => void) | null = null;
+  const waitForReader = async () => {
+    while (!closed && controller && (controller.desiredSize ?? 1) <= 0) await new Promise<void>((resolve) => (drained = resolve));
+  };
 
-  const send = (chunk: Uint8Array) => {
+  // `live`: a frame of the shared feed, which does not wait for anyone: a client too far behind is cut off.
+  const send = (chunk: Uint8Array, live = false) => {
     if (closed || !controller) return;
-    if ((controller.desiredSize ?? 0) < -MAX_STREAM_BACKLOG_BYTES) {
+    if (live && (controller.desiredSize ?? 0) < -MAX_STREAM_BACKLOG_BYTES) {
       finish();
       return;
     }
@@ -51,7 +57,7 @@ export const streamBuildEvents = async (
     if (event.kind === "lines") {
       for (const line of event.lines)
         if (line.seq > lastSeq) {
-          send(line.frame);
+          send(line.frame, true);
           lastSeq = line.seq;
         }
     } else if (event.kind === "tick") {
@@ -70,6 +76,7 @@ export const streamBuildEvents = async (
   function finish() {
     if (closed) return;
     closed = true;
+    drained?.();
     subscription.unsubscribe();
     signal.removeEventListener("abort", finish);
     onClose();
@@ -97,45 +104,19 @@ export const streamBuildEvents = async (
 
   return new ReadableStream<Uint8Array>(
     {
-      async start(c) {
+      start(c) {
         controller = c;
         if (closed) {
           c.close();
           return;
         }
-        send(encoder.encode("retry: 2000\n\n"));
-        const coveredFrom = subscription.coveredFrom();
-        lastSeq = "after" in start ? start.after : Math.max(0, coveredFrom - start.tail);
-        // From the feed's recent lines when they reach back far enough (the tail, a recent
-        // Last-Event-ID): no database read at all.
-        const recent = subscription.recent();
-        if (recent.length && recent[0].seq <= lastSeq + 1)
-          for (const line of recent)
-            if (line.seq > lastSeq && line.seq <= coveredFrom) {
-              send(line.frame);
-              lastSeq = line.seq;
-            }
-        try {
-          // Stored lines up to where the feed took over, then what the feed sent meanwhile.
-          while (!closed && lastSeq < coveredFrom) {
-            const rows = await withStreamDb(() => findLogLines(buildId, lastSeq, Math.min(PAGE, coveredFrom - lastSeq)));
-            for (const line of rows) if (line.seq <= coveredFrom) send(sseFrame("log", line, line.seq));
-            if (!rows.length) break;
-            lastSeq = Math.min(rows[rows.length - 1].seq, coveredFrom);
-          }
-          lastSeq = Math.max(lastSeq, coveredFrom);
-        } catch (error) {
-          send(sseFrame("error", { message: error instanceof Error ? error.message : String(error) }));
-          finish();
-          return;
-        }
-        const queued = pending ?? [];
-        pending = null;
-        if (!queued.some((event) => event.kind === "state")) {
-          const state = subscription.stateFrame();
-          if (state) send(state);
-        }
-        for (const event of queued) deliver(event);
+        // Not awaited: the stream calls pull() (the reader wants more) only once start returned.
+        void catchUp();
+      },
+      pull() {
+        const resolve = drained;
+        drained = null;
+        resolve?.();
       },
       cancel() {
         finish();
@@ -143,4 +124,41 @@ export const streamBuildEvents = async (
     },
     new ByteLengthQueuingStrategy({ highWaterMark: 64 * 1024 }),
   );
+
+  async function catchUp() {
+    send(encoder.encode("retry: 2000\n\n"));
+    const coveredFrom = subscription.coveredFrom();
+    lastSeq = "after" in start ? start.after : Math.max(0, coveredFrom - start.tail);
+    // From the feed's recent lines when they reach back far enough (the tail, a recent
+    // Last-Event-ID): no database read at all.
+    const recent = subscription.recent();
+    if (recent.length && recent[0].seq <= lastSeq + 1)
+      for (const line of recent)
+        if (line.seq > lastSeq && line.seq <= coveredFrom) {
+          send(line.frame);
+          lastSeq = line.seq;
+        }
+    try {
+      // Stored lines up to where the feed took over, then what the feed sent meanwhile.
+      while (!closed && lastSeq < coveredFrom) {
+        const rows = await withStreamDb(() => findLogLines(buildId, lastSeq, Math.min(PAGE, coveredFrom - lastSeq)));
+        for (const line of rows) if (line.seq <= coveredFrom) send(sseFrame("log", line, line.seq));
+        if (!rows.length) break;
+        lastSeq = Math.min(rows[rows.length - 1].seq, coveredFrom);
+        await waitForReader();
+      }
+      lastSeq = Math.max(lastSeq, coveredFrom);
+    } catch (error) {
+      send(sseFrame("error", { message: error instanceof Error ? error.message : String(error) }));
+      finish();
+      return;
+    }
+    const queued = pending ?? [];
+    pending = null;
+    if (!queued.some((event) => event.kind === "state")) {
+      const state = subscription.stateFrame();
+      if (state) send(state);
+    }
+    for (const event of queued) deliver(event);
+  }
 };
