@@ -54,6 +54,10 @@ const envSchema = launcherSchema.extend(requestSchema.shape).extend({
   /** Live build-log streams (SSE) open at once per user or API token, and in total per web process (429 beyond). */
   LAYERBOARD_MAX_STREAMS_PER_ACTOR: z.coerce.number().int().min(1).default(8),
   LAYERBOARD_MAX_STREAMS: z.coerce.number().int().min(1).default(200),
+  /** Lines a live stream replays when it starts without Last-Event-ID, ?after= or ?from= (the tail of the log). */
+  LAYERBOARD_STREAM_TAIL_LINES: z.coerce.number().int().min(0).max(10_000).default(200),
+  /** Database queries live streams may run at once (of the pool's 10), so interactive requests always get a connection. */
+  LAYERBOARD_STREAM_DB_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(2),
   LAYERBOARD_SMOKE_TIMEOUT_S: z.coerce.number().int().min(1).default(30),
   LAYERBOARD_SMOKE_MEMORY_MB: z.coerce.number().int().min(16).default(256),
   LAYERBOARD_NETWORK_MODE: z.string().optional(),
@@ -61,6 +65,8 @@ const envSchema = launcherSchema.extend(requestSchema.shape).extend({
   LAYERBOARD_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
   /** Longest a statement may run on the server (Postgres statement_timeout), ms. */
   LAYERBOARD_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  /** Longest a page waits for the database to answer a ping before it shows "database unavailable", ms. */
+  LAYERBOARD_PAGE_DB_TIMEOUT_MS: z.coerce.number().int().min(100).default(3000),
   /** Longest a transaction may sit idle (Postgres idle_in_transaction_session_timeout), ms. */
   LAYERBOARD_DB_IDLE_TX_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   // Retention (issue 12, README "Retention"): defaults a project can override.

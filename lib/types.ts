@@ -14,7 +14,10 @@ export type VariantDto = {
   strategy: Strategy;
   dockerfile: string;
   target: string | null;
+  /** Secret values shown as "***" (lib/builds/secret-args.ts). */
   buildArgs: Record<string, string>;
+  /** Arg names the variant marks secret on top of the name patterns. */
+  secretArgs: string[];
   smokeCommand: string[] | null;
   /** STRICT: the smoke container has no capabilities and a read-only root; RELAXED: the engine's defaults. */
   smokePrivileges: "STRICT" | "RELAXED";

@@ -3,10 +3,14 @@ import { requirePageActor } from "@/lib/auth/session";
 import { TopNav } from "@/components/layout/top-nav";
 import { HealthFooter } from "@/components/layout/health-footer";
 import { signOutAction } from "@/app/login/actions";
+import { isDatabaseAnswering } from "@/lib/data/database-probe";
+import { DatabaseUnavailable } from "@/components/ui/database-unavailable";
 
 export const dynamic = "force-dynamic";
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
+  // Before the session lookup: a stalled database gives this page in seconds, not a hang.
+  if (!(await isDatabaseAnswering())) return <DatabaseUnavailable />;
   const actor = await requirePageActor();
   return (
     <>

@@ -1,11 +1,14 @@
 import { redirect } from "next/navigation";
 import { getCurrentActor } from "@/lib/auth/session";
 import { SignInForm } from "./sign-in-form";
+import { isDatabaseAnswering } from "@/lib/data/database-probe";
+import { DatabaseUnavailable } from "@/components/ui/database-unavailable";
 
 export const metadata = { title: "Sign in" };
 export const dynamic = "force-dynamic";
 
 export default async function LoginPage() {
+  if (!(await isDatabaseAnswering())) return <DatabaseUnavailable />;
   if (await getCurrentActor()) redirect("/");
   return (
     <main className="mx-auto mt-24 max-w-sm rounded-xl border border-slate-200 bg-white p-8 shadow-sm dark:border-slate-800 dark:bg-slate-900">

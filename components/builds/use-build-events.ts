@@ -32,7 +32,7 @@ export const useBuildEvents = (buildId: string, initial: LiveBuildState) => {
   const initialStatus = useRef(initial.status);
 
   useEffect(() => {
-    const source = new EventSource(`/api/builds/${encodeURIComponent(buildId)}/events`);
+    const source = new EventSource(`/api/builds/${encodeURIComponent(buildId)}/events?from=0`);
     let pending: ParsedLogLine[] = [];
     let flushTimer: ReturnType<typeof setTimeout> | null = null;
     let lastStatus = initialStatus.current;

@@ -7,6 +7,7 @@ import type { Strategy } from "@/lib/types";
 import type { FormAction } from "@/lib/actions/result";
 import { Field, FormError, SubmitButton, controlProps, inputClass, monoInputClass } from "./field";
 import { useSetupForm } from "./use-setup-form";
+import { isSecretArgName, SECRET_ARGS_DOCS } from "@/lib/builds/secret-args";
 
 const STRATEGIES = Object.keys(STRATEGY_META) as Strategy[];
 
@@ -16,6 +17,7 @@ const initialValues = {
   dockerfile: "Dockerfile",
   target: "",
   buildArgs: "",
+  secretArgs: "",
   smokeCommand: "",
   sizeBudgetMb: "",
   regressionThresholdPct: "",
@@ -37,6 +39,11 @@ export const VariantForm = ({ action, projectId }: { action: FormAction; project
     onChange: (event: { target: { value: string } }) => setValues((current) => ({ ...current, [name]: event.target.value })),
   });
   const isBuilderPattern = values.strategy === "BUILDER_PATTERN";
+  const markedSecret = values.secretArgs.split(/[\s,]+/).filter(Boolean);
+  const secretNames = values.buildArgs
+    .split(/\r?\n/)
+    .map((line) => line.trim().split("=")[0]?.trim() ?? "")
+    .filter((name) => name && isSecretArgName(name, markedSecret));
 
   return (
     <form onSubmit={onSubmit} className="space-y-5" noValidate>
@@ -79,6 +86,19 @@ export const VariantForm = ({ action, projectId }: { action: FormAction; project
         <Field name="buildArgs" label="Build args" hint="One KEY=value per line. A Dockerfile that declares ARG BASE_IMAGE gets the server's base image unless you set it here." error={errors.buildArgs}>
           <textarea {...bind("buildArgs", true)} className={monoInputClass} rows={4} placeholder={"BASE_IMAGE=debian:bookworm-slim\nAPP_ENV=production"} />
         </Field>
+        <Field
+          name="secretArgs"
+          label="Secret build args (optional)"
+          hint="Names, separated by spaces or commas, whose values are shown as *** everywhere and masked in stored logs. Names like *_TOKEN, *_PASSWORD, *_SECRET, *_KEY are secret already."
+          error={errors.secretArgs}
+        >
+          <input {...bind("secretArgs", true)} className={monoInputClass} placeholder="LICENSE_CODE" />
+        </Field>
+        {secretNames.length > 0 && (
+          <p role="note" className="rounded-md border border-amber-300 bg-amber-50 p-2 text-sm text-amber-900 sm:col-span-2 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-200">
+            {secretNames.join(", ")} {secretNames.length === 1 ? "looks" : "look"} like a secret. Layerboard masks {secretNames.length === 1 ? "it" : "them"}, but a build arg is kept in the image&apos;s history for anyone who pulls the image: use build secrets instead (see <code className="break-all">{SECRET_ARGS_DOCS}</code>).
+          </p>
+        )}
         <Field
           name="smokeCommand"
           label="Smoke command (optional)"

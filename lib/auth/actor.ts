@@ -8,21 +8,36 @@ export const SESSION_COOKIE = "lb_session";
 
 export type Actor = { kind: "user"; userId: string; email: string; name: string; role: Role } | { kind: "token"; tokenId: string; name: string; role: Role };
 
-export const findActorBySessionToken = async (token: string | undefined): Promise<Actor | null> => {
-  if (!token) return null;
-  const user = await findSessionUser(token);
-  if (!user) return null;
-  return { kind: "user", userId: user.id, email: user.email, name: user.name, role: user.role };
+// A burst of requests with the same credential (1,000 stream requests at once with one token)
+// shares one lookup while it runs instead of taking the whole database pool; nothing is kept
+// after it answers, so a revoked token or a deleted session is refused by the next request.
+const inflight = ((globalThis as { __layerboardActorLookups?: Map<string, Promise<Actor | null>> }).__layerboardActorLookups ??= new Map());
+const shareLookup = (key: string, lookup: () => Promise<Actor | null>): Promise<Actor | null> => {
+  const running = inflight.get(key);
+  if (running) return running;
+  const promise = lookup().finally(() => inflight.delete(key));
+  inflight.set(key, promise);
+  return promise;
 };
 
-export const findActorByApiToken = async (token: string): Promise<Actor | null> => {
-  const row = await findActiveApiToken(token);
-  if (!row) return null;
-  // At most one write a minute per token: CI polling must not turn every read into a write.
-  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000)
-    await recordApiTokenUse(row.id).catch(() => undefined);
-  return { kind: "token", tokenId: row.id, name: row.name, role: row.role };
+export const findActorBySessionToken = async (token: string | undefined): Promise<Actor | null> => {
+  if (!token) return null;
+  return shareLookup(`session:${token}`, async () => {
+    const user = await findSessionUser(token);
+    if (!user) return null;
+    return { kind: "user", userId: user.id, email: user.email, name: user.name, role: user.role };
+  });
 };
+
+export const findActorByApiToken = async (token: string): Promise<Actor | null> =>
+  shareLookup(`token:${token}`, async () => {
+    const row = await findActiveApiToken(token);
+    if (!row) return null;
+    // At most one write a minute per token: CI polling must not turn every read into a write.
+    if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000)
+      await recordApiTokenUse(row.id).catch(() => undefined);
+    return { kind: "token", tokenId: row.id, name: row.name, role: row.role };
+  });
 
 const readCookie = (header: string | null, name: string) =>
   header

@@ -4,6 +4,7 @@ import "server-only";
 import { getLogCounters, writeLogBatch, type StepInput } from "@/lib/data/build-logs";
 import type { BuildStep } from "@/lib/docker/build-stream";
 import { buildLogger } from "@/lib/log";
+import type { SecretMasker } from "@/lib/builds/secret-args";
 
 const FLUSH_INTERVAL_MS = 250;
 const FLUSH_LINES = 200;
@@ -19,7 +20,8 @@ export type BuildRecorder = {
   close: () => Promise<void>;
 };
 
-export const createBuildRecorder = async (buildId: string, maxLogBytes: number): Promise<BuildRecorder> => {
+/** `mask` runs on every line and step before it is stored: secret build arg values never reach the database. */
+export const createBuildRecorder = async (buildId: string, maxLogBytes: number, mask: SecretMasker = (text) => text): Promise<BuildRecorder> => {
   const existing = await getLogCounters(buildId);
   let seq = existing.logLines;
   let bytes = existing.logBytes;
@@ -77,8 +79,9 @@ export const createBuildRecorder = async (buildId: string, maxLogBytes: number):
   };
 
   return {
-    log: (text, stream = "stdout") => {
+    log: (raw, stream = "stdout") => {
       if (truncated) return;
+      const text = mask(raw);
       const size = Buffer.byteLength(text);
       if (bytes + size > maxLogBytes) {
         truncated = true;
@@ -89,7 +92,8 @@ export const createBuildRecorder = async (buildId: string, maxLogBytes: number):
       }
       schedule();
     },
-    step: (step) => {
+    step: (raw) => {
+      const step = { ...raw, name: mask(raw.name), error: raw.error ? mask(raw.error) : raw.error };
       if (!stepPositions.has(step.digest)) stepPositions.set(step.digest, stepPositions.size);
       steps.set(step.digest, step);
       schedule();

@@ -13,6 +13,7 @@ import { openContext, readDockerfileInContext, type ContextSource } from "@/lib/
 import { createBuildRecorder, retry, type BuildRecorder } from "@/lib/builds/build-recorder";
 import { declaresArg, findFinalBaseImage } from "@/lib/builds/dockerfile";
 import { mergeTarStreams } from "@/lib/builds/tar-merge";
+import { maskerForSettings, type SecretMasker } from "@/lib/builds/secret-args";
 import { BUILD_IMAGE, MAIN_IMAGE, type LayerImage } from "@/lib/layer-images";
 import { buildImage } from "@/lib/docker/build-image";
 import { analyseImage, type ImageAnalysis } from "@/lib/docker/analyse-image";
@@ -30,7 +31,7 @@ type Variant = BuildForRun["variant"];
 
 type Settings = Pick<
   Variant,
-  "dockerfile" | "target" | "buildArgs" | "smokeCommand" | "smokePrivileges" | "builder" | "noCache" | "runtimeDockerfile" | "artifactPath" | "strategy"
+  "dockerfile" | "target" | "buildArgs" | "secretArgs" | "smokeCommand" | "smokePrivileges" | "builder" | "noCache" | "runtimeDockerfile" | "artifactPath" | "strategy"
 >;
 
 export type RunBuildOptions = { docker: Docker; workerId: string; signal: AbortSignal };
@@ -69,7 +70,9 @@ const settleSteps = (recorder: BuildRecorder) => {
   if (count) recorder.log(`[layerboard] ${count} step(s) were run by an identical build on the engine at the same time; recorded as cached`, "system");
 };
 
-const persistLayers = (buildId: string, image: LayerImage, analysis: ImageAnalysis) => createLayers(buildId, image, analysis.layers);
+// History entries of a RUN with build args carry their values (`RUN |1 API_TOKEN=… /bin/sh -c …`).
+const persistLayers = (buildId: string, image: LayerImage, analysis: ImageAnalysis, mask: SecretMasker) =>
+  createLayers(buildId, image, analysis.layers.map((layer) => ({ ...layer, createdBy: mask(layer.createdBy), instruction: mask(layer.instruction) })));
 
 // Retried like every database write of the pipeline: a blip must not leave the build running.
 const finish = (buildId: string, status: FinalBuildStatus, failure: BuildFailure | null, workerId: string) =>
@@ -79,8 +82,10 @@ export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => 
   const { docker, signal, workerId } = options;
   const env = getEnv();
   const settings = { ...build.variant, ...(build.settings as Partial<Settings>) } as Settings;
+  // Secret build args (lib/builds/secret-args.ts): their values are masked in all that is stored.
+  const mask = maskerForSettings(settings);
   // Database calls before the engine work are retried like the rest: a blip must not fail the build.
-  const recorder = await retry(() => createBuildRecorder(build.id, env.LAYERBOARD_MAX_LOG_BYTES));
+  const recorder = await retry(() => createBuildRecorder(build.id, env.LAYERBOARD_MAX_LOG_BYTES, mask));
   const labels = { "layerboard.build": build.id, "layerboard.project": build.project.slug };
   const tag = imageTagFor(build.project, build.variant, build.id);
   let context: Awaited<ReturnType<typeof openContext>> | undefined;
@@ -114,7 +119,7 @@ export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => 
     let finalBuildArgs = buildArgs;
     if (isBuilderPattern) {
       const buildAnalysis = await analyseImage(first.imageId, { docker, baseImage: findFinalBaseImage(dockerfileText, buildArgs, settings.target) });
-      await retry(() => persistLayers(build.id, BUILD_IMAGE, buildAnalysis));
+      await retry(() => persistLayers(build.id, BUILD_IMAGE, buildAnalysis, mask));
       await retry(() => updateBuildDetails(build.id, { buildImageId: first.imageId, buildImageSize: buildAnalysis.totalSize }));
       recorder.log(`[layerboard] copying ${settings.artifactPath} out of the build image`, "system");
       const artifact = await exportPathFromImage(first.imageId, settings.artifactPath!, { docker, labels });
@@ -146,7 +151,7 @@ export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => 
       docker,
       baseImage: findFinalBaseImage(finalDockerfile, finalBuildArgs, isBuilderPattern ? null : settings.target),
     });
-    await retry(() => persistLayers(build.id, MAIN_IMAGE, analysis));
+    await retry(() => persistLayers(build.id, MAIN_IMAGE, analysis, mask));
     await retry(() =>
       updateBuildDetails(build.id, { imageId: analysis.imageId, totalSize: analysis.totalSize, storageDriver: analysis.storageDriver }),
     );
@@ -167,7 +172,7 @@ export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => 
         : `[layerboard] the image does not run: ${smoke.error ?? `exit code ${smoke.exitCode}${smoke.timedOut ? " (timed out)" : ""}`}`,
       "system",
     );
-    await retry(() => saveSmokeResult(build.id, smoke));
+    await retry(() => saveSmokeResult(build.id, { ...smoke, outputHead: mask(smoke.outputHead), outputTail: mask(smoke.outputTail), error: smoke.error && mask(smoke.error) }));
     signal.throwIfAborted();
     await recorder.close();
     await finish(build.id, "SUCCEEDED", null, workerId);
@@ -182,7 +187,10 @@ export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => 
     await recorder.close().catch(() => undefined);
     if (interrupted) await finish(build.id, "INTERRUPTED", { code: "INTERRUPTED", message: WORKER_SHUTDOWN }, workerId);
     else if (cancelled) await finish(build.id, "CANCELLED", { code: "CANCELLED", message: String(signal.reason ?? "cancelled by a user") }, workerId);
-    else await finish(build.id, "FAILED", await describeFailure(error, docker), workerId);
+    else {
+      const failure = await describeFailure(error, docker);
+      await finish(build.id, "FAILED", { ...failure, message: mask(failure.message) }, workerId);
+    }
   } finally {
     await context?.cleanup().catch(() => undefined);
     // After the final status; not awaited and never throws (webhooks, issue 12).

@@ -18,6 +18,7 @@ import type {
   VariantDto,
 } from "@/lib/types";
 import { MAIN_IMAGE } from "@/lib/layer-images";
+import { maskBuildArgs, maskSettings } from "@/lib/builds/secret-args";
 
 type Numeric = bigint | number | string;
 type ToNumber = {
@@ -42,7 +43,10 @@ export const toVariantDto = (v: Variant): VariantDto => ({
   strategy: v.strategy,
   dockerfile: v.dockerfile,
   target: v.target,
-  buildArgs: (v.buildArgs ?? {}) as Record<string, string>,
+  // Secret args are write-only: no page or API answer shows their value, to any role
+  // (a variant's args cannot be edited, only set at creation).
+  buildArgs: maskBuildArgs((v.buildArgs ?? {}) as Record<string, string>, v.secretArgs ?? []),
+  secretArgs: v.secretArgs ?? [],
   smokeCommand: (v.smokeCommand as string[] | null) ?? null,
   smokePrivileges: v.smokePrivileges,
   sizeBudgetBytes: toNumber(v.sizeBudgetBytes),
@@ -165,7 +169,7 @@ export const toBuildDetailDto = (
       baseSize,
     }),
     ...(mainLayers.length ? {} : { layerCount: null, baseSize: null }),
-    settings: (b.settings ?? {}) as Record<string, unknown>,
+    settings: maskSettings((b.settings ?? {}) as Record<string, unknown>),
     engineVersion: b.engineVersion,
     storageDriver: b.storageDriver,
     buildImageId: b.buildImageId,

@@ -49,6 +49,7 @@ export const createProject = async (input: ProjectInput): Promise<ProjectDto> =>
 const variantData = (input: VariantInput) => ({
   ...input,
   target: input.target ?? null,
+  secretArgs: input.secretArgs ?? [],
   smokeCommand: input.smokeCommand ?? undefined,
   sizeBudgetBytes: input.sizeBudgetBytes == null ? null : BigInt(input.sizeBudgetBytes),
   regressionThresholdPct: input.regressionThresholdPct ?? null,

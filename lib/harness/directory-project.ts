@@ -7,6 +7,7 @@ export type VariantFields = {
   name: string;
   dockerfile?: string;
   buildArgs?: Record<string, string>;
+  secretArgs?: string[];
   smokeCommand?: string[];
   noCache?: boolean;
 };
@@ -24,6 +25,7 @@ export const createDirectoryProject = (client: PrismaClient, slug: string, dir: 
           name: variant.name,
           dockerfile: variant.dockerfile ?? "Dockerfile",
           buildArgs: variant.buildArgs ?? {},
+          secretArgs: variant.secretArgs ?? [],
           smokeCommand: variant.smokeCommand,
           noCache: variant.noCache ?? false,
           position,

@@ -121,7 +121,7 @@ export const runLoad = async (options: LoadOptions): Promise<LoadResult> => {
     const follow = async (buildId: string, followerToken: string) => {
       let finished = false;
       const sse = (async () => {
-        const response = await callRoute(getBuildEvents, { url: `/api/builds/${buildId}/events`, token: followerToken, params: { id: buildId } });
+        const response = await callRoute(getBuildEvents, { url: `/api/builds/${buildId}/events?from=0`, token: followerToken, params: { id: buildId } });
         const events = await readSse(response);
         streams.push({ buildId, events });
       })().finally(() => (finished = true));

@@ -41,6 +41,10 @@ export const variantSchema = z.object({
   dockerfile: dockerfilePathSchema.default("Dockerfile"),
   target: targetSchema.nullish(),
   buildArgs: buildArgsSchema.default({}),
+  secretArgs: z
+    .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, "secret arg names are letters, digits and _"))
+    .max(64, "at most 64 secret args")
+    .optional(),
   smokeCommand: smokeCommandSchema.nullish(),
   smokePrivileges: z.enum(["STRICT", "RELAXED"]).optional(),
   sizeBudgetBytes: z.number().int().positive().nullish(),

@@ -50,7 +50,7 @@ describe("GET /api/builds/:id/events", () => {
     const project = await createDirectoryProject(`sse-${id}`, dir, [{ name: "default" }]);
     buildId = await queueBuild(run.token, project.variants[0].id);
 
-    const response = await callRoute(getEvents, { url: `/api/builds/${buildId}/events`, token: run.token, params: { id: buildId } });
+    const response = await callRoute(getEvents, { url: `/api/builds/${buildId}/events?from=0`, token: run.token, params: { id: buildId } });
     firstPass = await readEvents(response);
 
     const numbers = numberedLines(firstPass);

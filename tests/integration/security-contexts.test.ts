@@ -91,6 +91,25 @@ describe("hostile git URLs at project creation", () => {
 describe("a Dockerfile that is a symlink out of the context", () => {
   const TARGETS = ["/etc/passwd", "/nonexistent"];
 
+  it("directory context (the attack): the same refusal for a link to an existing and to a missing host file", async () => {
+    const messages: string[] = [];
+    for (const target of TARGETS) {
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), "lb-ctx-dir-"));
+      tempDirs.push(dir);
+      await fs.writeFile(path.join(dir, "app.txt"), "hello\n");
+      await fs.symlink(target, path.join(dir, "Dockerfile"));
+      const context = await openContext({ kind: "DIRECTORY", path: dir }, { roots: [path.dirname(dir)] });
+      try {
+        const error = await errorOf(readDockerfileInContext(context.dir, "Dockerfile"));
+        expect(error.code).toBe("CONTEXT_REFUSED");
+        messages.push(error.message);
+      } finally {
+        await context.cleanup();
+      }
+    }
+    expect(messages).toEqual(["Dockerfile not found: Dockerfile", "Dockerfile not found: Dockerfile"]);
+  });
+
   it("git context: the same refusal for a link to an existing and to a missing host file", async () => {
     const messages: string[] = [];
     for (const target of TARGETS) {

@@ -113,6 +113,7 @@ export const createVariantAction = async (_state: ActionState, form: FormData): 
       dockerfile: text(form, "dockerfile").trim() || "Dockerfile",
       target: optionalText(form, "target"),
       buildArgs: buildArgs.args,
+      secretArgs: text(form, "secretArgs").split(/[\s,]+/).filter(Boolean),
       smokeCommand: smoke.length ? smoke : null,
       smokePrivileges: text(form, "smokePrivileges") || "STRICT",
       sizeBudgetBytes: budgetMb === null ? null : Math.round(budgetMb * MB),

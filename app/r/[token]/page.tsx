@@ -9,6 +9,8 @@ import { formatDateTime } from "@/lib/format/date";
 import { shareTokenSchema } from "@/lib/validations/share";
 import { ReportView } from "@/components/reports/report-view";
 import { PrintButton } from "@/components/reports/print-button";
+import { isDatabaseAnswering } from "@/lib/data/database-probe";
+import { DATABASE_UNAVAILABLE_TITLE, DatabaseUnavailable } from "@/components/ui/database-unavailable";
 
 export const dynamic = "force-dynamic";
 
@@ -16,12 +18,14 @@ type PageProps = { params: Promise<{ token: string }> };
 
 const findSharedReport = cache(async (token: string) => {
   if (!shareTokenSchema.safeParse(token).success) return null;
+  if (!(await isDatabaseAnswering())) return "unavailable" as const;
   return nullIfNotFound(getSharedReport(token));
 });
 
 // The token is the only secret: keep the page out of indexes and out of Referer headers.
 export const generateMetadata = async ({ params }: PageProps): Promise<Metadata> => {
   const shared = await findSharedReport((await params).token);
+  if (shared === "unavailable") return { title: DATABASE_UNAVAILABLE_TITLE, robots: { index: false, follow: false }, referrer: "no-referrer" };
   return { title: shared ? shared.title : "Report not found", robots: { index: false, follow: false }, referrer: "no-referrer" };
 };
 
@@ -32,6 +36,7 @@ export default async function SharedReportPage({ params }: PageProps) {
   const { token } = await params;
   const shared = await findSharedReport(token);
   if (!shared) notFound();
+  if (shared === "unavailable") return <DatabaseUnavailable />;
   const { report } = shared;
   const download = (format: string, extra = "") => `/r/${token}/report?format=${format}${extra}&download=1`;
   return (

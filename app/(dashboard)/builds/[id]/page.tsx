@@ -23,10 +23,13 @@ import { pinBuildAction } from "./actions";
 import { findBuildContent } from "./find-content";
 import { ContentSection } from "@/components/content/content-section";
 import { RunFindings, type RunFindingsState } from "@/components/content/run-findings";
+import { isDatabaseAnswering } from "@/lib/data/database-probe";
+import { DATABASE_UNAVAILABLE_TITLE } from "@/components/ui/database-unavailable";
 
 type Props = { params: Promise<{ id: string }> };
 
 export const generateMetadata = async ({ params }: Props) => {
+  if (!(await isDatabaseAnswering())) return { title: DATABASE_UNAVAILABLE_TITLE };
   const build = await findBuild((await params).id);
   return { title: build ? `${build.variantName} build · ${build.projectName}` : "Build not found" };
 };

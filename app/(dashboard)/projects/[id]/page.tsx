@@ -24,6 +24,8 @@ import { RecentBuildsList } from "@/components/projects/recent-builds-list";
 import { VariantsTable } from "@/components/projects/variants-table";
 import { buildVariantAction, compareAllAction } from "./actions";
 import type { ProjectDto } from "@/lib/types";
+import { isDatabaseAnswering } from "@/lib/data/database-probe";
+import { DATABASE_UNAVAILABLE_TITLE } from "@/components/ui/database-unavailable";
 
 type PageProps = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -31,6 +33,7 @@ type PageProps = { params: Promise<{ id: string }>; searchParams: Promise<Record
 const findProject = cache((id: string) => nullIfNotFound(getProject(id)));
 
 export const generateMetadata = async ({ params }: PageProps) => {
+  if (!(await isDatabaseAnswering())) return { title: DATABASE_UNAVAILABLE_TITLE };
   const { id } = await params;
   const project = await findProject(id);
   return { title: project?.name ?? "Project" };

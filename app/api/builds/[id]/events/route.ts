@@ -1,25 +1,31 @@
 import { apiRoute, errorResponse } from "@/lib/api/route";
-import { streamBuildEvents } from "@/lib/builds/build-events";
+import { streamBuildEvents, type StreamStart } from "@/lib/builds/build-events";
 import { acquireStreamSlot, STREAM_RETRY_AFTER_S, streamActorKey } from "@/lib/builds/stream-slots";
+import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { idSchema } from "@/lib/validations/build";
 import { z } from "zod";
 
 export const dynamic = "force-dynamic";
 
-const tailSchema = z.coerce.number({ error: "tail: a number of lines" }).int("tail: a whole number of lines").min(1, "tail: at least 1 line").max(10_000, "tail: at most 10000 lines");
+const tailSchema = z.coerce.number({ error: "tail: a number of lines" }).int("tail: a whole number of lines").min(0, "tail: at least 0 lines").max(10_000, "tail: at most 10000 lines");
+const seqSchema = (name: string) => z.coerce.number({ error: `${name}: a line number` }).int(`${name}: a whole line number`).min(0, `${name}: at least 0`);
 
-// Where a stream starts: after Last-Event-ID (EventSource reconnects) or `?after=`; else with
-// `?tail=N` at the last N stored lines; else (the build page's first request: its log view is
-// built from the stream alone) from the first line: a replay that LAYERBOARD_MAX_LOG_BYTES
-// bounds, since the stored log is truncated there. Open streams are
+// Where a stream starts: after Last-Event-ID (EventSource reconnects), else after `?after=N`
+// or `?from=N` (`?from=0`: the whole stored log, what the build page asks for; bounded by
+// LAYERBOARD_MAX_LOG_BYTES, since the stored log is truncated there), else at the last
+// `?tail=N` lines, else at the last LAYERBOARD_STREAM_TAIL_LINES lines. Open streams are
 // bounded per user/token and in total (lib/builds/stream-slots.ts): 429 with Retry-After beyond.
 export const GET = apiRoute<{ id: string }>("VIEWER", async ({ request, params, actor }) => {
   const id = idSchema.parse(params.id);
-  const header = request.headers.get("last-event-id") ?? new URL(request.url).searchParams.get("after");
-  const after = Number.parseInt(header ?? "0", 10);
-  const tailParam = new URL(request.url).searchParams.get("tail");
-  const tail = tailParam === null ? undefined : tailSchema.parse(tailParam);
+  const query = new URL(request.url).searchParams;
+  const lastEventId = request.headers.get("last-event-id");
+  const after = lastEventId ?? query.get("after") ?? query.get("from");
+  const tail = query.get("tail");
+  const start: StreamStart =
+    after !== null
+      ? { after: seqSchema(lastEventId !== null ? "Last-Event-ID" : query.has("after") ? "after" : "from").parse(after) }
+      : { tail: tail === null ? getEnv().LAYERBOARD_STREAM_TAIL_LINES : tailSchema.parse(tail) };
   const slot = acquireStreamSlot(streamActorKey(actor));
   if ("refused" in slot) {
     const { scope, limit } = slot.refused;
@@ -36,7 +42,7 @@ export const GET = apiRoute<{ id: string }>("VIEWER", async ({ request, params, 
   }
   let stream: ReadableStream<Uint8Array>;
   try {
-    stream = await streamBuildEvents(id, Number.isFinite(after) && after > 0 ? after : 0, request.signal, { tail, onClose: slot.release });
+    stream = await streamBuildEvents(id, start, request.signal, { onClose: slot.release });
   } catch (error) {
     slot.release();
     throw error;
