@@ -33,6 +33,9 @@ import type { StoredLayer } from "@/lib/content/layer-blob";
 import { baseNameOf } from "@/lib/content/layer-index";
 import { mergeWithWaste } from "@/lib/content/waste";
 import { findPackages } from "@/lib/content/packages";
+import { adviseOnContent } from "@/lib/content/content-advice";
+import { findAdviceLayers } from "@/lib/data/layers";
+import type { LayerImage } from "@/lib/layer-images";
 import { findRunEvidence } from "@/lib/content/run-evidence";
 import type { FinalFilesystem, LayerIndex } from "@/lib/content/types";
 
@@ -198,6 +201,13 @@ const indexAndStore = async (analysis: ClaimedContentAnalysis, options: ContentA
     unowned: [...ownership.unowned].sort((a, b) => b.bytes - a.bytes).slice(0, MAX_UNOWNED_GROUPS),
     findings,
     waste,
+    advice: adviseOnContent({
+      fs: filesystem,
+      packages: ownership,
+      layers: await findAdviceLayers(analysis.buildId, analysis.image as LayerImage),
+      env: image.config.env,
+      waste,
+    }),
     droppedEntries,
   };
   const reusedIndexes = layers.filter((layer) => indexed.reusedDiffIds.has(layer.diffId) && !indexed.parsed.has(layer.diffId)).map((layer) => layer.index);

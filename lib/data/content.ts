@@ -5,6 +5,7 @@
 // stream was read to the end, results only with SUCCEEDED, and a failed analysis drops its
 // layer references so the garbage collection removes what only it had indexed.
 import "server-only";
+import type { Finding } from "@/lib/analysis/advice";
 import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
@@ -61,6 +62,8 @@ export type ContentAnalysisDto = {
     unowned: UnownedGroup[];
     findings: ContentFinding[];
     waste: WasteReport;
+    /** Advice measured on the contents (lib/content/content-advice.ts); absent in analyses stored before it existed. */
+    advice?: Finding[];
   } | null;
 };
 
@@ -116,6 +119,7 @@ export const findContentAnalysis = async (buildId: string, image = "main"): Prom
       unowned: stored.unowned,
       findings: stored.findings,
       waste: stored.waste,
+      advice: stored.advice,
       layers: row.layers.map((layer) => ({
         index: layer.index,
         diffId: layer.diffId,

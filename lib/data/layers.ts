@@ -2,6 +2,7 @@
 // BUILD_IMAGE: a builder-pattern build image, lib/layer-images.ts). Read back through builds.ts with the build.
 import "server-only";
 import { db } from "@/lib/db";
+import type { AdviceLayer } from "@/lib/analysis/advice";
 import type { LayerImage } from "@/lib/layer-images";
 import type { LayerDto } from "@/lib/types";
 
@@ -24,3 +25,13 @@ export const createLayers = async (buildId: string, image: LayerImage, layers: L
     skipDuplicates: true,
   });
 };
+
+/** The image's history as advice reads it (lib/analysis/advice.ts AdviceLayer), oldest first. */
+export const findAdviceLayers = async (buildId: string, image: LayerImage): Promise<AdviceLayer[]> =>
+  (
+    await db.layer.findMany({
+      where: { buildId, image },
+      orderBy: { position: "asc" },
+      select: { position: true, instruction: true, size: true, isEmpty: true, isFromBase: true },
+    })
+  ).map((layer) => ({ ...layer, size: Number(layer.size) }));

@@ -7,6 +7,7 @@ import { getComparison } from "@/lib/data/comparisons";
 import { getProject } from "@/lib/data/projects";
 import { toNumber } from "@/lib/data/mappers";
 import { adviseOnLayers } from "@/lib/analysis/advice";
+import { mergeAdvice } from "@/lib/content/content-advice";
 import { assembleReport, type Report, type ReportBuildInput } from "@/lib/reports/build-report";
 import type { BuildDetailDto, ProjectDto } from "@/lib/types";
 import { MAIN_IMAGE } from "@/lib/layer-images";
@@ -58,12 +59,15 @@ const adviseOnBuild = (build: BuildDetailDto) =>
 // budget we hold it to now". Shared snapshots freeze whatever applied when they were made.
 const toBuildInput = async (build: BuildDetailDto, project: ProjectDto): Promise<ReportBuildInput> => {
   const variant = project.variants.find((v) => v.id === build.variantId);
+  const analysis = build.status === "SUCCEEDED" ? await findContentAnalysis(build.id, MAIN_IMAGE) : null;
+  const measured = analysis?.result?.advice;
   return {
     build,
     budget: { sizeBudgetBytes: variant?.sizeBudgetBytes ?? null, regressionThresholdPct: variant?.regressionThresholdPct ?? null },
     previous: await findPreviousForReport(build),
-    findings: adviseOnBuild(build),
-    content: build.status === "SUCCEEDED" ? toContentInput(await findContentAnalysis(build.id, MAIN_IMAGE)) : null,
+    // Measured bytes replace the estimates they cover once the contents are analysed.
+    findings: measured ? mergeAdvice(adviseOnBuild(build), measured) : adviseOnBuild(build),
+    content: build.status === "SUCCEEDED" ? toContentInput(analysis) : null,
   };
 };
 

@@ -118,6 +118,10 @@ describe("content findings on the example variants", () => {
     const lists = advice.find((f) => f.code === "APT_LISTS_LEFT")!;
     expect(lists.line).toBe(7);
     expect(lists.bytesAtStake).toBeGreaterThan(1_000_000);
+    // The job stores the same measured advice with the analysis (no Dockerfile: no line numbers), for the build page and reports.
+    const stored = result.advice ?? [];
+    expect(stored.find((f) => f.code === "BUILD_TOOLS_IN_FINAL_IMAGE")?.bytesAtStake).toBe(tools.bytesAtStake);
+    expect(stored.find((f) => f.code === "APT_LISTS_LEFT")?.bytesAtStake).toBe(lists.bytesAtStake);
     console.info(
       [
         `single-stage: ${result.files} files, ${result.fileBytes} bytes; top packages:`,

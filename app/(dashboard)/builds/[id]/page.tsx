@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { hasRole } from "@/lib/auth/roles";
 import { adviseOnLayers } from "@/lib/analysis/advice";
+import { mergeAdvice } from "@/lib/content/content-advice";
 import { MAIN_IMAGE } from "@/lib/layer-images";
 import { isFinished } from "@/lib/types";
 import { Card } from "@/components/ui/card";
@@ -42,9 +43,12 @@ export default async function BuildPage({ params }: Props) {
   const finished = isFinished(build.status);
   const previousBuildId = finished ? await findPreviousBuildId(build) : null;
   const mainLayers = build.layers.filter((l) => l.image === MAIN_IMAGE);
-  const findings = mainLayers.length ? adviseOnLayers({ layers: mainLayers }) : [];
+  const estimated = mainLayers.length ? adviseOnLayers({ layers: mainLayers }) : [];
   // Image contents (issue 11): analysed by a separate job after a successful build.
   const content = build.status === "SUCCEEDED" ? await findBuildContent(build) : null;
+  // Once the contents are analysed, measured bytes replace the estimates they cover.
+  const measured = content?.analysis?.result?.advice;
+  const findings = measured ? mergeAdvice(estimated, measured) : estimated;
   const runFindings: RunFindingsState | null = content && {
     status: !content.analysis ? "none" : content.analysis.status === "SUCCEEDED" ? "done" : content.analysis.status === "FAILED" ? "failed" : "pending",
     findings: content.analysis?.result?.findings ?? [],
