@@ -10,28 +10,23 @@ ARG BASE_IMAGE=node:24-bookworm-slim
 
 # ---- build: dependencies, the standalone Next.js build, the bundled commands ----
 FROM ${BASE_IMAGE} AS build
-# A base without Node (the debootstrap base) gets Debian's nodejs (a handful of packages) and npm's
-# own tarball from the registry: they only bootstrap `npm install`, which brings the pinned Node 24
-# (node_modules/node) that builds and runs Layerboard.
+# A base without npm (the debootstrap base) gets curl from Debian, then the pinned Node
+# (package.json's `node`: the node-linux-<arch> package) and npm's own tarball from the registry;
+# they only run `npm install`, under the Node the lock file was made with (optional platform
+# packages such as Tailwind's need Node 20 or newer, so Debian's nodejs 18 would not do).
 # EXTRA_CA_CERT: PEM certificates to trust as well, for a registry behind a TLS-inspecting proxy
 # (public data; this stage only, never in the final image).
 ARG EXTRA_CA_CERT=""
-ARG BOOTSTRAP_NPM_VERSION=10.9.9
 ARG NPM_REGISTRY=https://registry.npmjs.org
-RUN if ! command -v node >/dev/null; then \
+ARG BOOTSTRAP_NPM_VERSION=11.19.1
+RUN if ! command -v npm >/dev/null; then \
       apt-get update \
-      && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nodejs ca-certificates \
+      && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends curl ca-certificates \
       && apt-get clean && rm -rf /var/lib/apt/lists/*; \
     fi \
     && if [ -n "$EXTRA_CA_CERT" ]; then \
       mkdir -p /usr/local/share/ca-certificates /etc/ssl/certs && printf '%s\n' "$EXTRA_CA_CERT" > /usr/local/share/ca-certificates/extra-ca.crt \
       && cat /usr/local/share/ca-certificates/extra-ca.crt >> /etc/ssl/certs/ca-certificates.crt; \
-    fi \
-    && if ! command -v npm >/dev/null; then \
-      NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt node -e "fetch(process.argv[1]).then(r=>{if(!r.ok)throw new Error(r.status+' '+r.url);return r.arrayBuffer()}).then(b=>require('fs').writeFileSync('/tmp/npm.tgz',Buffer.from(b)))" \
-        "$NPM_REGISTRY/npm/-/npm-$BOOTSTRAP_NPM_VERSION.tgz" \
-      && mkdir -p /opt/npm && tar -xzf /tmp/npm.tgz -C /opt/npm --strip-components=1 && rm /tmp/npm.tgz \
-      && ln -s /opt/npm/bin/npm-cli.js /usr/local/bin/npm; \
     fi
 WORKDIR /src
 ENV NEXT_TELEMETRY_DISABLED=1 \
@@ -40,6 +35,15 @@ ENV NEXT_TELEMETRY_DISABLED=1 \
 # change reuses the installed dependencies. `npm install`, not `npm ci`: see .ci/run.
 COPY package.json package-lock.json prisma.config.ts ./
 COPY prisma ./prisma
+RUN if ! command -v npm >/dev/null; then \
+      node_version=$(sed -n 's/^ *"node": *"\([0-9][0-9.]*\)".*/\1/p' package.json | head -n1) \
+      && case "$(uname -m)" in x86_64) arch=x64 ;; aarch64) arch=arm64 ;; *) arch="$(uname -m)" ;; esac \
+      && mkdir -p /opt/bootstrap/node /opt/bootstrap/npm \
+      && curl -fsSL "$NPM_REGISTRY/node-linux-$arch/-/node-linux-$arch-$node_version.tgz" | tar -xz -C /opt/bootstrap/node --strip-components=1 \
+      && curl -fsSL "$NPM_REGISTRY/npm/-/npm-$BOOTSTRAP_NPM_VERSION.tgz" | tar -xz -C /opt/bootstrap/npm --strip-components=1 \
+      && ln -s /opt/bootstrap/node/bin/node /usr/local/bin/node \
+      && ln -s /opt/bootstrap/npm/bin/npm-cli.js /usr/local/bin/npm; \
+    fi
 RUN if [ -n "$EXTRA_CA_CERT" ]; then export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt npm_config_cafile=/etc/ssl/certs/ca-certificates.crt; fi \
     && npm install --no-audit --no-fund --loglevel=error \
     && rm -rf /root/.npm
