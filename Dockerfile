@@ -59,6 +59,10 @@ RUN LAYERBOARD_STANDALONE=1 next build \
     && rm -rf /out/node_modules/prisma/build/query_*_bg.* /out/node_modules/prisma/build/public \
     && mkdir -p /out/node_modules/.bin && ln -sf ../prisma/build/index.js /out/node_modules/.bin/prisma \
     && mkdir -p /node && cp "$(readlink -f node_modules/node/bin/node)" /node/node
+# What the standalone trace copies but Layerboard never loads: Prisma's runtimes for the other
+# databases (about 45 MB) and sharp (next/image's optimiser; the app has no next/image).
+RUN find /out/node_modules/@prisma/client/runtime -regextype posix-extended -regex '.*\.(cockroachdb|mysql|sqlite|sqlserver)\..*' -delete \
+    && rm -rf /out/node_modules/sharp /out/node_modules/@img
 
 # ---- runtime: Node, the standalone server, migrations; no compiler, no npm, no caches ----
 FROM ${BASE_IMAGE}

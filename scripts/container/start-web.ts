@@ -28,6 +28,9 @@ if (result.adminCreated) console.log(`[seed] created administrator ${settings.LA
 if (result.exampleCreated) console.log("[seed] created the example project");
 if (result.exampleSkipped) console.log(`[seed] example project skipped: ${result.exampleSkipped}`);
 await db.$disconnect();
+// lib/db caches its client on globalThis; the server's own copy of lib/db must make its own: this
+// bundle's client does not know the server's Prisma.sql fragments (another copy of the class).
+delete (globalThis as { layerboardPrisma?: unknown }).layerboardPrisma;
 
 // server.js reads PORT and HOSTNAME (the image sets HOSTNAME=0.0.0.0: the container is the boundary).
 process.env.NEXT_TELEMETRY_DISABLED = "1";
