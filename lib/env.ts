@@ -44,6 +44,8 @@ const requestSchema = z.object({
 const envSchema = launcherSchema.extend(requestSchema.shape).extend({
   DATABASE_URL: z.string().min(1, "DATABASE_URL is required (the launcher sets it for the embedded database)"),
   DOCKER_HOST: z.string().optional(),
+  /** "false": /api/health is ok without an engine (a web process whose builds run on workers elsewhere, as in compose.yaml). */
+  LAYERBOARD_HEALTH_REQUIRES_ENGINE: z.enum(["true", "false"]).default("true"),
   LAYERBOARD_CONTEXT_ROOTS: z.string().default(path.resolve("examples")),
   LAYERBOARD_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
   LAYERBOARD_HEARTBEAT_TIMEOUT_S: z.coerce.number().int().min(5).default(60),
