@@ -65,6 +65,10 @@ const fakeSucceededBuild = async (imageId: string) => {
 };
 
 beforeAll(async () => {
+  // The files of a run share one database: start from an empty content index, so that this
+  // file's first analysis reads the whole export whatever other files analysed before.
+  await db.contentAnalysis.deleteMany();
+  await db.contentLayer.deleteMany();
   await seedExampleProject();
   worker = await startWorker({ concurrency: 1 });
 });
