@@ -33,6 +33,9 @@ export type DeletedEntry = {
   byLayer: number;
 };
 
+/** A deleted path as the file browser shows it: whether the removed version came from the base image, and its package. */
+export type DeletedRow = DeletedEntry & { isFromBase: boolean; owner: string | null };
+
 export type FilesystemChanges = {
   /** Only the final paths that are not simply "added" by `entry.layer`; see changeOf. */
   exceptions: Map<string, PathChange>;

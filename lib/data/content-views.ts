@@ -8,7 +8,7 @@ import "server-only";
 import { AppError } from "@/lib/errors";
 import { getBuildStatus } from "@/lib/data/builds";
 import { findContentAnalysis, getFinalFilesystemWithChanges, type ContentAnalysisDto } from "@/lib/data/content";
-import { listDeleted, type DeletedEntry, type FilesystemChanges } from "@/lib/content/changes";
+import { listDeleted, type DeletedRow, type FilesystemChanges } from "@/lib/content/changes";
 import { findPackages } from "@/lib/content/packages";
 import { diffContents, type ContentDiff } from "@/lib/content/diff";
 import { buildTree, indexDirectories, listEntries, searchEntries, sortEntries, type DirectoryIndex, type FilePage, type SortedEntries, type TreeNode } from "@/lib/content/tree";
@@ -88,11 +88,10 @@ const getContentView = async (buildId: string, image: string): Promise<ContentVi
 
 export type ContentListingDto = FilePage & { show: "present"; path: string; query: string | null };
 
-/** A path a higher layer deleted: the layer whose version went (base or own) and the layer that deleted it. */
-export type DeletedRowDto = DeletedEntry & { isFromBase: boolean; owner: string | null };
+/** Paths higher layers deleted: each with the layer whose version went (base or own) and the layer that deleted it. */
 export type DeletedListingDto = {
   show: "deleted";
-  rows: DeletedRowDto[];
+  rows: DeletedRow[];
   total: number;
   nextCursor: string | null;
   path: string;
