@@ -60,6 +60,7 @@ export const FileBrowser = ({ buildId, layers }: { buildId: string; layers: Laye
   const [error, setError] = useState<string | null>(null);
   // The query the rows shown belong to (tests and screen readers wait for it, not for the input).
   const [loadedQuery, setLoadedQuery] = useState<string | null>(null);
+  const [loadedShow, setLoadedShow] = useState<"present" | "deleted" | null>(null);
   const abort = useRef<AbortController | null>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
 
@@ -82,6 +83,7 @@ export const FileBrowser = ({ buildId, layers }: { buildId: string; layers: Laye
         setTotal(page.total);
         setCursor(page.nextCursor);
         setLoadedQuery(query);
+        setLoadedShow(showDeleted ? "deleted" : "present");
       } catch (e) {
         if (controller.signal.aborted) return;
         setError(e instanceof Error ? e.message : String(e));
@@ -97,6 +99,7 @@ export const FileBrowser = ({ buildId, layers }: { buildId: string; layers: Laye
     setTotal(null);
     setCursor(null);
     setLoadedQuery(null);
+    setLoadedShow(null);
     scrollRef.current?.scrollTo({ top: 0 });
     void load(true, null);
     return () => abort.current?.abort();
@@ -111,7 +114,7 @@ export const FileBrowser = ({ buildId, layers }: { buildId: string; layers: Laye
   }, [cursor, loading, error, lastIndex, rows.length, load]);
 
   return (
-    <div className="space-y-2" data-testid="file-browser" data-query={query} data-loaded-query={loadedQuery ?? undefined} data-total={total ?? undefined} data-loading={loading} data-show={showDeleted ? "deleted" : "present"}>
+    <div className="space-y-2" data-testid="file-browser" data-query={query} data-loaded-query={loadedQuery ?? undefined} data-total={total ?? undefined} data-loading={loading} data-show={showDeleted ? "deleted" : "present"} data-loaded-show={loadedShow ?? undefined}>
       <label className="block text-sm">
         <span className="text-xs text-slate-500 dark:text-slate-400">Search paths</span>
         <input

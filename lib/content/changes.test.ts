@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { indexLayerTar, type LayerContent } from "@/lib/content/layer-index";
 import { changeOf, listDeleted, mergeWithChanges } from "@/lib/content/changes";
 import { bytesOf, packTar, type TarEntrySpec } from "@/lib/content/test-tars";
+import { indexDirectories, listEntries, sortEntries } from "@/lib/content/tree";
 
 const layer = async (entries: TarEntrySpec[]): Promise<LayerContent> => indexLayerTar(await packTar(entries));
 const layers = (...specs: TarEntrySpec[][]) => Promise.all(specs.map(layer));
@@ -108,5 +109,22 @@ describe("added / modified / deleted per path", () => {
       ["/x/three", 30, 1],
     ]);
     expect([changes.deletedTotal, changes.deletedOmitted]).toEqual([3, 1]);
+  });
+
+  it("feeds the file browser's rows: change and layer exact for files and directories", async () => {
+    const { filesystem, changes } = await changesOf(
+      [dir("srv/"), { name: "srv/a", content: "a" }, { name: "srv/b", content: "b" }],
+      [dir("srv/", 0o700), { name: "srv/b", content: "b2" }],
+      [dir("srv/", 0o700), { name: "srv/c", content: "c" }],
+    );
+    const layerList = [0, 1, 2].map((index) => ({ index, isFromBase: index === 0 }));
+    const page = listEntries(filesystem, indexDirectories(filesystem, layerList), sortEntries(filesystem), "/", 64, { layers: layerList, ownerOf: () => undefined, changes, limit: 10 });
+    expect(page.rows.map((r) => [r.path, r.change, r.layer, r.isFromBase])).toEqual([
+      // Re-listed by layer 2 with the same mode: the chmod of layer 1 is what counts.
+      ["/srv", "modified", 1, false],
+      ["/srv/a", "added", 0, true],
+      ["/srv/b", "modified", 1, false],
+      ["/srv/c", "added", 2, false],
+    ]);
   });
 });
