@@ -15,6 +15,8 @@ export type UnreachableCopy = { path: string; bytes: number; layer: number; byLa
 export type MergeObserver = {
   onChange?: (change: LayerChange) => void;
   onUnreachable?: (copy: UnreachableCopy) => void;
+  /** A visible entry taken away by layer `byLayer`: a whiteout, an opaque directory, or a file replacing its parent directory (reason "overwritten"). Not called for the path an overwrite replaces. */
+  onRemove?: (entry: FinalEntry, byLayer: number, reason: UnreachableCopy["reason"]) => void;
 };
 
 // The content behind a regular file and the hard links to it: its bytes stay reachable while any path does.
@@ -59,6 +61,7 @@ export const mergeLayers = (layers: Array<Pick<LayerIndex, "entries" | "captured
     if (!entry) return;
     entries.delete(path);
     if (unlink) children.get(parentOf(path))?.delete(path);
+    observer.onRemove?.(entry, byLayer, reason);
     release(entry, byLayer, reason);
     if (report) observer.onChange?.({ path, layer: byLayer, change: "deleted" });
   };

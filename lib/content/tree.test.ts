@@ -27,7 +27,7 @@ const sorted = sortEntries(fs);
 const options: ListingOptions = {
   layers,
   ownerOf: ownersByPrefix({ "/usr/bin/python3": "deb:python3.11", "/usr/include/stdio.h": "deb:libc6-dev" }),
-  modified: new Set(["/usr/bin/python3"]),
+  changes: { exceptions: new Map([["/usr/bin/python3", { change: "modified", layer: 0 }]]), deleted: [], deletedTotal: 0, deletedOmitted: 0 },
   limit: 100,
 };
 

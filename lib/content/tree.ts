@@ -3,6 +3,7 @@
 // plus one "other" bucket; a listing returns one page of rows and a cursor to the next.
 import { baseName, compareTreeOrder, depthOf, isUnder, parentOf, treeKey } from "@/lib/content/path-order";
 import type { EntryKind, FinalEntry, FinalFilesystem } from "@/lib/content/types";
+import { changeOf, type FilesystemChanges } from "@/lib/content/changes";
 
 export type LayerOrigin = { index: number; isFromBase: boolean };
 
@@ -130,9 +131,10 @@ export type FileRow = {
   kind: EntryKind;
   /** Regular-file bytes; for a directory, the bytes of its whole subtree. */
   size: number;
+  /** The layer that put the path there: for a directory, the one that added it or last changed its mode/uid/gid (not a later layer that merely re-listed it). */
   layer: number;
   isFromBase: boolean;
-  /** "modified" when a lower layer held this path too (known from the waste report's overwrites), else "added". */
+  /** "modified" when a lower layer's version was visible when `layer` put it there, else "added" (rules: lib/content/changes.ts). */
   change: "added" | "modified";
   owner: string | null;
   linkTarget: string | null;
@@ -143,8 +145,8 @@ export type FilePage = { rows: FileRow[]; total: number; nextCursor: string | nu
 export type ListingOptions = {
   layers: LayerOrigin[];
   ownerOf: (path: string) => string | undefined;
-  /** Paths a higher layer overwrote (WasteItem reason "overwritten"), for "modified". */
-  modified?: ReadonlySet<string>;
+  /** Each path's change (mergeWithChanges); without it every row is "added" by its entry's layer. */
+  changes?: FilesystemChanges;
   cursor?: string | null;
   limit: number;
 };
@@ -175,13 +177,14 @@ const startAfter = (sorted: SortedEntries, cursor: string | null | undefined) =>
 
 const toRow = (fs: FinalFilesystem, index: DirectoryIndex | null, path: string, options: ListingOptions): FileRow => {
   const entry = fs.entries.get(path)!;
+  const { change, layer } = changeOf(options.changes, path, entry);
   return {
     path,
     kind: entry.kind,
     size: entry.kind === "dir" ? (index?.totals.get(path)?.bytes ?? 0) : entryBytes(entry),
-    layer: entry.layer,
-    isFromBase: isBaseLayer(options.layers, entry.layer),
-    change: options.modified?.has(path) ? "modified" : "added",
+    layer,
+    isFromBase: isBaseLayer(options.layers, layer),
+    change,
     owner: options.ownerOf(path) ?? null,
     linkTarget: entry.linkTarget ?? null,
   };

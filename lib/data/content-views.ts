@@ -7,7 +7,8 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
 import { getBuildStatus } from "@/lib/data/builds";
-import { findContentAnalysis, getFinalFilesystem, type ContentAnalysisDto } from "@/lib/data/content";
+import { findContentAnalysis, getFinalFilesystemWithChanges, type ContentAnalysisDto } from "@/lib/data/content";
+import { listDeleted, type DeletedRow, type FilesystemChanges } from "@/lib/content/changes";
 import { findPackages } from "@/lib/content/packages";
 import { diffContents, type ContentDiff } from "@/lib/content/diff";
 import { buildTree, indexDirectories, listEntries, searchEntries, sortEntries, type DirectoryIndex, type FilePage, type SortedEntries, type TreeNode } from "@/lib/content/tree";
@@ -51,7 +52,7 @@ type ContentView = {
   index: DirectoryIndex;
   sorted: SortedEntries;
   ownerOf: (path: string) => string | undefined;
-  modified: Set<string>;
+  changes: FilesystemChanges;
   layers: { index: number; isFromBase: boolean }[];
 };
 
@@ -62,12 +63,10 @@ const holder = globalThis as typeof globalThis & { layerboardContentViews?: Map<
 const views = (holder.layerboardContentViews ??= new Map<string, Promise<ContentView>>());
 
 const buildView = async (analysis: ContentView["analysis"], buildId: string, image: string): Promise<ContentView> => {
-  const fs = await getFinalFilesystem(buildId, image);
+  const { filesystem: fs, changes } = await getFinalFilesystemWithChanges(buildId, image);
   const layers = analysis.result.layers.map((l) => ({ index: l.index, isFromBase: l.isFromBase }));
   const { ownerOf } = findPackages(fs);
-  // A path a higher layer overwrote is "modified" in the layer that holds it now.
-  const modified = new Set(analysis.result.waste.items.filter((w) => w.reason === "overwritten").map((w) => w.path));
-  return { analysis, fs, index: indexDirectories(fs, layers), sorted: sortEntries(fs), ownerOf, modified, layers };
+  return { analysis, fs, index: indexDirectories(fs, layers), sorted: sortEntries(fs), ownerOf, changes, layers };
 };
 
 const getContentView = async (buildId: string, image: string): Promise<ContentView> => {
@@ -87,16 +86,39 @@ const getContentView = async (buildId: string, image: string): Promise<ContentVi
   return view;
 };
 
-export type ContentListingDto = FilePage & { path: string; query: string | null };
+export type ContentListingDto = FilePage & { show: "present"; path: string; query: string | null };
 
-export const getContentListing = async (buildId: string, query: ContentListingQuery): Promise<ContentListingDto> => {
+/** Paths higher layers deleted: each with the layer whose version went (base or own) and the layer that deleted it. */
+export type DeletedListingDto = {
+  show: "deleted";
+  rows: DeletedRow[];
+  total: number;
+  nextCursor: string | null;
+  path: string;
+  query: string | null;
+  /** Every deleted path of the image, and how many of them the cap left out (not listed). */
+  deletedTotal: number;
+  deletedOmitted: number;
+};
+
+const isBase = (view: ContentView, layer: number) => view.layers.find((l) => l.index === layer)?.isFromBase ?? false;
+
+export const getContentListing = async (buildId: string, query: ContentListingQuery): Promise<ContentListingDto | DeletedListingDto> => {
   const view = await getContentView(buildId, query.image);
+  if (query.show === "deleted") {
+    const { changes } = view;
+    const known = query.path === "/" || view.fs.entries.has(query.path) || changes.deleted.some((d) => d.path === query.path);
+    if (!known) throw new AppError("NOT_FOUND", `${query.path} is neither in the image nor deleted from it`);
+    const page = listDeleted(changes, { path: query.path, depth: query.q ? undefined : query.depth, query: query.q, cursor: query.cursor, limit: query.limit });
+    const rows = page.rows.map((row) => ({ ...row, isFromBase: isBase(view, row.layer), owner: view.ownerOf(row.path) ?? null }));
+    return { show: "deleted", ...page, rows, path: query.path, query: query.q ?? null, deletedTotal: changes.deletedTotal, deletedOmitted: changes.deletedOmitted };
+  }
   if (query.path !== "/" && !view.fs.entries.has(query.path)) throw new AppError("NOT_FOUND", `${query.path} is not in the image`);
-  const options = { layers: view.layers, ownerOf: view.ownerOf, modified: view.modified, cursor: query.cursor, limit: query.limit };
+  const options = { layers: view.layers, ownerOf: view.ownerOf, changes: view.changes, cursor: query.cursor, limit: query.limit };
   const page = query.q
     ? searchEntries(view.fs, view.index, view.sorted, query.path, query.q, options)
     : listEntries(view.fs, view.index, view.sorted, query.path, query.depth, options);
-  return { ...page, path: query.path, query: query.q ?? null };
+  return { show: "present", ...page, path: query.path, query: query.q ?? null };
 };
 
 export const getContentTree = async (buildId: string, query: ContentTreeQuery): Promise<TreeNode> => {

@@ -10,7 +10,7 @@ import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
 import { toNumber } from "@/lib/data/mappers";
-import { mergeLayers } from "@/lib/content/filesystem";
+import { mergeWithChanges, type FilesystemChanges } from "@/lib/content/changes";
 import { decodeLayerBlob, encodeLayerBlob, type StoredLayer } from "@/lib/content/layer-blob";
 import type {
   ContentFinding,
@@ -166,10 +166,14 @@ export const readContentLayers = async (diffIds: string[]): Promise<StoredLayer[
 
 // The last merged filesystems, by analysis: a page and its API calls ask for the same one.
 const FILESYSTEM_CACHE_SIZE = 4;
-const filesystems = new Map<string, FinalFilesystem>();
+const filesystems = new Map<string, { filesystem: FinalFilesystem; changes: FilesystemChanges }>();
 
 /** The build's final filesystem merged from its stored layer indexes; NOT_FOUND without a finished analysis. */
-export const getFinalFilesystem = async (buildId: string, image = "main"): Promise<FinalFilesystem> => {
+export const getFinalFilesystem = async (buildId: string, image = "main"): Promise<FinalFilesystem> =>
+  (await getFinalFilesystemWithChanges(buildId, image)).filesystem;
+
+/** The final filesystem and each path's change (added / modified / deleted, lib/content/changes.ts), derived in the same merge. */
+export const getFinalFilesystemWithChanges = async (buildId: string, image = "main"): Promise<{ filesystem: FinalFilesystem; changes: FilesystemChanges }> => {
   const row = await db.contentAnalysis.findUnique({
     where: { buildId_image: { buildId, image } },
     select: { id: true, status: true, finishedAt: true, layers: { orderBy: { index: "asc" }, select: { diffId: true } } },
@@ -178,10 +182,10 @@ export const getFinalFilesystem = async (buildId: string, image = "main"): Promi
   const key = `${row.id}:${row.finishedAt?.getTime()}`;
   const cached = filesystems.get(key);
   if (cached) return cached;
-  const filesystem = mergeLayers(await readContentLayers(row.layers.map((layer) => layer.diffId)));
-  filesystems.set(key, filesystem);
+  const merged = mergeWithChanges(await readContentLayers(row.layers.map((layer) => layer.diffId)));
+  filesystems.set(key, merged);
   while (filesystems.size > FILESYSTEM_CACHE_SIZE) filesystems.delete(filesystems.keys().next().value!);
-  return filesystem;
+  return merged;
 };
 
 // ---- the job's side ----

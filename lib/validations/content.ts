@@ -21,6 +21,8 @@ export const contentListingQuerySchema = z.object({
   limit: intParam(1, LISTING_LIMITS.maxLimit, LISTING_LIMITS.defaultLimit, "limit"),
   cursor: pathParam.optional(),
   q: z.string().trim().max(LISTING_LIMITS.maxQuery, `q is at most ${LISTING_LIMITS.maxQuery} characters`).optional().transform((q) => q || undefined),
+  /** "deleted": the paths higher layers deleted instead of the final filesystem's entries. */
+  show: z.enum(["present", "deleted"], { error: "show is present or deleted" }).default("present"),
 });
 export type ContentListingQuery = z.infer<typeof contentListingQuerySchema>;
 

@@ -138,7 +138,23 @@ describe("image contents", () => {
       expect(await searchFiles(page, "/usr/include/")).toBe(0);
       await page.getByTestId("file-browser-empty").waitFor();
       expect(await searchFiles(page, "/opt/venv")).toBeGreaterThan(0);
+      // Every row says whether its layer added or modified it.
+      const changes = await page.getByTestId("file-row").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-change")));
+      expect(changes.length).toBeGreaterThan(0);
+      for (const change of changes) expect(["added", "modified"]).toContain(change);
       await screenshot(page, "content-multi-stage");
+      // "Show deleted": only paths a higher layer deleted, each with the layer that deleted it.
+      const fileBrowser = page.getByTestId("file-browser");
+      await searchFiles(page, "");
+      await fileBrowser.getByTestId("file-browser-show-deleted").check();
+      await expect.poll(() => fileBrowser.getAttribute("data-loaded-show"), { timeout: 60_000 }).toBe("deleted");
+      const deleted = await page.getByTestId("file-row").evaluateAll((rows) => rows.map((r) => [r.getAttribute("data-change"), r.getAttribute("data-layer")]));
+      expect(Number(await fileBrowser.getAttribute("data-total"))).toBeGreaterThanOrEqual(deleted.length);
+      for (const [change, layer] of deleted) {
+        expect(change).toBe("deleted");
+        expect(Number(layer)).toBeGreaterThanOrEqual(0);
+      }
+      await screenshot(page, "content-multi-stage-deleted");
       expect(errors).toEqual([]);
       await context.close();
     },

@@ -19,10 +19,12 @@ let worker: WorkerHandle | undefined;
 let viewer: string;
 let buildA: string;
 let buildB: string;
+let buildC: string;
 
 const BLOB_BYTES = 300_000;
 const HEADER_BYTES = 5_000;
 const HELLO = `hello ${"x".repeat(100)}\n`;
+const GONE_BYTES = 7_000;
 
 afterAll(async () => {
   await worker?.stop({ graceMs: 5_000 });
@@ -55,15 +57,24 @@ beforeAll(async () => {
       `COPY hello.txt /opt/lb/hello.txt`,
       `CMD ["true"]`,
     ].join("\n"),
+    // C: a later RUN deletes a directory and a file an earlier RUN made, and overwrites another.
+    "c.Dockerfile": [
+      `FROM ${BASE_IMAGE}`,
+      `RUN mkdir -p /opt/lbc/gone && head -c ${GONE_BYTES} /dev/zero > /opt/lbc/gone/big.bin && echo old > /opt/lbc/conf && echo x > /opt/lbc/single && echo ${id} > /opt/lbc/run-id`,
+      `RUN rm -r /opt/lbc/gone /opt/lbc/single && echo new-value > /opt/lbc/conf`,
+      `CMD ["true"]`,
+    ].join("\n"),
   });
   const project = await createDirectoryProject(`content-${id}`, dir, [
     { name: "a", dockerfile: "a.Dockerfile" },
     { name: "b", dockerfile: "b.Dockerfile" },
+    { name: "c", dockerfile: "c.Dockerfile" },
   ]);
   worker = await startWorker({ concurrency: 1 });
   buildA = await queueBuild(run.token, project.variants[0].id);
   buildB = await queueBuild(run.token, project.variants[1].id);
-  for (const buildId of [buildA, buildB]) {
+  buildC = await queueBuild(run.token, project.variants[2].id);
+  for (const buildId of [buildA, buildB, buildC]) {
     const build = await waitForBuild(buildId, undefined, 240_000);
     images.push(build.imageTag);
     expect(build.status).toBe("SUCCEEDED");
@@ -158,6 +169,41 @@ describe("GET /api/builds/:id/content", () => {
     const none = await db.build.create({ data: { projectId, variantId, status: "FAILED" } });
     const missing = await get<{ error: { code: string } }>(getContent, `/api/builds/${none.id}/content`, { id: none.id });
     expect(missing).toMatchObject({ status: 404, body: { error: { code: "NOT_FOUND" } } });
+  });
+});
+
+type DeletedListing = { content: { show: "deleted"; rows: Array<{ path: string; kind: string; bytes: number; entries: number; layer: number; byLayer: number; isFromBase: boolean }>; total: number; deletedTotal: number; deletedOmitted: number } };
+
+describe("GET /api/builds/:id/content: added / modified / deleted", () => {
+  it("marks the file a later RUN overwrote 'modified' by that layer, the untouched one 'added' by the first", async () => {
+    const { status, body } = await get<Listing>(getContent, `/api/builds/${buildC}/content?path=/opt/lbc&depth=1`, { id: buildC });
+    expect(status).toBe(200);
+    expect(body.content.rows.map((r) => [r.path, r.change])).toEqual([
+      ["/opt/lbc/conf", "modified"],
+      ["/opt/lbc/run-id", "added"],
+    ]);
+    const [conf, runId] = body.content.rows;
+    expect(conf).toMatchObject({ size: "new-value\n".length, isFromBase: false });
+    expect(conf.layer).toBe(runId.layer + 1);
+  });
+
+  it("lists what a real `RUN rm` deleted, with the layer that held it and the layer that deleted it", async () => {
+    const present = await get<Listing>(getContent, `/api/builds/${buildC}/content?path=/opt/lbc&depth=1`, { id: buildC });
+    const runLayer = present.body.content.rows.find((r) => r.path === "/opt/lbc/run-id")!.layer;
+    const { status, body } = await get<DeletedListing>(getContent, `/api/builds/${buildC}/content?show=deleted&path=/opt/lbc&depth=64`, { id: buildC });
+    expect(status).toBe(200);
+    expect(body.content.rows.map(({ path, kind, bytes, entries, layer, byLayer, isFromBase }) => ({ path, kind, bytes, entries, layer, byLayer, isFromBase }))).toEqual([
+      { path: "/opt/lbc/gone", kind: "dir", bytes: GONE_BYTES, entries: 1, layer: runLayer, byLayer: runLayer + 1, isFromBase: false },
+      { path: "/opt/lbc/gone/big.bin", kind: "file", bytes: GONE_BYTES, entries: 0, layer: runLayer, byLayer: runLayer + 1, isFromBase: false },
+      { path: "/opt/lbc/single", kind: "file", bytes: 2, entries: 0, layer: runLayer, byLayer: runLayer + 1, isFromBase: false },
+    ]);
+    expect(body.content).toMatchObject({ show: "deleted", total: 3, deletedOmitted: 0 });
+    // A deleted path can be listed under; a search finds deleted paths only in show=deleted.
+    const under = await get<DeletedListing>(getContent, `/api/builds/${buildC}/content?show=deleted&path=/opt/lbc/gone`, { id: buildC });
+    expect(under.body.content.rows.map((r) => r.path)).toEqual(["/opt/lbc/gone/big.bin"]);
+    const search = await get<Listing>(getContent, `/api/builds/${buildC}/content?q=big.bin&path=/opt`, { id: buildC });
+    expect(search.body.content.total).toBe(0);
+    expect((await get(getContent, `/api/builds/${buildC}/content?show=gone`, { id: buildC })).status).toBe(400);
   });
 });
 
