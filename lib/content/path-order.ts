@@ -1,11 +1,7 @@
 // Path helpers shared by the content views: parent, ancestors, the depth-limited group of a
 // path, and tree order ("/usr/bin/x" before "/usr/bin-foo", as a file browser lists them).
-
-export const parentOf = (path: string): string => {
-  if (path === "/") return "/";
-  const cut = path.lastIndexOf("/");
-  return cut <= 0 ? "/" : path.slice(0, cut);
-};
+// Normalising and the parent are fs-paths.ts' (one definition for every content module).
+export { normalisePath, dirnameOf as parentOf } from "@/lib/content/fs-paths";
 
 export const baseName = (path: string): string => (path === "/" ? "/" : path.slice(path.lastIndexOf("/") + 1));
 
@@ -31,13 +27,3 @@ export const compareTreeOrder = (a: string, b: string): number => {
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 };
 
-/** Normalises a user-given path: absolute, no trailing slash, no empty, "." or ".." segments. */
-export const normalisePath = (input: string): string => {
-  const segments: string[] = [];
-  for (const segment of input.split("/")) {
-    if (!segment || segment === ".") continue;
-    if (segment === "..") segments.pop();
-    else segments.push(segment);
-  }
-  return `/${segments.join("/")}`;
-};
