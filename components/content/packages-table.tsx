@@ -9,7 +9,7 @@ import { layerInstruction, layerNumber, type LayerRef } from "@/components/conte
 
 type SortKey = "bytes" | "name" | "files" | "layer";
 
-const MAX_ROWS = 100;
+const MAX_ROWS = 30;
 
 const compare: Record<SortKey, (a: PackageRecord, b: PackageRecord) => number> = {
   bytes: (a, b) => b.bytes - a.bytes || a.name.localeCompare(b.name),
