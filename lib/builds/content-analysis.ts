@@ -110,6 +110,8 @@ const streamLayers = async (
   let bytesRead = 0;
   let lastProgress = Date.now();
   let progressWrite: Promise<void> = Promise.resolve();
+  let source: AsyncIterable<Buffer> | null = null;
+  const destroy = (error?: Error) => (source as unknown as { destroy?: (error?: Error) => void } | null)?.destroy?.(error);
 
   const knownDiffId = (entryName: string, predicted: string | null): string | null => {
     if (!trustNames) return null;
@@ -122,19 +124,29 @@ const streamLayers = async (
     return null;
   };
 
-  const onLayer = async (layer: ExportedLayer) => {
+  // Layers are stored in order behind the read loop, not inside it: the export keeps streaming
+  // while a layer's blob is encoded and written. The first failure stops the export.
+  let saving: Promise<void> = Promise.resolve();
+  let saveError: unknown = null;
+  const onLayer = (layer: ExportedLayer) => {
     layersDone += 1;
-    if (layer.content) {
-      const stored: StoredLayer = { diffId: layer.diffId, ...layer.content };
-      // Written as soon as it was read to the end and hashed: a complete, verified unit on its own.
-      await saveContentLayer(stored);
-      parsed.set(layer.diffId, stored);
-    } else reusedDiffIds.add(layer.diffId);
-    await saveContentExportName(layer.entryName, layer.diffId);
+    if (layer.content) parsed.set(layer.diffId, { diffId: layer.diffId, ...layer.content });
+    else reusedDiffIds.add(layer.diffId);
+    const stored = parsed.get(layer.diffId);
+    saving = saving.then(async () => {
+      if (saveError) return;
+      try {
+        // Written as soon as it was read to the end and hashed: a complete, verified unit on its own.
+        if (layer.content && stored) await saveContentLayer(stored);
+        await saveContentExportName(layer.entryName, layer.diffId);
+      } catch (error) {
+        saveError = error;
+        destroy(error as Error);
+      }
+    });
   };
 
-  const source = await (options.openExport ?? exportImage)(options.docker, analysis.imageId);
-  const destroy = (error?: Error) => (source as unknown as { destroy?: (error?: Error) => void }).destroy?.(error);
+  source = await (options.openExport ?? exportImage)(options.docker, analysis.imageId);
   const abort = () => destroy(new Error("aborted"));
   options.signal?.addEventListener("abort", abort, { once: true });
   try {
@@ -150,8 +162,14 @@ const streamLayers = async (
         progressWrite = progressWrite.then(() => recordContentProgress(analysis.id, { bytesRead, layersDone }).catch(() => undefined));
       },
     });
+    await saving;
+    if (saveError) throw saveError;
     await progressWrite;
     return { parsed, reusedDiffIds, bytesRead: summary.bytesRead, layersDone };
+  } catch (error) {
+    // A failed store explains the export cut short better than the export error it caused.
+    await saving;
+    throw saveError ?? error;
   } finally {
     options.signal?.removeEventListener("abort", abort);
     // Stops the engine's export when the reading ended early (a no-op once the body has ended).

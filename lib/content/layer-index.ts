@@ -150,6 +150,14 @@ export const createLayerIndexer = (options: LayerIndexOptions = {}): LayerIndexe
       const state = pending!;
       state.hash?.update(chunk);
       if (!state.head) return;
+      // Most files are neither ELF nor captured: tell from the first chunk without copying it.
+      if (state.isElf === null && state.headBytes === 0 && chunk.length >= ELF_MAGIC.length) {
+        state.isElf = chunk[0] === ELF_MAGIC[0] && chunk[1] === ELF_MAGIC[1] && chunk[2] === ELF_MAGIC[2] && chunk[3] === ELF_MAGIC[3];
+        if (!state.isElf && !state.wantsCapture) {
+          state.head = null;
+          return;
+        }
+      }
       const limit = state.wantsCapture ? state.entry.size : ELF_READ_MAX_BYTES;
       if (state.headBytes >= limit) return;
       const part = state.headBytes + chunk.length > limit ? chunk.subarray(0, limit - state.headBytes) : chunk;
