@@ -8,6 +8,7 @@ import { TarParser, type TarHeader } from "@/lib/content/tar-parser";
 import { CAPTURE_MAX_LAYER_BYTES, CONTENT_HASH_MIN_BYTES, shouldCapture } from "@/lib/content/capture";
 import { ELF_MAGIC, ELF_READ_MAX_BYTES, readElfInfo } from "@/lib/content/elf";
 import type { EntryKind, LayerEntry, LayerIndex, LayerStats } from "@/lib/content/types";
+import { normalisePath, dirnameOf as parentOf } from "@/lib/content/fs-paths";
 
 export type LayerIndexOptions = {
   /** Entries kept per layer; further entries are counted in the stats but not recorded. */
@@ -38,21 +39,8 @@ const TYPE_BITS: Record<string, number> = {
   fifo: 0o010000,
 };
 
-/** "./usr/lib/" → "/usr/lib"; "." and ".." segments resolved; the root is "/". */
-export const normalisePath = (name: string): string => {
-  const parts: string[] = [];
-  for (const segment of name.split("/")) {
-    if (!segment || segment === ".") continue;
-    if (segment === "..") parts.pop();
-    else parts.push(segment);
-  }
-  return `/${parts.join("/")}`;
-};
-
-export const parentOf = (path: string): string => {
-  const slash = path.lastIndexOf("/");
-  return slash <= 0 ? "/" : path.slice(0, slash);
-};
+// "./usr/lib/" → "/usr/lib": one normalisation for every content module (fs-paths.ts).
+export { normalisePath, dirnameOf as parentOf } from "@/lib/content/fs-paths";
 
 export const baseNameOf = (path: string): string => path.slice(path.lastIndexOf("/") + 1);
 
