@@ -11,9 +11,8 @@ import { getBuildForRun } from "@/lib/data/builds";
 import { createWorker, recordWorkerStopped, recordWorkerHeartbeat } from "@/lib/data/workers";
 import { createDockerClient } from "@/lib/docker/client";
 import { getEngineInfo } from "@/lib/docker/engine-info";
-import { BUILD_QUEUE, CONTENT_QUEUE, getQueue, type BuildJob, type ContentJob } from "@/lib/builds/queue";
-import { runContentAnalysisJob } from "@/lib/builds/content-analysis";
-import { failStaleContentAnalyses, findBuildDockerHost } from "@/lib/data/content";
+import { BUILD_QUEUE, getQueue, type BuildJob } from "@/lib/builds/queue";
+import { startContentWork } from "@/lib/builds/content-work";
 import { runBuild, WORKER_SHUTDOWN } from "@/lib/builds/run-build";
 import { interruptOrphanedBuilds } from "@/lib/builds/orphaned-builds";
 import { retry } from "@/lib/builds/build-recorder";
@@ -23,8 +22,6 @@ import { buildLogger, getLogger } from "@/lib/log";
 const HEARTBEAT_MS = 2000;
 const ENGINE_RETRY_MS = 3000;
 const ABORT_SETTLE_MS = 5000;
-// A content job whose image is on another engine is handed on at most this many times (then run here, and fail clearly).
-const CONTENT_MAX_HOPS = 30;
 
 export type WorkerHandle = { id: string; stop: (options?: { graceMs?: number }) => Promise<void> };
 
@@ -106,40 +103,14 @@ export const startWorker = async (options: { concurrency?: number; dockerHost?: 
   log.info(`[worker ${id}] taking builds on ${dockerHost} (concurrency ${concurrency})`);
 
   // Content analyses (issue 11): their own queue and concurrency; stopped (FAILED, INTERRUPTED) on shutdown.
-  const contentAnalyses = new Set<AbortController>();
-  await boss.work<ContentJob>(
-    CONTENT_QUEUE,
-    { localConcurrency: env.LAYERBOARD_CONTENT_CONCURRENCY, batchSize: 1, pollingIntervalSeconds: 1 },
-    async ([job]) => {
-      // Shutting down: hand the job back so another worker (or the next start) runs it.
-      if (stopping) return void (await boss.send(CONTENT_QUEUE, job.data));
-      // The images are on the engine that built them: hand the job on to a worker of that engine.
-      const builtOn = await findBuildDockerHost(job.data.buildId).catch(() => null);
-      const hops = job.data.hops ?? 0;
-      if (builtOn && builtOn !== dockerHost && hops < CONTENT_MAX_HOPS)
-        return void (await boss.send(CONTENT_QUEUE, { ...job.data, hops: hops + 1 } satisfies ContentJob, { startAfter: 1 }));
-      const controller = new AbortController();
-      contentAnalyses.add(controller);
-      try {
-        await runContentAnalysisJob(job.data.buildId, { docker, signal: controller.signal });
-      } finally {
-        contentAnalyses.delete(controller);
-      }
-    },
-  );
-  const contentReaper = setInterval(
-    () => void failStaleContentAnalyses(Math.max(60, env.LAYERBOARD_HEARTBEAT_TIMEOUT_S * 2)).catch(() => undefined),
-    30_000,
-  );
+  const contentWork = await startContentWork(boss, { docker, dockerHost, abortReason: WORKER_SHUTDOWN });
 
   return {
     id,
     stop: async ({ graceMs = 30_000 } = {}) => {
       stopping = true;
       const offWork = boss.offWork(BUILD_QUEUE, { wait: false }).catch(() => undefined);
-      const offContent = boss.offWork(CONTENT_QUEUE, { wait: false }).catch(() => undefined);
-      for (const controller of contentAnalyses) controller.abort(WORKER_SHUTDOWN);
-      clearInterval(contentReaper);
+      const contentStopped = contentWork.stop();
       const deadline = Date.now() + graceMs;
       while (active.size && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
       // Past the grace period: abort what still runs. The pipeline records it INTERRUPTED
@@ -152,9 +123,7 @@ export const startWorker = async (options: { concurrency?: number; dockerHost?: 
         await retry(() => finishBuild(buildId, "INTERRUPTED", { code: "INTERRUPTED", message: WORKER_SHUTDOWN }));
       await offWork;
       await opsWork.stop();
-      await offContent;
-      const contentSettleBy = Date.now() + ABORT_SETTLE_MS;
-      while (contentAnalyses.size && Date.now() < contentSettleBy) await new Promise((resolve) => setTimeout(resolve, 100));
+      await contentStopped;
       clearInterval(heartbeat);
       clearInterval(reaper);
       await recordWorkerStopped(id).catch(() => undefined);
