@@ -7,12 +7,17 @@ import { assertProjectContextAllowed } from "@/lib/builds/context-policy";
 import { resolveGitRevision } from "@/lib/builds/git-revision";
 import { startBuild } from "@/lib/builds/start-build";
 
-export const startComparison = async (projectIdOrSlug: string): Promise<ComparisonDto> => {
+export interface StartComparisonOptions {
+  /** Git projects: the ref or commit to build (default: the project's ref). Resolved to a full SHA. */
+  ref?: string;
+}
+
+export const startComparison = async (projectIdOrSlug: string, options: StartComparisonOptions = {}): Promise<ComparisonDto> => {
   const project = await getProjectRecord(projectIdOrSlug);
   if (!project.variants.length) throw new AppError("VALIDATION", `project ${project.name} has no variants to compare`);
   await assertProjectContextAllowed(project);
   // Git projects are pinned to one commit so every variant builds the same source.
-  const contextRevision = project.contextKind === "GIT" ? await resolveGitRevision(project.gitUrl!, project.gitRef ?? "HEAD") : null;
+  const contextRevision = project.contextKind === "GIT" ? await resolveGitRevision(project.gitUrl!, options.ref ?? project.gitRef ?? "HEAD") : null;
   const comparison = await createComparison({ projectId: project.id, contextRevision });
   for (const variant of project.variants) await startBuild(variant.id, { comparisonId: comparison.id, contextRevision });
   return getComparison(comparison.id);
