@@ -61,6 +61,14 @@ export const publicRoute =
   };
 
 /**
+ * Routes whose caller proves itself with a signature over the body, not a session or an API
+ * token: incoming push webhooks (app/api/projects/[id]/push, lib/push/receive-push.ts). A git
+ * host is cross-site by nature, so there is no same-origin check either; the handler must verify
+ * the signature before it records or queues anything (docs/security.md).
+ */
+export const signedRoute = publicRoute;
+
+/**
  * Reads the whole body, refusing it (413 PAYLOAD_TOO_LARGE) from its Content-Length before a
  * byte is read, or, when it is chunked or the header lies, as soon as the bytes read pass
  * `limit`: the rest of an oversized (or endless) body is never pulled in.

@@ -27,6 +27,13 @@ const PUBLIC_ROUTES: Record<string, { methods: Method[]; why: string }> = {
   "r/[token]/report": { methods: ["GET"], why: "share links are public read-only snapshots (unknown token → 404)" },
 };
 
+// Routes whose caller proves itself with a signature over the body instead of a session or a
+// token (lib/api/route.ts signedRoute). Unsigned, they must never succeed: 404 for a project that
+// does not exist, else 401 (tests/integration/push-webhooks.test.ts covers the signed cases).
+const SIGNED_ROUTES: Record<string, { methods: Method[]; why: string }> = {
+  "api/projects/[id]/push": { methods: ["POST"], why: "incoming push webhooks from GitHub, GitLab, Gitea or CI (docs/push.md)" },
+};
+
 type RouteModule = Partial<Record<Method, (request: Request, context: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>>>;
 type RouteCase = { file: string; route: string; url: string; params: Record<string, string | string[]> };
 
@@ -70,6 +77,7 @@ const ROUTE_METHODS = (
   await Promise.all(ROUTES.map(async (r) => exportedMethods(await importRoute(r.file)).map((method) => ({ ...r, method }))))
 ).flat();
 const isPublic = (route: string, method: Method) => PUBLIC_ROUTES[route]?.methods.includes(method) ?? false;
+const isSigned = (route: string, method: Method) => SIGNED_ROUTES[route]?.methods.includes(method) ?? false;
 
 const call = async (routeCase: RouteCase, method: Method, headers: Record<string, string> = {}) => {
   const mod = await importRoute(routeCase.file);
@@ -123,7 +131,7 @@ describe("security", () => {
   });
 
   describe("every route handler, method by method", () => {
-    it.each(ROUTE_METHODS.filter((c) => !isPublic(c.route, c.method)).map((c) => [`${c.method} /${c.route}`, c] as const))(
+    it.each(ROUTE_METHODS.filter((c) => !isPublic(c.route, c.method) && !isSigned(c.route, c.method)).map((c) => [`${c.method} /${c.route}`, c] as const))(
       "%s refuses anonymous callers (401) before looking anything up; a write also refuses a viewer token and cross-site requests (403)",
       async (name, routeCase) => {
         const { method } = routeCase;
@@ -158,6 +166,20 @@ describe("security", () => {
         expect(status, `${name} without credentials: ${text}`).toBeLessThan(500);
       },
     );
+  });
+
+  describe("signed routes", () => {
+    it.each(Object.entries(SIGNED_ROUTES))("/%s exists, exports only its methods and refuses an unsigned call", async (route, { methods }) => {
+      const routeCase = ROUTES.find((r) => r.route === route);
+      expect(routeCase, `stale signed route ${route}: remove it from SIGNED_ROUTES`).toBeDefined();
+      expect(exportedMethods(await importRoute(routeCase!.file))).toEqual(methods);
+      for (const method of methods) {
+        for (const headers of <Record<string, string>[]>[{}, { cookie: adminCookie }, { authorization: `Bearer ${viewerToken}` }, { "x-hub-signature-256": "sha256=" + "0".repeat(64), "x-github-event": "push" }]) {
+          const { status, text } = await call(routeCase!, method, headers);
+          expect([401, 404], `${method} /${route} ${JSON.stringify(headers)}: ${text}`).toContain(status);
+        }
+      }
+    });
   });
 
   describe("public routes", () => {
