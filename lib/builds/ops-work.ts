@@ -7,6 +7,8 @@ import { getEnv } from "@/lib/env";
 import { NOTIFY_QUEUE, RETENTION_QUEUE } from "@/lib/builds/queue";
 import { runRetention } from "@/lib/builds/retention/run-retention";
 import { deliverNotificationJob, type NotifyJob } from "@/lib/notifications/deliver";
+import { startPushPoller } from "@/lib/builds/push-poller";
+import { getLogger } from "@/lib/log";
 
 export const startOpsWork = async (boss: PgBoss, options: { docker: Docker; dockerHost: string; workerId: string }) => {
   const cron = getEnv().LAYERBOARD_RETENTION_CRON;
@@ -19,8 +21,11 @@ export const startOpsWork = async (boss: PgBoss, options: { docker: Docker; dock
   await boss.work<NotifyJob>(NOTIFY_QUEUE, { localConcurrency: 2, batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) =>
     deliverNotificationJob(job.data, job.retryCount),
   );
+  // Branch polling for git hosts without webhooks (issue 15); every worker ticks, SKIP LOCKED shares the polls.
+  const pushPoller = startPushPoller({ log: (message) => getLogger().info({ workerId: options.workerId }, message) });
   return {
     stop: async () => {
+      await pushPoller.stop();
       await Promise.all([boss.offWork(RETENTION_QUEUE, { wait: false }), boss.offWork(NOTIFY_QUEUE, { wait: true })]).catch(() => undefined);
     },
   };

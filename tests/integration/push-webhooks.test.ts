@@ -7,7 +7,8 @@ import { createHmac, randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { POST as postPush } from "@/app/api/projects/[id]/push/route";
-import { rotatePushHook } from "@/lib/push/manage-push-hook";
+import { configurePushPoll, rotatePushHook } from "@/lib/push/manage-push-hook";
+import { pollDuePushes } from "@/lib/builds/push-poller";
 import { BASE_IMAGE, callRoute, usePipelineRun } from "../support/pipeline";
 import { createTestRepo, type TestRepo } from "../support/git-repo";
 
@@ -135,5 +136,39 @@ describe("push webhooks", () => {
     const after = await counts();
     expect({ comparisons: after.comparisons, builds: after.builds }).toEqual({ comparisons: before.comparisons, builds: before.builds });
     expect(after.deliveries).toBe(before.deliveries + 2);
+  });
+});
+
+describe("branch polling", () => {
+  it("learns the head on the first look, queues one comparison when the branch moves, none when it stays", async () => {
+    const polled = createTestRepo(run.root, `poll-${run.id}`);
+    polled.commit("first", { Dockerfile: `FROM ${BASE_IMAGE}\nCMD ["true"]\n` });
+    const project = await db.project.create({
+      data: { slug: `poll-${run.id}`, name: `poll ${run.id}`, contextKind: "GIT", gitUrl: polled.url, gitRef: "main", variants: { create: [{ name: "only", position: 0 }] } },
+    });
+    const poll = await configurePushPoll(project.id, { branch: "main", intervalSeconds: 60, enabled: true });
+    expect(poll.lastSeenSha).toBeNull();
+    const makeDue = () => db.pushPoll.update({ where: { projectId: project.id }, data: { nextCheckAt: new Date(Date.now() - 1000) } });
+    const mine = async () => (await pollDuePushes()).filter((o) => o.projectId === project.id);
+
+    expect(await mine()).toEqual([{ projectId: project.id, result: "first look", sha: polled.head() }]);
+    expect(await db.comparison.count({ where: { projectId: project.id } })).toBe(0);
+    // Not due again before its interval.
+    expect(await mine()).toEqual([]);
+
+    const moved = polled.commit("second", { "app.txt": "moved\n" });
+    await makeDue();
+    const [outcome] = await mine();
+    expect(outcome).toMatchObject({ result: "queued", sha: moved });
+    const comparisons = await db.comparison.findMany({ where: { projectId: project.id }, include: { builds: true } });
+    expect(comparisons.map((c) => [c.id, c.contextRevision, c.builds.map((b) => b.contextRevision)])).toEqual([[outcome.comparisonId, moved, [moved]]]);
+    expect((await db.pushPoll.findUniqueOrThrow({ where: { projectId: project.id } })).lastSeenSha).toBe(moved);
+
+    await makeDue();
+    expect(await mine()).toEqual([{ projectId: project.id, result: "unchanged", sha: moved }]);
+    expect(await db.comparison.count({ where: { projectId: project.id } })).toBe(1);
+    expect(await db.pushDelivery.findMany({ where: { projectId: project.id }, select: { source: true, deliveryId: true, outcome: true } })).toEqual([
+      { source: "poll", deliveryId: `poll-${moved}`, outcome: "queued" },
+    ]);
   });
 });
