@@ -9,10 +9,14 @@ import { parseArgs } from "node:util";
 const USAGE = `Usage:
   layerboard build   --project <id|slug> --variant <name|id> [options]
   layerboard compare --project <id|slug> [options]
+  layerboard compare --project <id|slug> --base <ref> --head <ref> [options]
   layerboard diff    BUILD_A BUILD_B [--json] [--depth <n>] [--top <n>]
 
 Queues a build of one variant, or a comparison of every variant of the project, and
 prints the Markdown report (ready for a pull-request comment) on stdout.
+With --base and --head (a git project), compare builds every variant at both refs,
+reusing builds of the same commit, waits, and prints the pull-request report: per
+variant base → head size, delta, runs, budget verdict and the largest layer differences.
 diff prints what BUILD_B's image contains that BUILD_A's does not and the reverse,
 grouped by top directories and by package, largest first (B − A); --json prints the
 API's JSON instead (GET /api/builds/A/content/diff/B). A viewer token is enough.
@@ -21,6 +25,8 @@ Options:
   --wait               wait until the build(s) finish, printing progress on stderr
   --fail-on-budget     exit 1 when a size budget or regression threshold is exceeded
   --timeout <seconds>  give up waiting after this long (default 3600); exit 2
+  --base <ref>         compare: the pull request's base (branch, tag or commit)
+  --head <ref>         compare: the pull request's head (branch, tag or commit)
   --depth <n>          diff: group paths by their directory this many levels deep (default 2)
   --top <n>            diff: paths shown per directory (default 10)
   --json               diff: print JSON
@@ -32,7 +38,9 @@ Exit codes:
   0  queued (without --wait), or finished: every image built and runs
      (and is within budget, with --fail-on-budget)
   1  a build failed, was cancelled or interrupted, an image does not run, or
-     (with --fail-on-budget) a budget was exceeded
+     (with --fail-on-budget) a budget was exceeded; with --base/--head: the head
+     is over a size budget, grew past a variant's regression threshold, or
+     runs (or builds) on base but not on head
   2  usage error, unknown project, variant or build, a build without a content
      analysis, auth or connection error, timeout
   3  diff: a content analysis is still running or failed (try again later)`;
@@ -55,6 +63,8 @@ const parseCli = (argv) => {
     options: {
       project: { type: "string" },
       variant: { type: "string" },
+      base: { type: "string" },
+      head: { type: "string" },
       wait: { type: "boolean", default: false },
       "fail-on-budget": { type: "boolean", default: false },
       timeout: { type: "string" },
@@ -183,6 +193,36 @@ const runCompare = async (client, options) => {
   return `/api/comparisons/${comparison.id}`;
 };
 
+// Pull-request mode: queue (or reuse) both sides once, then read the report until it is done.
+const runPullRequest = async (client, options) => {
+  const project = encodeURIComponent(options.project);
+  const { pullRequest } = await client.postJson(`/api/projects/${project}/pull-request-report`, { base: options.base, head: options.head });
+  const { base, head } = pullRequest.report;
+  log(`base ${base.ref} = ${base.sha.slice(0, 12)}, head ${head.ref} = ${head.sha.slice(0, 12)}: ${pullRequest.queued} build(s) queued, ${pullRequest.reused} reused`);
+  const query = new URLSearchParams({ base: base.sha, head: head.sha, baseRef: base.ref, headRef: head.ref });
+  const seen = new Map();
+  const done = await pollUntil(
+    async () => (await client.getJson(`/api/projects/${project}/pull-request-report?${query}`)).pullRequest,
+    (current) => current.report.done,
+    (current) => {
+      for (const row of current.report.rows) {
+        const line = `${row.variant}: base ${row.base?.status.toLowerCase() ?? "not built"}, head ${row.head?.status.toLowerCase() ?? "not built"}`;
+        if (seen.get(row.variantId) !== line) log(`  ${line}`);
+        seen.set(row.variantId, line);
+      }
+    },
+    options.timeoutMs,
+  );
+  process.stdout.write(done.markdown);
+  for (const row of done.report.rows) for (const problem of row.problems) log(`  ${row.variant}: ${problem}`);
+  if (done.report.failed) {
+    log("layerboard: failed: the head brings a budget breach or a regression");
+    return EXIT_FAILED;
+  }
+  log("layerboard: ok");
+  return EXIT_OK;
+};
+
 const UNITS = ["B", "kB", "MB", "GB", "TB"];
 const formatBytes = (bytes) => {
   let value = Math.abs(bytes);
@@ -282,6 +322,8 @@ const main = async (argv) => {
   if (command !== "diff" && !values.project) return usageError("--project is required");
   if (command === "build" && !values.variant) return usageError("--variant is required for build");
   if (command === "compare" && values.variant) return usageError("--variant is not used by compare (it builds every variant)");
+  if ((values.base === undefined) !== (values.head === undefined)) return usageError("--base and --head go together");
+  if (values.base !== undefined && command !== "compare") return usageError("--base and --head are for compare");
   const url = (values.url ?? process.env.LAYERBOARD_URL ?? "http://localhost:3000").replace(/\/+$/, "");
   if (!/^https?:\/\/[^/]+/.test(url)) return usageError(`--url must be an http(s) URL, got "${url}"`);
   const token = values.token ?? process.env.LAYERBOARD_TOKEN;
@@ -293,6 +335,7 @@ const main = async (argv) => {
   const client = createClient({ url, token });
   try {
     if (command === "diff") return await runDiff(client, extra, options);
+    if (options.base !== undefined) return await runPullRequest(client, options);
     const resource = command === "build" ? await runBuild(client, options) : await runCompare(client, options);
     process.stdout.write(await client.getText(`${resource}/report?format=md`));
     if (!options.wait) return EXIT_OK;
