@@ -12,6 +12,9 @@ import { Card } from "@/components/ui/card";
 import { ProjectRetentionForm } from "@/components/projects/project-retention-form";
 import { WebhooksManager } from "@/components/projects/webhooks-manager";
 import { deleteWebhookAction, saveWebhookAction, sendTestWebhookAction, updateRetentionAction } from "./actions";
+import { findPushDeliveries, findPushHook, findPushPoll } from "@/lib/data/push-hooks";
+import { PushHookManager } from "@/components/projects/push-hook-manager";
+import { deletePushHookAction, deletePushPollAction, rotatePushHookAction, savePushHookBranchAction, savePushPollAction } from "./push-actions";
 
 export const metadata = { title: "Project settings" };
 export const dynamic = "force-dynamic";
@@ -27,6 +30,10 @@ export default async function ProjectSettingsPage({ params }: { params: Promise<
   const webhooks = isAdmin
     ? await Promise.all((await findWebhooks(project.id)).map(async (w) => ({ ...w, deliveries: await findWebhookDeliveries(w.id, DELIVERIES_SHOWN) })))
     : [];
+  // Build on push (issue 15): the hook, the poll and what they received.
+  const [pushHook, pushPoll, pushDeliveries] = isAdmin
+    ? await Promise.all([findPushHook(project.id), findPushPoll(project.id), findPushDeliveries(project.id, DELIVERIES_SHOWN)])
+    : [null, null, []];
   return (
     <div className="space-y-6">
       <div>
@@ -57,6 +64,17 @@ export default async function ProjectSettingsPage({ params }: { params: Promise<
               Sent from the workers, retried with backoff. A webhook can reach any host the server can, internal ones included.
             </p>
             <WebhooksManager projectId={project.id} webhooks={webhooks} actions={{ save: saveWebhookAction, remove: deleteWebhookAction, sendTest: sendTestWebhookAction }} />
+          </Card>
+          <Card title="Build on push">
+            <PushHookManager
+              projectId={project.id}
+              isGit={project.contextKind === "GIT"}
+              gitRef={project.gitRef}
+              hook={pushHook}
+              poll={pushPoll}
+              deliveries={pushDeliveries}
+              actions={{ rotate: rotatePushHookAction, saveBranch: savePushHookBranchAction, remove: deletePushHookAction, savePoll: savePushPollAction, removePoll: deletePushPollAction }}
+            />
           </Card>
         </>
       )}
