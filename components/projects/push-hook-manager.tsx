@@ -4,7 +4,7 @@
 // without webhooks, and the recent deliveries with what each one queued.
 import Link from "next/link";
 import { useActionState, useEffect, useState } from "react";
-import type { FormAction } from "@/lib/actions/result";
+import type { ActionState, FormAction } from "@/lib/actions/result";
 import type { PushDeliveryDto, PushHookDto, PushPollDto } from "@/lib/data/push-hooks";
 import { MIN_POLL_INTERVAL_SECONDS } from "@/lib/validations/push";
 import { ActionFailure, SubmitButton } from "@/components/ui/action-form";
@@ -59,21 +59,19 @@ const SecretOnce = ({ secret }: { secret: string }) => (
   </div>
 );
 
-const RotateForm = ({ projectId, action: serverAction, label }: { projectId: string; action: FormAction<{ secret: string }>; label: string }) => {
-  const [state, action, pending] = useActionState(serverAction, null);
-  return (
-    <div className="space-y-2">
-      <form action={action} className="flex flex-wrap items-center gap-2">
-        <input type="hidden" name="projectId" value={projectId} />
-        <SubmitButton pending={pending} pendingLabel="Creating…" className={label.startsWith("Create") ? primaryButtonClass : secondaryButtonClass}>
-          {label}
-        </SubmitButton>
-        <ActionFailure state={state} />
-      </form>
-      {state?.ok && <SecretOnce secret={state.data.secret} />}
-    </div>
-  );
-};
+type RotateState = ReturnType<typeof useActionState<ActionState<{ secret: string }>, FormData>>;
+
+// The state lives in HookSection: creating the hook re-renders the page with the hook, and the
+// secret must survive that (it is never sent again).
+const RotateForm = ({ projectId, rotate: [state, action, pending], label }: { projectId: string; rotate: RotateState; label: string }) => (
+  <form action={action} className="flex flex-wrap items-center gap-2">
+    <input type="hidden" name="projectId" value={projectId} />
+    <SubmitButton pending={pending} pendingLabel={label.startsWith("Create") ? "Creating…" : "Rotating…"} className={label.startsWith("Create") ? primaryButtonClass : secondaryButtonClass}>
+      {label}
+    </SubmitButton>
+    <ActionFailure state={state} />
+  </form>
+);
 
 const BranchForm = ({ projectId, hook, gitRef, action: serverAction }: { projectId: string; hook: PushHookDto; gitRef: string | null; action: FormAction }) => {
   const [state, action, pending] = useActionState(serverAction, null);
@@ -95,15 +93,18 @@ const BranchForm = ({ projectId, hook, gitRef, action: serverAction }: { project
 
 const HookSection = ({ projectId, hook, gitRef, actions }: Omit<Props, "isGit" | "poll" | "deliveries">) => {
   const url = usePushUrl(projectId);
+  const rotate = useActionState(actions.rotate, null);
+  const secret = rotate[0]?.ok ? rotate[0].data.secret : null;
   if (!hook)
     return (
       <div className="space-y-3">
         <EmptyState title="No push hook yet">Create one to build every variant at each commit pushed to the branch.</EmptyState>
-        <RotateForm projectId={projectId} action={actions.rotate} label="Create push hook" />
+        <RotateForm projectId={projectId} rotate={rotate} label="Create push hook" />
       </div>
     );
   return (
     <div className="space-y-3" data-testid="push-hook">
+      {secret && <SecretOnce secret={secret} />}
       <div className="space-y-1 text-sm">
         <p className="font-medium">Payload URL</p>
         <div className="flex flex-wrap items-center gap-2">
@@ -132,7 +133,7 @@ const HookSection = ({ projectId, hook, gitRef, actions }: Omit<Props, "isGit" |
       </p>
       <BranchForm projectId={projectId} hook={hook} gitRef={gitRef} action={actions.saveBranch} />
       <div className="flex flex-wrap items-start gap-2">
-        <RotateForm projectId={projectId} action={actions.rotate} label="Rotate secret" />
+        <RotateForm projectId={projectId} rotate={rotate} label="Rotate secret" />
         <ConfirmActionForm action={actions.remove} id={projectId} label="Delete push hook" confirmLabel="Delete" pendingLabel="Deleting…" ariaLabel="Delete the push hook" warning="Pushes will be refused (404)." />
       </div>
     </div>
