@@ -9,7 +9,7 @@ import { BuildProgress } from "@/components/builds/build-progress";
 import { CancelBuildButton } from "@/components/builds/cancel-build-button";
 import { LogPane, type LogJump } from "@/components/builds/log-pane";
 import { useBuildEvents, type Connection, type LiveBuildState } from "@/components/builds/use-build-events";
-import { isFinished } from "@/lib/types";
+import { isFinished, type BuildPhaseDto } from "@/lib/types";
 
 const connectionText: Record<Connection, string> = {
   connecting: "connecting…",
@@ -26,6 +26,7 @@ export const BuildLive = ({
   renderedAtMs,
   logRemovedNote,
   isBuilderPattern = false,
+  afterPhases = [],
 }: {
   buildId: string;
   initial: LiveBuildState;
@@ -33,6 +34,8 @@ export const BuildLive = ({
   renderedAtMs: number;
   /** Two engine builds (build image, runtime image): the progress shows them as two phases. */
   isBuilderPattern?: boolean;
+  /** Phases after the build's end that the live state does not carry (the content analysis). */
+  afterPhases?: BuildPhaseDto[];
   /** Retention deleted the log lines: said instead of "This build wrote no log." */
   logRemovedNote?: string;
 }) => {
@@ -84,7 +87,7 @@ export const BuildLive = ({
               nowMs={nowMs}
               finishedAt={isActive ? null : state.finishedAt}
               startedAt={state.startedAt}
-              phases={state.phases}
+              phases={afterPhases.length ? [...state.phases, ...afterPhases] : state.phases}
               onSelectStep={onSelectStep}
               stepsWithLines={stepsWithLines}
             />

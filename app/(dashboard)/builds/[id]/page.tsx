@@ -62,6 +62,8 @@ export default async function BuildPage({ params }: Props) {
       buildId={build.id}
       canCancel={hasRole(actor.role, "BUILDER")}
       isBuilderPattern={build.strategy === "BUILDER_PATTERN" && !!build.settings.runtimeDockerfile}
+      // The content analysis runs after the build, on its own queue: shown as a phase after the end.
+      afterPhases={content?.analysis?.startedAt ? [{ name: "content-analysis", startedAt: content.analysis.startedAt, finishedAt: content.analysis.finishedAt }] : []}
       renderedAtMs={Date.now()}
       logRemovedNote={build.logRemovedAt ? `Log removed after ${build.logRetainedDays ?? "?"} days (retention); the steps, error and smoke result above stay.` : undefined}
       initial={{
