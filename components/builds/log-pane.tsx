@@ -25,7 +25,7 @@ import type { BuildStatus, StepDto } from "@/lib/types";
 // Within this many pixels of the bottom still counts as "following".
 const STICK_THRESHOLD_PX = 32;
 // Below this many rows every row is in the page (find-in-page works); above, only those in view.
-const VIRTUALISE_ABOVE_ROWS = 2000;
+const VIRTUALISE_ABOVE_ROWS = 5000;
 const ROW_HEIGHT_PX = 20;
 
 const toCss = (style: AnsiSegment["style"]): CSSProperties => ({

@@ -21,6 +21,12 @@ describe("summariseProgress", () => {
     expect(queued.isEmpty).toBe(true);
     expect(queued.parts.every((p) => p.percent === 0)).toBe(true);
     expect(summariseProgress({ status: "QUEUED", stepsDone: 0, stepsTotal: 0, steps: [], queuePosition: 1, isBuilderPattern: false }).label).toBe("Queued: next in the queue");
+    // A queued builder-pattern build already shows both (empty) halves.
+    const twoPhases = summariseProgress({ status: "QUEUED", stepsDone: 0, stepsTotal: 0, steps: [], queuePosition: 1, isBuilderPattern: true });
+    expect(twoPhases.parts.map((p) => [p.label, p.percent])).toEqual([
+      ["build image", 0],
+      ["runtime image", 0],
+    ]);
   });
 
   it("shows a builder-pattern build as two halves from the start, the runtime half empty until its build runs", () => {

@@ -25,7 +25,12 @@ export const summariseProgress = (input: {
   if (status === "QUEUED")
     return {
       label: queuePosition ? `Queued: ${queuePosition === 1 ? "next in the queue" : `number ${queuePosition} in the queue`}` : "Queued: waiting for a worker",
-      parts: [{ label: "queued", done: 0, total: 0, percent: 0 }],
+      parts: isBuilderPattern
+        ? [
+            { label: "build image", done: 0, total: 0, percent: 0 },
+            { label: "runtime image", done: 0, total: 0, percent: 0 },
+          ]
+        : [{ label: "queued", done: 0, total: 0, percent: 0 }],
       isEmpty: true,
     };
   const succeeded = status === "SUCCEEDED";
