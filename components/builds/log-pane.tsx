@@ -245,14 +245,13 @@ export const LogPane = ({
     if (failed && reveal(failed.lines[0].seq, false)) failureShown.current = true;
   }, [isLoaded, hasFailedGroup, groups, hashSeq, reveal]);
 
-  // A click on a step in the timeline.
+  // A click on a step in the timeline; each click (nonce) once, not again when new lines arrive.
+  const jumpDone = useRef(0);
   useEffect(() => {
-    if (!jump) return;
+    if (!jump || jumpDone.current === jump.nonce) return;
     const group = groups.find((candidate) => candidate.stepDigest === jump.stepDigest);
-    if (group) reveal(group.lines[0].seq, true);
-    // Only a new click (nonce) moves the view, not new lines.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [jump]);
+    if (group && reveal(group.lines[0].seq, true)) jumpDone.current = jump.nonce;
+  }, [jump, groups, reveal]);
 
   const goToMatch = (index: number) => {
     setCurrent(index);
@@ -301,7 +300,7 @@ export const LogPane = ({
   return (
     <div className="space-y-2">
       <div className="flex flex-wrap items-center gap-2 text-xs" data-testid="log-toolbar">
-        <div className="flex min-w-0 flex-1 items-center gap-1">
+        <div className="flex w-full min-w-0 items-center gap-1 sm:w-auto sm:flex-1">
           <input
             type="search"
             value={query}
