@@ -299,56 +299,59 @@ export const LogPane = ({
 
   return (
     <div className="space-y-2">
-      <div className="flex flex-wrap items-center gap-2 text-xs" data-testid="log-toolbar">
-        <div className="flex w-full min-w-0 items-center gap-1 sm:w-auto sm:flex-1">
-          <input
-            type="search"
-            value={query}
-            onChange={(event) => onQuery(event.target.value)}
-            onKeyDown={(event) => {
-              if (event.key !== "Enter") return;
-              event.preventDefault();
-              goToMatch(stepMatch(matches.length, current, event.shiftKey ? -1 : 1));
-            }}
-            placeholder="Search the log"
-            aria-label="Search the log"
-            data-testid="log-search"
-            className="min-w-0 flex-1 rounded-md border border-slate-300 bg-white px-2 py-1 text-sm text-slate-900 placeholder:text-slate-400 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100 sm:max-w-xs"
-          />
-          <span data-testid="log-search-count" aria-live="polite" className="w-20 shrink-0 text-center tabular-nums text-slate-600 dark:text-slate-300">
-            {query ? (matches.length ? `${current + 1} of ${matches.length}` : "no matches") : ""}
-          </span>
-          <button
-            type="button"
-            aria-label="Previous match"
-            disabled={!matches.length}
-            onClick={() => goToMatch(stepMatch(matches.length, current, -1))}
-            className="rounded-md border border-slate-300 px-2 py-1 hover:bg-slate-100 disabled:opacity-40 dark:border-slate-700 dark:hover:bg-slate-800"
-          >
-            ↑
-          </button>
-          <button
-            type="button"
-            aria-label="Next match"
-            disabled={!matches.length}
-            onClick={() => goToMatch(stepMatch(matches.length, current, 1))}
-            className="rounded-md border border-slate-300 px-2 py-1 hover:bg-slate-100 disabled:opacity-40 dark:border-slate-700 dark:hover:bg-slate-800"
-          >
-            ↓
-          </button>
+      {/* Nothing to search, fold or download before the first line. */}
+      {lineCount > 0 && (
+        <div className="flex flex-wrap items-center gap-2 text-xs" data-testid="log-toolbar">
+          <div className="flex w-full min-w-0 items-center gap-1 sm:w-auto sm:flex-1">
+            <input
+              type="search"
+              value={query}
+              onChange={(event) => onQuery(event.target.value)}
+              onKeyDown={(event) => {
+                if (event.key !== "Enter") return;
+                event.preventDefault();
+                goToMatch(stepMatch(matches.length, current, event.shiftKey ? -1 : 1));
+              }}
+              placeholder="Search the log"
+              aria-label="Search the log"
+              data-testid="log-search"
+              className="min-w-0 flex-1 rounded-md border border-slate-300 bg-white px-2 py-1 text-sm text-slate-900 placeholder:text-slate-400 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100 sm:max-w-xs"
+            />
+            <span data-testid="log-search-count" aria-live="polite" className="w-20 shrink-0 text-center tabular-nums text-slate-600 dark:text-slate-300">
+              {query ? (matches.length ? `${current + 1} of ${matches.length}` : "no matches") : ""}
+            </span>
+            <button
+              type="button"
+              aria-label="Previous match"
+              disabled={!matches.length}
+              onClick={() => goToMatch(stepMatch(matches.length, current, -1))}
+              className="rounded-md border border-slate-300 px-2 py-1 hover:bg-slate-100 disabled:opacity-40 dark:border-slate-700 dark:hover:bg-slate-800"
+            >
+              ↑
+            </button>
+            <button
+              type="button"
+              aria-label="Next match"
+              disabled={!matches.length}
+              onClick={() => goToMatch(stepMatch(matches.length, current, 1))}
+              className="rounded-md border border-slate-300 px-2 py-1 hover:bg-slate-100 disabled:opacity-40 dark:border-slate-700 dark:hover:bg-slate-800"
+            >
+              ↓
+            </button>
+          </div>
+          <div className="flex items-center gap-2">
+            <button type="button" onClick={() => setAll(true)} className="text-indigo-700 hover:underline dark:text-indigo-300">
+              Expand all
+            </button>
+            <button type="button" onClick={() => setAll(false)} className="text-indigo-700 hover:underline dark:text-indigo-300">
+              Collapse all
+            </button>
+            <a href={`/api/builds/${encodeURIComponent(buildId)}/logs`} download className="font-medium text-indigo-700 hover:underline dark:text-indigo-300" data-testid="log-download">
+              Download raw log
+            </a>
+          </div>
         </div>
-        <div className="flex items-center gap-2">
-          <button type="button" onClick={() => setAll(true)} className="text-indigo-700 hover:underline dark:text-indigo-300">
-            Expand all
-          </button>
-          <button type="button" onClick={() => setAll(false)} className="text-indigo-700 hover:underline dark:text-indigo-300">
-            Collapse all
-          </button>
-          <a href={`/api/builds/${encodeURIComponent(buildId)}/logs`} download className="font-medium text-indigo-700 hover:underline dark:text-indigo-300" data-testid="log-download">
-            Download raw log
-          </a>
-        </div>
-      </div>
+      )}
       <div className="relative">
         <div
           ref={paneRef}
