@@ -8,9 +8,9 @@ import type { BuildPhaseDto } from "@/lib/types";
 import { buildLogger } from "@/lib/log";
 
 export type PhaseRecorder = {
-  /** Ends the open phase (if any) and starts `name`. */
+  /** Ends the open phase (if any) and starts `name`; the write is queued, not waited for (off the build's critical path). */
   begin: (name: PhaseName) => Promise<void>;
-  /** Ends the open phase. */
+  /** Ends the open phase and waits until every phase write so far is done (call before the build's final status). */
   end: () => Promise<void>;
   /** Runs `work` as phase `name`, ending it whether it succeeds or throws. */
   run: <T>(name: PhaseName, work: () => Promise<T>) => Promise<T>;
@@ -40,11 +40,12 @@ export const createPhaseRecorder = (buildId: string, existing: BuildPhaseDto[] =
     close();
     open = { name, startedAt: new Date().toISOString(), finishedAt: null };
     phases.push(open);
-    await write();
+    void write();
   };
 
   const end = async () => {
-    if (close()) await write();
+    if (close()) void write();
+    await writing;
   };
 
   const run = async <T,>(name: PhaseName, work: () => Promise<T>): Promise<T> => {
