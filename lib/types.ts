@@ -92,7 +92,15 @@ export type StepFields<Time = string> = {
   error: string | null;
 };
 
-export type StepDto = StepFields & { position: number };
+/** `image`: "build" for a builder-pattern build image's step, else "main" (lib/layer-images.ts). */
+export type StepDto = StepFields & { position: number; image: string };
+
+/**
+ * Time a build spent outside BuildKit steps (issue 13): context, analysis, copy-out, smoke
+ * run, content analysis; and the engine builds themselves, so the steps group under them.
+ * `finishedAt` null: still running (or cut short when the build ended).
+ */
+export type BuildPhaseDto = { name: string; startedAt: string; finishedAt: string | null };
 
 export type BuildSummaryDto = {
   id: string;
@@ -137,9 +145,12 @@ export type BuildDetailDto = BuildSummaryDto & {
   storageDriver: string | null;
   buildImageId: string | null;
   logLines: number;
+  /** Issue 13: where the time went outside BuildKit steps (lib/builds/build-phases.ts). */
+  phases: BuildPhaseDto[];
   steps: StepDto[];
   layers: LayerDto[];
   smoke: SmokeDto | null;
 };
 
-export type LogLineDto = { seq: number; stream: string; text: string; at: string };
+/** `step`: the BuildKit step (StepDto.digest) that printed the line; null for Layerboard's own lines. */
+export type LogLineDto = { seq: number; stream: string; text: string; at: string; step?: string | null };

@@ -3,7 +3,7 @@ import { z } from "zod";
 
 const statusSchema = z.enum(["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED", "INTERRUPTED"]);
 
-export const logEventSchema = z.object({ seq: z.number().int(), stream: z.string(), text: z.string(), at: z.string() });
+export const logEventSchema = z.object({ seq: z.number().int(), stream: z.string(), text: z.string(), at: z.string(), step: z.string().nullish() });
 
 export const stateEventSchema = z.object({
   status: statusSchema,
@@ -14,6 +14,9 @@ export const stateEventSchema = z.object({
   error: z.string().nullable(),
   errorCode: z.string().nullable(),
   finishedAt: z.string().nullable(),
+  startedAt: z.string().nullable().default(null),
+  queuePosition: z.number().int().nullable().default(null),
+  phases: z.array(z.object({ name: z.string(), startedAt: z.string(), finishedAt: z.string().nullable() })).default([]),
   steps: z.array(
     z.object({
       digest: z.string(),
@@ -24,6 +27,7 @@ export const stateEventSchema = z.object({
       completedAt: z.string().nullable(),
       cached: z.boolean(),
       error: z.string().nullable(),
+      image: z.string().default("main"),
     }),
   ),
 });

@@ -7,6 +7,8 @@ import { STRATEGY_META } from "@/lib/builds/strategy-meta";
 import { formatDuration, shortId } from "@/lib/format/bytes";
 import { formatDateTime } from "@/lib/format/date";
 import type { BuildDetailDto } from "@/lib/types";
+import { MAIN_IMAGE } from "@/lib/layer-images";
+import { countLayers } from "@/lib/builds/layer-counts";
 
 const Time = ({ iso }: { iso: string | null }) =>
   iso ? (
@@ -33,6 +35,8 @@ const failureTitle: Partial<Record<BuildDetailDto["status"], string>> = {
 export const BuildHeader = ({ build, previousBuildId }: { build: BuildDetailDto; previousBuildId: string | null }) => {
   const meta = STRATEGY_META[build.strategy];
   const title = failureTitle[build.status];
+  const mainLayers = build.layers.filter((l) => l.image === MAIN_IMAGE);
+  const ownLayers = mainLayers.length ? countLayers(mainLayers).ownLayers : null;
   return (
     <header className="space-y-4">
       <div className="flex flex-wrap items-center gap-x-3 gap-y-2">
@@ -109,7 +113,13 @@ export const BuildHeader = ({ build, previousBuildId }: { build: BuildDetailDto;
             {build.imageTag ?? "—"}
           </span>
         </Fact>
-        <Fact label="Layers">{build.layerCount ?? "—"}</Fact>
+        {/* Issue 13: the same count as the layer table's summary line (lib/builds/layer-counts.ts). */}
+        <Fact label="Filesystem layers">
+          <span data-testid="summary-layer-count" title="Layers the shipped image's filesystem is made of; the layer table also lists metadata-only history entries (ENV, CMD…)">
+            {build.layerCount ?? "—"}
+            {ownLayers !== null && <span className="text-slate-500 dark:text-slate-400"> ({ownLayers} own)</span>}
+          </span>
+        </Fact>
       </dl>
     </header>
   );

@@ -1,15 +1,15 @@
 "use client";
 // The live part of the build page: progress, step timeline and log, following the
 // build over SSE while it is queued or running (and replaying the stored log after).
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { Card } from "@/components/ui/card";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { StepTimeline } from "@/components/charts/step-timeline";
 import { BuildProgress } from "@/components/builds/build-progress";
 import { CancelBuildButton } from "@/components/builds/cancel-build-button";
-import { LogPane } from "@/components/builds/log-pane";
+import { LogPane, type LogJump } from "@/components/builds/log-pane";
 import { useBuildEvents, type Connection, type LiveBuildState } from "@/components/builds/use-build-events";
-import { isFinished } from "@/lib/types";
+import { isFinished, type BuildPhaseDto } from "@/lib/types";
 
 const connectionText: Record<Connection, string> = {
   connecting: "connecting…",
@@ -25,11 +25,17 @@ export const BuildLive = ({
   canCancel,
   renderedAtMs,
   logRemovedNote,
+  isBuilderPattern = false,
+  afterPhases = [],
 }: {
   buildId: string;
   initial: LiveBuildState;
   canCancel: boolean;
   renderedAtMs: number;
+  /** Two engine builds (build image, runtime image): the progress shows them as two phases. */
+  isBuilderPattern?: boolean;
+  /** Phases after the build's end that the live state does not carry (the content analysis). */
+  afterPhases?: BuildPhaseDto[];
   /** Retention deleted the log lines: said instead of "This build wrote no log." */
   logRemovedNote?: string;
 }) => {
@@ -37,6 +43,10 @@ export const BuildLive = ({
   // The server's render time first, so the first client render matches the HTML.
   const [nowMs, setNowMs] = useState(renderedAtMs);
   const isActive = !isFinished(state.status);
+  const lines = useMemo(() => chunks.flat(), [chunks]);
+  const stepsWithLines = useMemo(() => new Set(lines.flatMap((line) => (line.step ? [line.step] : []))), [lines]);
+  const [jump, setJump] = useState<LogJump | null>(null);
+  const onSelectStep = useCallback((stepDigest: string) => setJump((previous) => ({ stepDigest, nonce: (previous?.nonce ?? 0) + 1 })), []);
 
   useEffect(() => {
     if (state.status !== "RUNNING") return;
@@ -58,19 +68,40 @@ export const BuildLive = ({
           </div>
         }
       >
-        <BuildProgress status={state.status} stepsDone={state.stepsDone} stepsTotal={state.stepsTotal} cachedSteps={state.cachedSteps} />
+        <BuildProgress
+          status={state.status}
+          stepsDone={state.stepsDone}
+          stepsTotal={state.stepsTotal}
+          cachedSteps={state.cachedSteps}
+          steps={state.steps}
+          queuePosition={state.queuePosition}
+          isBuilderPattern={isBuilderPattern}
+        />
         {streamError && <p role="alert" className="mt-2 text-sm text-red-700 dark:text-red-300">Live updates failed: {streamError}</p>}
         <div className="mt-4">
-          {state.steps.length === 0 ? (
+          {state.steps.length === 0 && state.phases.length === 0 ? (
             <p className="text-sm text-slate-500 dark:text-slate-400">{state.status === "QUEUED" ? "Steps appear when a worker starts the build." : "This build recorded no steps."}</p>
           ) : (
-            <StepTimeline steps={state.steps} nowMs={nowMs} finishedAt={isActive ? null : state.finishedAt} />
+            <StepTimeline
+              steps={state.steps}
+              nowMs={nowMs}
+              finishedAt={isActive ? null : state.finishedAt}
+              startedAt={state.startedAt}
+              phases={afterPhases.length ? [...state.phases, ...afterPhases] : state.phases}
+              onSelectStep={onSelectStep}
+              stepsWithLines={stepsWithLines}
+            />
           )}
         </div>
       </Card>
       <Card title="Log" actions={<span className="text-xs tabular-nums text-slate-500 dark:text-slate-400">{lineCount} lines</span>}>
         <LogPane
-          chunks={chunks}
+          buildId={buildId}
+          lines={lines}
+          steps={state.steps}
+          status={state.status}
+          isLoaded={connection === "ended"}
+          jump={jump}
           lineCount={lineCount}
           truncated={state.logTruncated}
           emptyText={connection === "ended" ? (logRemovedNote ?? "This build wrote no log.") : state.status === "QUEUED" ? "Waiting for a worker to pick up the build…" : "Loading the log…"}

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { Bytes } from "@/components/ui/bytes";
 import { Table } from "@/components/ui/table";
 import type { LayerDto } from "@/lib/types";
+import { countLayers, describeLayerCounts, displayInstruction } from "@/lib/builds/layer-counts";
 
 type SortKey = "position" | "size" | "instruction";
 type Sort = { key: SortKey; direction: "ascending" | "descending" };
@@ -48,38 +49,44 @@ export const LayerTable = ({ layers, caption }: { layers: LayerDto[]; caption: s
   const rows = sortLayers(layers, sort);
 
   return (
-    <Table caption={caption} className="min-w-[36rem]" data-testid="layer-table">
-      <thead className="dark:border-slate-700">
-        <tr>
-          <SortHeader label="#" sortKey="position" sort={sort} onSort={onSort} className="w-12" />
-          <SortHeader label="Instruction" sortKey="instruction" sort={sort} onSort={onSort} />
-          <SortHeader label="Size" sortKey="size" sort={sort} onSort={onSort} className="w-28 text-right" />
-          <th scope="col" className={`w-36 ${HEAD}`}>
-            Flags
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((layer) => (
-          <tr key={layer.position} data-position={layer.position} className={layer.isEmpty ? "text-slate-500 dark:text-slate-400" : ""}>
-            <td className="tabular-nums">{layer.position}</td>
-            <td className="max-w-0">
-              <p className="line-clamp-3 break-words font-mono text-xs" title={layer.instruction}>
-                {layer.instruction || "—"}
-              </p>
-            </td>
-            <td className="text-right" data-size={layer.size}>
-              <Bytes value={layer.size} />
-            </td>
-            <td>
-              <span className="flex flex-wrap gap-1 text-xs">
-                {layer.isFromBase && <span className="rounded bg-slate-200 px-1.5 py-0.5 dark:bg-slate-700">from base</span>}
-                {layer.isEmpty && <span className="rounded border border-slate-300 px-1.5 py-0.5 dark:border-slate-600">empty</span>}
-              </span>
-            </td>
+    <div className="space-y-2">
+      {/* Issue 13: the rows are history entries; how many are filesystem layers (the summary) and own layers (the chart). */}
+      <p className="text-xs text-slate-600 dark:text-slate-300" data-testid="layer-counts">
+        {describeLayerCounts(countLayers(layers))}
+      </p>
+      <Table caption={caption} className="min-w-[36rem]" data-testid="layer-table">
+        <thead className="dark:border-slate-700">
+          <tr>
+            <SortHeader label="#" sortKey="position" sort={sort} onSort={onSort} className="w-12" />
+            <SortHeader label="Instruction" sortKey="instruction" sort={sort} onSort={onSort} />
+            <SortHeader label="Size" sortKey="size" sort={sort} onSort={onSort} className="w-28 text-right" />
+            <th scope="col" className={`w-36 ${HEAD}`}>
+              Flags
+            </th>
           </tr>
-        ))}
-      </tbody>
-    </Table>
+        </thead>
+        <tbody>
+          {rows.map((layer) => (
+            <tr key={layer.position} data-position={layer.position} className={layer.isEmpty ? "text-slate-500 dark:text-slate-400" : ""}>
+              <td className="tabular-nums">{layer.position}</td>
+              <td className="max-w-0">
+                <p className="line-clamp-3 break-words font-mono text-xs" title={layer.instruction}>
+                  {displayInstruction(layer.instruction) || "—"}
+                </p>
+              </td>
+              <td className="text-right" data-size={layer.size}>
+                <Bytes value={layer.size} />
+              </td>
+              <td>
+                <span className="flex flex-wrap gap-1 text-xs">
+                  {layer.isFromBase && <span className="rounded bg-slate-200 px-1.5 py-0.5 dark:bg-slate-700">from base</span>}
+                  {layer.isEmpty && <span className="rounded border border-slate-300 px-1.5 py-0.5 dark:border-slate-600">empty</span>}
+                </span>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </Table>
+    </div>
   );
 };

@@ -3,7 +3,8 @@
 import { parseAnsi, type AnsiSegment } from "@/lib/format/ansi";
 import type { LogLineDto } from "@/lib/types";
 
-export type ParsedLogLine = { seq: number; stream: string; segments: AnsiSegment[] };
+/** `step`: the BuildKit step digest that printed the line, null for Layerboard's own (issue 13: grouping). */
+export type ParsedLogLine = { seq: number; stream: string; segments: AnsiSegment[]; step: string | null };
 
 export const LOG_CHUNK_SIZE = 200;
 
@@ -12,6 +13,7 @@ export const parseLogLine = (line: LogLineDto): ParsedLogLine => ({
   stream: line.stream,
   // Each line starts unstyled: lines are stored one by one and a replay may start anywhere.
   segments: parseAnsi(line.text).segments,
+  step: line.step ?? null,
 });
 
 // Appends lines with a seq above `afterSeq` (a reconnect may replay lines already shown).

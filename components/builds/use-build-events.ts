@@ -4,7 +4,7 @@
 // after the last line we saw; the seq check covers any overlap.
 import { useEffect, useRef, useState } from "react";
 import { useRouter } from "next/navigation";
-import { isFinished, type BuildStatus, type StepDto } from "@/lib/types";
+import { isFinished, type BuildPhaseDto, type BuildStatus, type StepDto } from "@/lib/types";
 import { appendLogLines, parseLogLine, type ParsedLogLine } from "@/components/builds/log-lines";
 import { endEventSchema, errorEventSchema, logEventSchema, parseEventData, stateEventSchema } from "@/components/builds/build-event-schemas";
 
@@ -16,6 +16,10 @@ export type LiveBuildState = {
   logTruncated: boolean;
   finishedAt: string | null;
   steps: StepDto[];
+  /** Issue 13: when the build started, its phases outside BuildKit steps, and (queued) its place in the queue. */
+  startedAt: string | null;
+  phases: BuildPhaseDto[];
+  queuePosition: number | null;
 };
 
 export type Connection = "connecting" | "live" | "reconnecting" | "ended" | "failed";
@@ -60,7 +64,18 @@ export const useBuildEvents = (buildId: string, initial: LiveBuildState) => {
     source.addEventListener("state", (event) => {
       const next = parseEventData(stateEventSchema, event.data);
       if (!next) return;
-      setState({ status: next.status, stepsDone: next.stepsDone, stepsTotal: next.stepsTotal, cachedSteps: next.cachedSteps, logTruncated: next.logTruncated, finishedAt: next.finishedAt, steps: next.steps });
+      setState({
+        status: next.status,
+        stepsDone: next.stepsDone,
+        stepsTotal: next.stepsTotal,
+        cachedSteps: next.cachedSteps,
+        logTruncated: next.logTruncated,
+        finishedAt: next.finishedAt,
+        steps: next.steps,
+        startedAt: next.startedAt,
+        phases: next.phases,
+        queuePosition: next.queuePosition,
+      });
       // Re-read the server-rendered header when a build starts; the end refreshes the rest.
       if (next.status !== lastStatus && !isFinished(next.status)) router.refresh();
       lastStatus = next.status;

@@ -5,6 +5,7 @@ import { Bar, BarChart, Tooltip, XAxis, YAxis, type TooltipContentProps } from "
 import { formatBytes, formatExactBytes } from "@/lib/format/bytes";
 import type { LayerDto } from "@/lib/types";
 import { BASE_LAYER_COLOR } from "@/components/ui/palette";
+import { countLayers } from "@/lib/builds/layer-counts";
 
 type Segment = { key: string; label: string; instruction: string; bytes: number; fill: string; opacity: number };
 
@@ -44,6 +45,8 @@ export const LayerBreakdownChart = ({ layers, colour, label }: { layers: LayerDt
   const row = Object.fromEntries([["name", label], ...segments.map((s) => [s.key, s.bytes])]);
   const total = segments.reduce((sum, s) => sum + s.bytes, 0);
   const base = byKey.get("base")?.bytes ?? 0;
+  // The same "own layers" as the layer table's summary line (lib/builds/layer-counts.ts).
+  const ownLayers = countLayers(layers).ownLayers;
   return (
     <figure>
       <BarChart
@@ -63,7 +66,11 @@ export const LayerBreakdownChart = ({ layers, colour, label }: { layers: LayerDt
       </BarChart>
       <figcaption className="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600 dark:text-slate-300">
         <span className="sr-only">
-          {label}: {formatBytes(total)}, of which the base image {formatBytes(base)} and {segments.length - (base ? 1 : 0)} own layers:
+          {label}: {formatBytes(total)}, of which the base image {formatBytes(base)} and {ownLayers} own layers:
+        </span>
+        <span aria-hidden="true" className="w-full text-slate-500 dark:text-slate-400" data-testid="chart-own-layers">
+          Base image and {ownLayers} own filesystem {ownLayers === 1 ? "layer" : "layers"}
+          {segments.length - (base ? 1 : 0) < ownLayers ? ` (${ownLayers - (segments.length - (base ? 1 : 0))} of 0 bytes not drawn)` : ""}:
         </span>
         {segments.map((s) => (
           <span key={s.key} className="inline-flex items-center gap-1">

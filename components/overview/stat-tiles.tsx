@@ -1,12 +1,12 @@
-// The overview's headline numbers.
+// The overview's headline numbers. Each subtitle covers the same period as its tile (issue 13).
 import type { OverviewCounts } from "@/lib/data/charts";
 
 export const StatTiles = ({ counts }: { counts: OverviewCounts }) => {
   const tiles = [
     { label: "Projects", value: counts.projects, hint: `${counts.variants} variants` },
     { label: "Building now", value: counts.byStatus.RUNNING, hint: `${counts.byStatus.QUEUED} queued` },
-    { label: "Builds in 24 h", value: counts.buildsLastDay, hint: `${counts.byStatus.SUCCEEDED} succeeded in total` },
-    { label: "Failed in 7 days", value: counts.failuresLastWeek, hint: `${counts.doesNotRunLastWeek} built but do not run`, alert: counts.failuresLastWeek + counts.doesNotRunLastWeek > 0 },
+    { label: "Builds in 24 h", value: counts.buildsLastDay, hint: `${counts.succeededLastDay} of them succeeded` },
+    { label: "Failed in 7 days", value: counts.failuresLastWeek, hint: `and ${counts.doesNotRunLastWeek} built in 7 days but do not run`, alert: counts.failuresLastWeek + counts.doesNotRunLastWeek > 0 },
   ];
   return (
     <dl className="grid grid-cols-2 gap-3 lg:grid-cols-4">

@@ -6,6 +6,7 @@
 import "server-only";
 import { findBuildSteps, findLogLines } from "@/lib/data/build-logs";
 import { findBuildState } from "@/lib/data/builds";
+import { findQueuePosition } from "@/lib/data/queue-position";
 import { withStreamDb } from "@/lib/builds/stream-db-gate";
 import { getEnv } from "@/lib/env";
 import { isFinished } from "@/lib/types";
@@ -61,11 +62,13 @@ const close = (feed: Feed) => {
 const readState = async (feed: Feed) => {
   const state = await withStreamDb(() => findBuildState(feed.buildId));
   if (!state) return null;
-  const fingerprint = `${state.status}|${state.stepsTotal}|${state.stepsDone}|${state.cachedSteps}|${state.logTruncated}`;
+  // Issue 13: a queued build's place in the queue moves as the builds ahead of it start.
+  const queuePosition = state.status === "QUEUED" ? await withStreamDb(() => findQueuePosition(feed.buildId)) : null;
+  const fingerprint = `${state.status}|${state.stepsTotal}|${state.stepsDone}|${state.cachedSteps}|${state.logTruncated}|${queuePosition}|${JSON.stringify(state.phases)}`;
   if (fingerprint !== feed.fingerprint) {
     const steps = await withStreamDb(() => findBuildSteps(feed.buildId));
     feed.fingerprint = fingerprint;
-    feed.stateFrame = sseFrame("state", { ...state, startedAt: state.startedAt?.toISOString() ?? null, finishedAt: state.finishedAt?.toISOString() ?? null, steps });
+    feed.stateFrame = sseFrame("state", { ...state, queuePosition, startedAt: state.startedAt?.toISOString() ?? null, finishedAt: state.finishedAt?.toISOString() ?? null, steps });
     broadcast(feed, { kind: "state", frame: feed.stateFrame });
   }
   return state;

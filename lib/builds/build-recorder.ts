@@ -9,11 +9,14 @@ import type { SecretMasker } from "@/lib/builds/secret-args";
 const FLUSH_INTERVAL_MS = 250;
 const FLUSH_LINES = 200;
 
-type PendingLine = { seq: number; stream: string; text: string; at: Date };
+type PendingLine = { seq: number; stream: string; text: string; at: Date; stepDigest: string | null };
 
 export type BuildRecorder = {
-  log: (text: string, stream?: "stdout" | "stderr" | "system") => void;
+  /** `stepDigest`: the BuildKit step that printed the line, when known (the log groups by it). */
+  log: (text: string, stream?: "stdout" | "stderr" | "system", stepDigest?: string | null) => void;
   step: (step: BuildStep) => void;
+  /** Builder pattern: the image steps first seen from now on belong to ("build", then "main"). */
+  setImage: (image: string) => void;
   /** After a successful engine build: records the steps it never saw finish as done; returns how many. */
   settleSteps: (at: Date) => number;
   flush: () => Promise<void>;
@@ -33,9 +36,12 @@ export const createBuildRecorder = async (buildId: string, maxLogBytes: number, 
   let flushing: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
 
-  const pushLine = (text: string, stream: string) => {
+  const stepImages = new Map<string, string>();
+  let currentImage = "main";
+
+  const pushLine = (text: string, stream: string, stepDigest: string | null = null) => {
     seq += 1;
-    lines.push({ seq, stream, text, at: new Date() });
+    lines.push({ seq, stream, text, at: new Date(), stepDigest });
   };
 
   const writeBatch = async () => {
@@ -59,7 +65,7 @@ export const createBuildRecorder = async (buildId: string, maxLogBytes: number, 
   const writeRows = (batch: PendingLine[], stepBatch: BuildStep[], all: BuildStep[]) =>
     writeLogBatch(buildId, {
       lines: batch,
-      steps: stepBatch.map((step) => toStepInput(step, stepPositions.get(step.digest)!)),
+      steps: stepBatch.map((step) => ({ ...toStepInput(step, stepPositions.get(step.digest)!), image: stepImages.get(step.digest) })),
       allSteps: all,
       logBytes: bytes,
       logTruncated: truncated,
@@ -79,7 +85,7 @@ export const createBuildRecorder = async (buildId: string, maxLogBytes: number, 
   };
 
   return {
-    log: (raw, stream = "stdout") => {
+    log: (raw, stream = "stdout", stepDigest = null) => {
       if (truncated) return;
       const text = mask(raw);
       const size = Buffer.byteLength(text);
@@ -88,15 +94,21 @@ export const createBuildRecorder = async (buildId: string, maxLogBytes: number, 
         pushLine(`[layerboard] log truncated after ${bytes} bytes (limit ${maxLogBytes})`, "system");
       } else {
         bytes += size;
-        pushLine(text, stream);
+        pushLine(text, stream, stepDigest);
       }
       schedule();
     },
     step: (raw) => {
       const step = { ...raw, name: mask(raw.name), error: raw.error ? mask(raw.error) : raw.error };
-      if (!stepPositions.has(step.digest)) stepPositions.set(step.digest, stepPositions.size);
+      if (!stepPositions.has(step.digest)) {
+        stepPositions.set(step.digest, stepPositions.size);
+        stepImages.set(step.digest, currentImage);
+      }
       steps.set(step.digest, step);
       schedule();
+    },
+    setImage: (image) => {
+      currentImage = image;
     },
     // BuildKit dedupes identical work across concurrent builds on one engine: a build whose
     // steps match one already running is only told their names (never started nor completed,

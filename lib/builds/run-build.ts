@@ -25,6 +25,7 @@ import type { BuildEvent } from "@/lib/docker/build-stream";
 import { notifyBuildFinished } from "@/lib/notifications/notify-build";
 import { buildLogger } from "@/lib/log";
 import { queueContentAnalysis } from "@/lib/builds/content-analysis";
+import { createPhaseRecorder } from "@/lib/builds/phase-recorder";
 
 type Project = BuildForRun["project"];
 type Variant = BuildForRun["variant"];
@@ -60,7 +61,7 @@ const effectiveBuildArgs = (dockerfileText: string, variantArgs: Record<string, 
 };
 
 const forwardEvents = (recorder: BuildRecorder, prefix = "") => (event: BuildEvent) => {
-  if (event.type === "log") recorder.log(prefix + event.text, event.stream);
+  if (event.type === "log") recorder.log(prefix + event.text, event.stream, event.vertex ?? null);
   else if (event.type === "step") recorder.step(event.step);
   else if (event.type === "error") recorder.log(prefix + event.message, "stderr");
 };
@@ -89,7 +90,10 @@ export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => 
   const labels = { "layerboard.build": build.id, "layerboard.project": build.project.slug };
   const tag = imageTagFor(build.project, build.variant, build.id);
   let context: Awaited<ReturnType<typeof openContext>> | undefined;
+  // Issue 13: where the time goes outside BuildKit steps, one phase after another.
+  const phases = createPhaseRecorder(build.id);
   try {
+    await phases.begin("context");
     context = await openContext(await contextSourceOf(build.project, build.contextRevision));
     const engine = await getEngineInfo(docker);
     if (!engine.reachable) throw engineUnavailable(engine.reason);
@@ -103,6 +107,8 @@ export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => 
     const buildArgs = effectiveBuildArgs(dockerfileText, (settings.buildArgs ?? {}) as Record<string, string>);
     const common = { docker, buildArgs, noCache: settings.noCache, labels, builder: settings.builder, networkMode: env.LAYERBOARD_NETWORK_MODE, signal };
     const isBuilderPattern = settings.strategy === "BUILDER_PATTERN" && settings.runtimeDockerfile && settings.artifactPath;
+    await phases.begin(isBuilderPattern ? "build-image" : "engine-build");
+    if (isBuilderPattern) recorder.setImage(BUILD_IMAGE);
 
     const first = await buildImage({
       ...common,
@@ -118,12 +124,16 @@ export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => 
     let finalDockerfile = dockerfileText;
     let finalBuildArgs = buildArgs;
     if (isBuilderPattern) {
+      await phases.begin("build-analysis");
       const buildAnalysis = await analyseImage(first.imageId, { docker, baseImage: findFinalBaseImage(dockerfileText, buildArgs, settings.target) });
       await retry(() => persistLayers(build.id, BUILD_IMAGE, buildAnalysis, mask));
       await retry(() => updateBuildDetails(build.id, { buildImageId: first.imageId, buildImageSize: buildAnalysis.totalSize }));
       recorder.log(`[layerboard] copying ${settings.artifactPath} out of the build image`, "system");
+      await phases.begin("copy-artifact");
       const artifact = await exportPathFromImage(first.imageId, settings.artifactPath!, { docker, labels });
       try {
+        await phases.begin("runtime-image");
+        recorder.setImage(MAIN_IMAGE);
         finalDockerfile = await readDockerfileInContext(context.dir, settings.runtimeDockerfile!);
         finalBuildArgs = effectiveBuildArgs(finalDockerfile, (settings.buildArgs ?? {}) as Record<string, string>);
         const runtime = await buildImage({
@@ -147,6 +157,7 @@ export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => 
 
     // A cancel that arrives after the engine finished still stops the pipeline.
     signal.throwIfAborted();
+    await phases.begin("analysis");
     const analysis = await analyseImage(finalImageId, {
       docker,
       baseImage: findFinalBaseImage(finalDockerfile, finalBuildArgs, isBuilderPattern ? null : settings.target),
@@ -158,6 +169,7 @@ export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => 
     recorder.log(`[layerboard] image ${analysis.imageId.slice(0, 19)} is ${analysis.totalSize} bytes; smoke run…`, "system");
 
     signal.throwIfAborted();
+    await phases.begin("smoke");
     const smoke = await runSmoke(analysis.imageId, {
       docker,
       command: (settings.smokeCommand as string[] | null) ?? null,
@@ -174,6 +186,7 @@ export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => 
     );
     await retry(() => saveSmokeResult(build.id, { ...smoke, outputHead: mask(smoke.outputHead), outputTail: mask(smoke.outputTail), error: smoke.error && mask(smoke.error) }));
     signal.throwIfAborted();
+    await phases.end();
     await recorder.close();
     await finish(build.id, "SUCCEEDED", null, workerId);
     // After the final status: the build's result and duration never wait for the content analysis.
@@ -184,6 +197,7 @@ export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => 
     const message = error instanceof Error ? error.message : String(error);
     recorder.log(`[layerboard] ${interrupted ? WORKER_SHUTDOWN : cancelled ? "cancelled" : `failed: ${message}`}`, "system");
     buildLogger(build.id, { workerId }).warn(`[layerboard] ${interrupted ? WORKER_SHUTDOWN : cancelled ? "cancelled" : `failed: ${message}`}`);
+    await phases.end();
     await recorder.close().catch(() => undefined);
     if (interrupted) await finish(build.id, "INTERRUPTED", { code: "INTERRUPTED", message: WORKER_SHUTDOWN }, workerId);
     else if (cancelled) await finish(build.id, "CANCELLED", { code: "CANCELLED", message: String(signal.reason ?? "cancelled by a user") }, workerId);

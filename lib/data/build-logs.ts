@@ -6,11 +6,14 @@ import { AppError } from "@/lib/errors";
 import { toStepDto } from "@/lib/data/mappers";
 import type { LogLineDto, StepDto, StepFields } from "@/lib/types";
 
-export type LogLineInput = { seq: number; stream: string; text: string; at: Date };
+/** `stepDigest`: the BuildKit step that printed the line (issue 13: the log grouped by step). */
+export type LogLineInput = { seq: number; stream: string; text: string; at: Date; stepDigest?: string | null };
 
 export type StepInput = StepFields<Date> & {
   /** Order of first appearance; set when the step is first written, kept afterwards. */
   position: number;
+  /** Builder pattern: "build" for a step of the build image, else "main"; set on the first write, kept. */
+  image?: string;
 };
 
 export type LogCounters = { logLines: number; logBytes: number; logTruncated: boolean };
@@ -45,7 +48,7 @@ export const writeLogBatch = async (
     ...steps.map((step) =>
       db.buildStep.upsert({
         where: { buildId_digest: { buildId, digest: step.digest } },
-        create: { buildId, digest: step.digest, position: step.position, ...stepFields(step) },
+        create: { buildId, digest: step.digest, position: step.position, ...(step.image ? { image: step.image } : {}), ...stepFields(step) },
         update: stepFields(step),
       }),
     ),
@@ -73,7 +76,7 @@ export const findLogLines = async (buildId: string, afterSeq: number, limit = 10
     orderBy: { seq: "asc" },
     take: limit,
   });
-  return rows.map((r) => ({ seq: r.seq, stream: r.stream, text: r.text, at: r.at.toISOString() }));
+  return rows.map((r) => ({ seq: r.seq, stream: r.stream, text: r.text, at: r.at.toISOString(), step: r.stepDigest }));
 };
 
 export const findBuildSteps = async (buildId: string): Promise<StepDto[]> =>

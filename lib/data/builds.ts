@@ -6,6 +6,7 @@ import { AppError } from "@/lib/errors";
 import { buildSummaryInclude, toBuildDetailDto, toBuildSummaryDto, toNumber, type BuildRowWithRelations } from "@/lib/data/mappers";
 import type { BuildDetailDto, BuildStatus, BuildSummaryDto } from "@/lib/types";
 import { MAIN_IMAGE } from "@/lib/layer-images";
+import { parseBuildPhases } from "@/lib/builds/build-phases";
 
 // Layer count and base-image bytes per build, aggregated in SQL.
 const findLayerStats = async (buildIds: string[]) => {
@@ -103,9 +104,9 @@ export type BuildForRun = Awaited<ReturnType<typeof getBuildForRun>>;
 export const findBuildState = async (id: string) => {
   const row = await db.build.findUnique({
     where: { id },
-    select: { status: true, stepsTotal: true, stepsDone: true, cachedSteps: true, logLines: true, logTruncated: true, error: true, errorCode: true, totalSize: true, startedAt: true, finishedAt: true },
+    select: { status: true, stepsTotal: true, stepsDone: true, cachedSteps: true, logLines: true, logTruncated: true, error: true, errorCode: true, totalSize: true, startedAt: true, finishedAt: true, phases: true },
   });
-  return row ? { ...row, totalSize: toNumber(row.totalSize) } : null;
+  return row ? { ...row, totalSize: toNumber(row.totalSize), phases: parseBuildPhases(row.phases) } : null;
 };
 
 /** What the pipeline learns about a running build. Never its status: see build-status.ts. */

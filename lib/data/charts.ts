@@ -99,6 +99,8 @@ export type OverviewCounts = {
   variants: number;
   byStatus: Record<BuildStatus, number>;
   buildsLastDay: number;
+  /** Of buildsLastDay (queued in the last 24 h): those that succeeded, so a tile's subtitle covers its own period. */
+  succeededLastDay: number;
   failuresLastWeek: number;
   doesNotRunLastWeek: number;
 };
@@ -114,7 +116,8 @@ export const getOverviewCounts = async (now: Date = new Date()): Promise<Overvie
     db.build.count({ where: { status: { in: ["FAILED", "INTERRUPTED"] }, finishedAt: { gte: weekAgo } } }),
     db.build.count({ where: { status: "SUCCEEDED", finishedAt: { gte: weekAgo }, smoke: { is: { runs: false } } } }),
   ]);
+  const succeededLastDay = await db.build.count({ where: { queuedAt: { gte: dayAgo }, status: "SUCCEEDED" } });
   const byStatus: Record<BuildStatus, number> = { QUEUED: 0, RUNNING: 0, SUCCEEDED: 0, FAILED: 0, CANCELLED: 0, INTERRUPTED: 0 };
   for (const row of grouped) byStatus[row.status] = row._count._all;
-  return { projects, variants, byStatus, buildsLastDay, failuresLastWeek, doesNotRunLastWeek };
+  return { projects, variants, byStatus, buildsLastDay, succeededLastDay, failuresLastWeek, doesNotRunLastWeek };
 };

@@ -19,6 +19,7 @@ import type {
 } from "@/lib/types";
 import { MAIN_IMAGE } from "@/lib/layer-images";
 import { maskBuildArgs, maskSettings } from "@/lib/builds/secret-args";
+import { parseBuildPhases } from "@/lib/builds/build-phases";
 
 type Numeric = bigint | number | string;
 type ToNumber = {
@@ -91,6 +92,7 @@ export const toStepDto = (s: BuildStep): StepDto => ({
   completedAt: iso(s.completedAt),
   cached: s.cached,
   error: s.error,
+  image: s.image,
 });
 
 export const toSmokeDto = (s: SmokeResult): SmokeDto => ({
@@ -174,6 +176,7 @@ export const toBuildDetailDto = (
     storageDriver: b.storageDriver,
     buildImageId: b.buildImageId,
     logLines: b.logLines,
+    phases: parseBuildPhases(b.phases),
     steps: [...b.steps].sort((x, y) => x.position - y.position).map(toStepDto),
     layers: [...b.layers].sort((x, y) => x.image.localeCompare(y.image) || x.position - y.position).map(toLayerDto),
     smoke: b.smoke ? toSmokeDto(b.smoke) : null,

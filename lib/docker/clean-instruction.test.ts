@@ -29,7 +29,7 @@ const expected: Record<string, string[]> = {
     "WORKDIR /app",
     "ENV APP_HOME=/app LANG=C.UTF-8",
     "ARG APP_VERSION=1",
-    "Imported from -",
+    "base image (imported)",
   ],
   "multi-classic": [
     'CMD ["cat /app/hello.txt"]',
@@ -45,7 +45,7 @@ const expected: Record<string, string[]> = {
     "WORKDIR /app",
     "ENV APP_HOME=/app LANG=C.UTF-8",
     "ARG APP_VERSION=1",
-    "Imported from -",
+    "base image (imported)",
   ],
   "forms-buildkit": [
     'CMD ["/bin/bash" "-o" "pipefail" "-c" "python3 -m app"]',
@@ -62,7 +62,7 @@ const expected: Record<string, string[]> = {
     "RUN apt-get update && apt-get install -y --no-install-recommends make     && rm -rf /var/lib/apt/lists/*",
     "ARG EXTRA=a b",
     "ARG PY_VERSION=3.11",
-    "Imported from -",
+    "base image (imported)",
   ],
   "forms-classic": [
     'CMD ["/bin/bash" "-o" "pipefail" "-c" "python3 -m app"]',
@@ -78,7 +78,7 @@ const expected: Record<string, string[]> = {
     "RUN apt-get update && apt-get install -y --no-install-recommends make     && rm -rf /var/lib/apt/lists/*",
     "ARG EXTRA=a b",
     "ARG PY_VERSION=3.11",
-    "Imported from -",
+    "base image (imported)",
   ],
   "scratch-buildkit": ['CMD ["/bin/true"]', "ADD rootfs.tar /"],
   "scratch-classic": ['CMD ["/bin/true"]', "ADD file:9302a0aa5362 in /"],
@@ -122,7 +122,9 @@ describe("cleanInstruction forms", () => {
     expect(cleanInstruction(createdBy)).toBe(instruction);
   });
 
-  test("an empty created_by falls back to the comment (docker import)", () => {
-    expect(cleanInstruction("", "Imported from -")).toBe("Imported from -");
+  test("an empty created_by falls back to the comment; docker import's reads as an imported base image", () => {
+    expect(cleanInstruction("", "Imported from -")).toBe("base image (imported)");
+    expect(cleanInstruction("", "Imported from https://example.test/rootfs.tar")).toBe("base image (imported)");
+    expect(cleanInstruction("", "a comment")).toBe("a comment");
   });
 });

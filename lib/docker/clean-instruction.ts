@@ -96,9 +96,12 @@ const tidyMetadata = (text: string): string => {
   return out;
 };
 
+/** What a `docker import`ed base layer reads as (its history says only "Imported from -"). */
+export const IMPORTED_BASE_LAYER = "base image (imported)";
+
 export const cleanInstruction = (createdBy: string, comment?: string | null): string => {
   let text = (createdBy ?? "").trim();
-  if (!text) return (comment ?? "").trim();
+  if (!text) return /^Imported from /.test((comment ?? "").trim()) ? IMPORTED_BASE_LAYER : (comment ?? "").trim();
 
   text = text.replace(/\s+# buildkit$/, "");
 

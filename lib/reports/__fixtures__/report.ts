@@ -23,6 +23,7 @@ export const makeBuild = (overrides: Partial<BuildDetailDto> & Pick<BuildDetailD
   pinnedBy: null,
   imageRemovedAt: null,
   logRemovedAt: null,
+  phases: [],
   logRetainedDays: null,
   variantId: `v-${overrides.id}`,
   comparisonId: "cmp1",

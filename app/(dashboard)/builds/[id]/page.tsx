@@ -26,6 +26,7 @@ import { ContentSection } from "@/components/content/content-section";
 import { RunFindings, type RunFindingsState } from "@/components/content/run-findings";
 import { isDatabaseAnswering } from "@/lib/data/database-probe";
 import { DATABASE_UNAVAILABLE_TITLE } from "@/components/ui/database-unavailable";
+import { findQueuePosition } from "@/lib/data/queue-position";
 
 type Props = { params: Promise<{ id: string }> };
 
@@ -41,6 +42,7 @@ export default async function BuildPage({ params }: Props) {
   if (!build) notFound();
 
   const finished = isFinished(build.status);
+  const queuePosition = build.status === "QUEUED" ? await findQueuePosition(build.id) : null;
   const previousBuildId = finished ? await findPreviousBuildId(build) : null;
   const mainLayers = build.layers.filter((l) => l.image === MAIN_IMAGE);
   const estimated = mainLayers.length ? adviseOnLayers({ layers: mainLayers }) : [];
@@ -54,6 +56,30 @@ export default async function BuildPage({ params }: Props) {
     findings: content.analysis?.result?.findings ?? [],
     error: content.analysis?.error?.message ?? null,
   };
+
+  const live = (
+    <BuildLive
+      buildId={build.id}
+      canCancel={hasRole(actor.role, "BUILDER")}
+      isBuilderPattern={build.strategy === "BUILDER_PATTERN" && !!build.settings.runtimeDockerfile}
+      // The content analysis runs after the build, on its own queue: shown as a phase after the end.
+      afterPhases={content?.analysis?.startedAt ? [{ name: "content-analysis", startedAt: content.analysis.startedAt, finishedAt: content.analysis.finishedAt }] : []}
+      renderedAtMs={Date.now()}
+      logRemovedNote={build.logRemovedAt ? `Log removed after ${build.logRetainedDays ?? "?"} days (retention); the steps, error and smoke result above stay.` : undefined}
+      initial={{
+        status: build.status,
+        stepsDone: build.stepsDone,
+        stepsTotal: build.stepsTotal,
+        cachedSteps: build.cachedSteps,
+        logTruncated: build.logTruncated,
+        finishedAt: build.finishedAt,
+        steps: build.steps,
+        startedAt: build.startedAt,
+        phases: build.phases,
+        queuePosition,
+      }}
+    />
+  );
 
   return (
     <div className="space-y-6">
@@ -95,6 +121,9 @@ export default async function BuildPage({ params }: Props) {
 
       {content && <ContentSection buildId={build.id} {...content} />}
 
+      {/* Issue 13: a failed build's log (opened at the failing step) comes before sharing it. */}
+      {build.status === "FAILED" && live}
+
       {finished && <SharePanel kind="build" id={build.id} canShare={hasRole(actor.role, "BUILDER")} />}
 
       {finished && (
@@ -104,21 +133,7 @@ export default async function BuildPage({ params }: Props) {
         />
       )}
 
-      <BuildLive
-        buildId={build.id}
-        canCancel={hasRole(actor.role, "BUILDER")}
-        renderedAtMs={Date.now()}
-        logRemovedNote={build.logRemovedAt ? `Log removed after ${build.logRetainedDays ?? "?"} days (retention); the steps, error and smoke result above stay.` : undefined}
-        initial={{
-          status: build.status,
-          stepsDone: build.stepsDone,
-          stepsTotal: build.stepsTotal,
-          cachedSteps: build.cachedSteps,
-          logTruncated: build.logTruncated,
-          finishedAt: build.finishedAt,
-          steps: build.steps,
-        }}
-      />
+      {build.status !== "FAILED" && live}
     </div>
   );
 }
