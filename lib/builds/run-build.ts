@@ -8,6 +8,7 @@ import { updateBuildDetails, type BuildForRun } from "@/lib/data/builds";
 import { findContextArchiveData } from "@/lib/data/context-archives";
 import { createLayers } from "@/lib/data/layers";
 import { saveSmokeResult } from "@/lib/data/smoke-results";
+import { saveCommit } from "@/lib/data/commits";
 import { AppError, isAppError } from "@/lib/errors";
 import { openContext, readDockerfileInContext, type ContextSource } from "@/lib/builds/context/open-context";
 import { createBuildRecorder, retry, type BuildRecorder } from "@/lib/builds/build-recorder";
@@ -97,6 +98,8 @@ export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => 
     await retry(() =>
       updateBuildDetails(build.id, { contextRevision, engineVersion: engine.version, storageDriver: engine.storageDriver, imageTag: tag }),
     );
+    // Issue 15: the commit's subject, author, date and first parent, as the clone says.
+    if (context.commit) await retry(() => saveCommit(build.projectId, context!.commit!));
     recorder.log(`[layerboard] building ${settings.dockerfile} on engine ${engine.version} (${settings.builder.toLowerCase()})`, "system");
 
     const dockerfileText = await readDockerfileInContext(context.dir, settings.dockerfile);

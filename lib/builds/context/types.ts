@@ -26,6 +26,8 @@ export type OpenedContext = {
   dir: string;
   /** Git commit (with "-dirty" when modified), "sha256:…" of an archive, or null. */
   revision: string | null;
+  /** GIT contexts: the commit's metadata read from the clone (issue 15); null otherwise. */
+  commit: import("./git-commit-format").CommitInfo | null;
   createTarStream: (opts?: CreateTarStreamOptions) => NodeJS.ReadableStream;
   cleanup: () => Promise<void>;
 };
