@@ -83,3 +83,4 @@ try {
   await postgres.remove().catch(() => undefined);
   fs.rmSync(root, { recursive: true, force: true });
 }
+process.exit();
