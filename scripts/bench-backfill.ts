@@ -52,8 +52,10 @@ try {
   const backfill = await startBackfill(project.id, { count: COMMITS, branch: "main" }, null);
   log(`backfill ${backfill.id}: ${COMMITS} commits × ${VARIANTS} variants on one build slot`);
 
-  // The moment the slot is taken by backfill work, a person clicks "Build".
-  const slot = await waitFor("the first backfill build to run", () => db.build.findFirst({ where: { projectId: project.id, status: "RUNNING" } }));
+  // The moment the slot is taken by backfill work and more backfill builds wait in the queue, a person clicks "Build".
+  const slot = await waitFor("a backfill build running and another queued", async () =>
+    (await db.build.count({ where: { projectId: project.id, status: "QUEUED" } })) ? db.build.findFirst({ where: { projectId: project.id, status: "RUNNING" } }) : null,
+  );
   const queuedBackfill = await db.build.count({ where: { projectId: project.id, status: "QUEUED" } });
   const person = await startBuild(project.variants[0].id);
   const clickedAt = Date.now();
@@ -66,7 +68,7 @@ try {
   await waitFor("the person's build to finish", () => db.build.findFirst({ where: { id: person.id, finishedAt: { not: null } } }));
   const personBuild = await db.build.findUniqueOrThrow({ where: { id: person.id } });
 
-  log(`backfill builds queued ahead when the person clicked: ${queuedBackfill} (the rest of the ${COMMITS * VARIANTS} wait in Postgres, not in the queue)`);
+  log(`backfill builds queued ahead when the person clicked: ${queuedBackfill} (priority −10; the rest of the ${COMMITS * VARIANTS} wait in Postgres, not in the queue)`);
   log(`person's build waited ${(waitMs / 1000).toFixed(1)} s; the backfill build in the slot had ${(remainingMs / 1000).toFixed(1)} s left of its ${(slotMs / 1000).toFixed(1)} s`);
   log(`wait / remaining slot time: ${(waitMs / Math.max(1, remainingMs)).toFixed(2)} · wait / one full slot: ${(waitMs / Math.max(1, slotMs)).toFixed(2)} · backfill builds that started first: ${overtaken}`);
   log(`person's build: ${personBuild.status} in ${((personBuild.durationMs ?? 0) / 1000).toFixed(1)} s`);

@@ -91,7 +91,7 @@ export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => 
   const tag = imageTagFor(build.project, build.variant, build.id);
   let context: Awaited<ReturnType<typeof openContext>> | undefined;
   try {
-    context = await openContext(await contextSourceOf(build.project, build.contextRevision));
+    context = await openContext(await contextSourceOf(build.project, build.contextRevision), { readCommit: true });
     const engine = await getEngineInfo(docker);
     if (!engine.reachable) throw engineUnavailable(engine.reason);
     const contextRevision = build.contextRevision ?? context.revision;

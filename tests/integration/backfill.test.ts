@@ -52,7 +52,7 @@ const waitForBackfill = (backfillId: string, statuses: string[], timeoutMs = 600
 describe("a commit SHA as the git ref", () => {
   it("checks out that commit and reads its subject, author, date and first parent from the clone", async () => {
     const sha = repo.bySubject(S.large);
-    const context = await openContext({ kind: "GIT", url: repo.url, ref: sha });
+    const context = await openContext({ kind: "GIT", url: repo.url, ref: sha }, { readCommit: true });
     try {
       expect(context.revision).toBe(sha);
       expect(context.commit).toEqual({

@@ -70,7 +70,7 @@ const resolveCommit = async (dir: string, ref: string, timeoutMs: number): Promi
 export const cloneGitContext = async (
   url: string,
   ref: string,
-  options: { timeoutMs: number },
+  options: { timeoutMs: number; readCommit?: boolean },
 ): Promise<{ dir: string; revision: string; commit: CommitInfo | null }> => {
   assertGitUrl(url);
   assertGitRef(ref);
@@ -106,7 +106,7 @@ export const cloneGitContext = async (
       throw gitFailure(`Could not check out ${ref} from`, url, error, timeoutMs);
     }
     // Issue 15: subject, author, date and first parent, read from the clone before .git goes.
-    const commit = await readCommitInfo(dir, sha, timeoutMs);
+    const commit = options.readCommit ? await readCommitInfo(dir, sha, timeoutMs) : null;
     await fs.rm(path.join(dir, ".git"), { recursive: true, force: true });
     return { dir, revision: sha, commit };
   } catch (error) {

@@ -39,6 +39,7 @@ export const openContext = async (source: ContextSource, options: OpenContextOpt
     case "GIT": {
       const { dir, revision, commit } = await cloneGitContext(source.url, source.ref, {
         timeoutMs: options.gitTimeoutMs ?? DEFAULT_GIT_TIMEOUT_MS,
+        readCommit: options.readCommit,
       });
       return toOpenedContext(dir, revision, true, commit);
     }

@@ -14,6 +14,8 @@ export type OpenContextOptions = {
   maxArchiveEntries?: number;
   /** Time limit for `git clone` and `git fetch`, in milliseconds; defaults to 120 s. */
   gitTimeoutMs?: number;
+  /** GIT sources: read the commit's subject, author, date and first parent (issue 15); default false. */
+  readCommit?: boolean;
 };
 
 export type CreateTarStreamOptions = {
