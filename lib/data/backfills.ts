@@ -206,7 +206,7 @@ export const syncBackfillItems = async (): Promise<void> => {
     UPDATE "BackfillItem" i
     SET status = (CASE b.status::text WHEN 'SUCCEEDED' THEN 'DONE' WHEN 'CANCELLED' THEN 'CANCELLED' ELSE 'FAILED' END)::"BackfillItemStatus",
         error = CASE WHEN b.status::text = 'SUCCEEDED' THEN NULL ELSE left(coalesce(b.error, b.status::text), 2000) END,
-        "updatedAt" = now()
+        "updatedAt" = (now() AT TIME ZONE 'UTC')
     FROM "Build" b
     WHERE i."buildId" = b.id AND i.status = 'BUILDING' AND b.status::text IN ('SUCCEEDED', 'FAILED', 'CANCELLED', 'INTERRUPTED')`;
   await db.backfillItem.updateMany({
