@@ -6,9 +6,9 @@ import type { HistorySeries } from "@/lib/history/shape-size-history";
 
 const RANGE_LABELS = { "24h": "24 h", "7d": "7 days", "30d": "30 days", all: "All" } as const;
 
-type Props = { basePath: string; params: HistoryParams; series: HistorySeries[] };
+type Props = { basePath: string; params: HistoryParams; series: HistorySeries[]; extra?: Record<string, string | null> };
 
-export const HistoryFilters = ({ basePath, params, series }: Props) => {
+export const HistoryFilters = ({ basePath, params, series, extra = {} }: Props) => {
   const allIds = series.map((s) => s.id);
   const selected = new Set(params.variantIds ?? allIds);
   return (
@@ -19,7 +19,7 @@ export const HistoryFilters = ({ basePath, params, series }: Props) => {
           return (
             <Link
               key={range}
-              href={`${basePath}${buildHistoryQuery({ ...params, range })}`}
+              href={`${basePath}${buildHistoryQuery({ ...params, range }, extra)}`}
               aria-current={current ? "page" : undefined}
               scroll={false}
               className={`px-2.5 py-1 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-500 ${current ? "bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900" : "hover:bg-slate-100 dark:hover:bg-slate-800"}`}
@@ -35,7 +35,7 @@ export const HistoryFilters = ({ basePath, params, series }: Props) => {
           return (
             <li key={s.id}>
               <Link
-                href={`${basePath}${buildHistoryQuery(toggleVariant(params, s.id, allIds))}`}
+                href={`${basePath}${buildHistoryQuery(toggleVariant(params, s.id, allIds), extra)}`}
                 aria-pressed={on}
                 role="button"
                 scroll={false}

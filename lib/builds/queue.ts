@@ -48,9 +48,15 @@ export const getQueue = (): Promise<PgBoss> => {
   return cache.layerboardBoss;
 };
 
-export const enqueueBuildJob = async (buildId: string): Promise<void> => {
+/**
+ * Issue 15: builds a backfill queues go below a person's (priority 0): pg-boss fetches by
+ * priority, highest first, so a person's build takes the next free slot.
+ */
+export const BACKFILL_BUILD_PRIORITY = -10;
+
+export const enqueueBuildJob = async (buildId: string, options: { priority?: number } = {}): Promise<void> => {
   const boss = await getQueue();
-  await boss.send(BUILD_QUEUE, { buildId } satisfies BuildJob, { singletonKey: buildId });
+  await boss.send(BUILD_QUEUE, { buildId } satisfies BuildJob, { singletonKey: buildId, priority: options.priority ?? 0 });
 };
 
 export const enqueueContentJob = async (buildId: string): Promise<void> => {

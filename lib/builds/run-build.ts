@@ -8,6 +8,7 @@ import { updateBuildDetails, type BuildForRun } from "@/lib/data/builds";
 import { findContextArchiveData } from "@/lib/data/context-archives";
 import { createLayers } from "@/lib/data/layers";
 import { saveSmokeResult } from "@/lib/data/smoke-results";
+import { saveCommit } from "@/lib/data/commits";
 import { AppError, isAppError } from "@/lib/errors";
 import { openContext, readDockerfileInContext, type ContextSource } from "@/lib/builds/context/open-context";
 import { createBuildRecorder, retry, type BuildRecorder } from "@/lib/builds/build-recorder";
@@ -94,13 +95,15 @@ export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => 
   const phases = createPhaseRecorder(build.id);
   try {
     await phases.begin("context");
-    context = await openContext(await contextSourceOf(build.project, build.contextRevision));
+    context = await openContext(await contextSourceOf(build.project, build.contextRevision), { readCommit: true });
     const engine = await getEngineInfo(docker);
     if (!engine.reachable) throw engineUnavailable(engine.reason);
     const contextRevision = build.contextRevision ?? context.revision;
     await retry(() =>
       updateBuildDetails(build.id, { contextRevision, engineVersion: engine.version, storageDriver: engine.storageDriver, imageTag: tag }),
     );
+    // Issue 15: the commit's subject, author, date and first parent, as the clone says.
+    if (context.commit) await retry(() => saveCommit(build.projectId, context!.commit!));
     recorder.log(`[layerboard] building ${settings.dockerfile} on engine ${engine.version} (${settings.builder.toLowerCase()})`, "system");
 
     const dockerfileText = await readDockerfileInContext(context.dir, settings.dockerfile);

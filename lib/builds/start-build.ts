@@ -8,7 +8,13 @@ import { assertProjectContextAllowed } from "@/lib/builds/context-policy";
 import { enqueueBuildJob } from "@/lib/builds/queue";
 import type { BuildSummaryDto } from "@/lib/types";
 
-export type StartBuildOptions = { comparisonId?: string; contextRevision?: string | null; builder?: "BUILDKIT" | "CLASSIC" };
+export type StartBuildOptions = {
+  comparisonId?: string;
+  contextRevision?: string | null;
+  builder?: "BUILDKIT" | "CLASSIC";
+  /** Queue priority (issue 15): backfill builds pass BACKFILL_BUILD_PRIORITY; a person's builds keep 0. */
+  priority?: number;
+};
 
 export const startBuild = async (variantId: string, options: StartBuildOptions = {}): Promise<BuildSummaryDto> => {
   const variant = await getVariantRecord(variantId);
@@ -25,7 +31,7 @@ export const startBuild = async (variantId: string, options: StartBuildOptions =
     settings: JSON.parse(JSON.stringify(settings, (_k, v) => (typeof v === "bigint" ? Number(v) : v))),
   });
   try {
-    await enqueueBuildJob(build.id);
+    await enqueueBuildJob(build.id, { priority: options.priority });
   } catch (error) {
     // The record stays, marked failed, rather than a queued build nobody will run.
     await failUnqueuedBuild(build.id, `could not enqueue: ${String(error)}`);

@@ -17,6 +17,7 @@ import { runBuild, WORKER_SHUTDOWN } from "@/lib/builds/run-build";
 import { interruptOrphanedBuilds } from "@/lib/builds/orphaned-builds";
 import { retry } from "@/lib/builds/build-recorder";
 import { startOpsWork } from "@/lib/builds/ops-work";
+import { startBackfillWork } from "@/lib/builds/backfill-work";
 import { buildLogger, getLogger } from "@/lib/log";
 
 const HEARTBEAT_MS = 2000;
@@ -104,11 +105,14 @@ export const startWorker = async (options: { concurrency?: number; dockerHost?: 
 
   // Content analyses (issue 11): their own queue and concurrency; stopped (FAILED, INTERRUPTED) on shutdown.
   const contentWork = await startContentWork(boss, { docker, dockerHost, abortReason: WORKER_SHUTDOWN });
+  // Backfills (issue 15): planned and fed to the build queue a few items at a time.
+  const backfillWork = startBackfillWork({ concurrency });
 
   return {
     id,
     stop: async ({ graceMs = 30_000 } = {}) => {
       stopping = true;
+      const backfillStopped = backfillWork.stop();
       const offWork = boss.offWork(BUILD_QUEUE, { wait: false }).catch(() => undefined);
       const contentStopped = contentWork.stop();
       const deadline = Date.now() + graceMs;
@@ -124,6 +128,7 @@ export const startWorker = async (options: { concurrency?: number; dockerHost?: 
       await offWork;
       await opsWork.stop();
       await contentStopped;
+      await backfillStopped;
       clearInterval(heartbeat);
       clearInterval(reaper);
       await recordWorkerStopped(id).catch(() => undefined);

@@ -6,6 +6,8 @@ import path from "node:path";
 import { AppError } from "@/lib/errors";
 import { GitError, runGit } from "./git";
 import { checkGitUrl } from "./git-url";
+import { readCommitInfo } from "./git-commit-info";
+import type { CommitInfo } from "./git-commit-format";
 
 /** Removes credentials from a URL before it goes into a message or a log. */
 export const redactUrl = (url: string): string => url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, "$1***@");
@@ -68,8 +70,8 @@ const resolveCommit = async (dir: string, ref: string, timeoutMs: number): Promi
 export const cloneGitContext = async (
   url: string,
   ref: string,
-  options: { timeoutMs: number },
-): Promise<{ dir: string; revision: string }> => {
+  options: { timeoutMs: number; readCommit?: boolean },
+): Promise<{ dir: string; revision: string; commit: CommitInfo | null }> => {
   assertGitUrl(url);
   assertGitRef(ref);
   const { timeoutMs } = options;
@@ -103,8 +105,10 @@ export const cloneGitContext = async (
     } catch (error) {
       throw gitFailure(`Could not check out ${ref} from`, url, error, timeoutMs);
     }
+    // Issue 15: subject, author, date and first parent, read from the clone before .git goes.
+    const commit = options.readCommit ? await readCommitInfo(dir, sha, timeoutMs) : null;
     await fs.rm(path.join(dir, ".git"), { recursive: true, force: true });
-    return { dir, revision: sha };
+    return { dir, revision: sha, commit };
   } catch (error) {
     await fs.rm(dir, { recursive: true, force: true });
     throw error;

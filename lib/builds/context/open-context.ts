@@ -16,9 +16,10 @@ export type { ContextSource, CreateTarStreamOptions, OpenContextOptions, OpenedC
 export const DEFAULT_MAX_ARCHIVE_ENTRIES = 10_000;
 export const DEFAULT_GIT_TIMEOUT_MS = 120_000;
 
-const toOpenedContext = (dir: string, revision: string | null, isTemporary: boolean): OpenedContext => ({
+const toOpenedContext = (dir: string, revision: string | null, isTemporary: boolean, commit: OpenedContext["commit"] = null): OpenedContext => ({
   dir,
   revision,
+  commit,
   createTarStream: (opts) => createContextTarStream(dir, opts),
   cleanup: isTemporary ? () => fs.rm(dir, { recursive: true, force: true }) : async () => undefined,
 });
@@ -36,10 +37,11 @@ export const openContext = async (source: ContextSource, options: OpenContextOpt
       return toOpenedContext(dir, await findDirectoryRevision(dir), false);
     }
     case "GIT": {
-      const { dir, revision } = await cloneGitContext(source.url, source.ref, {
+      const { dir, revision, commit } = await cloneGitContext(source.url, source.ref, {
         timeoutMs: options.gitTimeoutMs ?? DEFAULT_GIT_TIMEOUT_MS,
+        readCommit: options.readCommit,
       });
-      return toOpenedContext(dir, revision, true);
+      return toOpenedContext(dir, revision, true, commit);
     }
     case "ARCHIVE": {
       const { dir, revision } = await extractArchiveContext(source.data, source.filename, {

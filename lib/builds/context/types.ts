@@ -14,6 +14,8 @@ export type OpenContextOptions = {
   maxArchiveEntries?: number;
   /** Time limit for `git clone` and `git fetch`, in milliseconds; defaults to 120 s. */
   gitTimeoutMs?: number;
+  /** GIT sources: read the commit's subject, author, date and first parent (issue 15); default false. */
+  readCommit?: boolean;
 };
 
 export type CreateTarStreamOptions = {
@@ -26,6 +28,8 @@ export type OpenedContext = {
   dir: string;
   /** Git commit (with "-dirty" when modified), "sha256:…" of an archive, or null. */
   revision: string | null;
+  /** GIT contexts: the commit's metadata read from the clone (issue 15); null otherwise. */
+  commit: import("./git-commit-format").CommitInfo | null;
   createTarStream: (opts?: CreateTarStreamOptions) => NodeJS.ReadableStream;
   cleanup: () => Promise<void>;
 };

@@ -23,6 +23,18 @@ import { ActionButton } from "@/components/projects/action-button";
 import { RecentBuildsList } from "@/components/projects/recent-builds-list";
 import { VariantsTable } from "@/components/projects/variants-table";
 import { buildVariantAction, compareAllAction } from "./actions";
+// Issue 15: backfill, commits on the chart, regressions named.
+import { changeBackfillAction, startBackfillAction } from "./backfill-actions";
+import { findBackfills, getBackfill } from "@/lib/data/backfills";
+import { findCommitHistory, nameRegressions } from "@/lib/data/commit-history";
+import { findRegressions } from "@/lib/history/find-regressions";
+import { axisQuery, parseHistoryAxis } from "@/lib/history/history-axis";
+import { shapeCommitHistory } from "@/lib/history/shape-commit-history";
+import { CommitHistoryChart, CommitMarkerKey } from "@/components/charts/commit-history-chart";
+import { BackfillForm } from "@/components/projects/backfill-form";
+import { BackfillCard } from "@/components/projects/backfill-card";
+import { RegressionsList } from "@/components/projects/regressions-list";
+import { HistoryAxisToggle } from "@/components/projects/history-axis-toggle";
 import type { ProjectDto } from "@/lib/types";
 import { isDatabaseAnswering } from "@/lib/data/database-probe";
 import { DATABASE_UNAVAILABLE_TITLE } from "@/components/ui/database-unavailable";
@@ -63,6 +75,15 @@ export default async function ProjectPage({ params, searchParams }: PageProps) {
   const durationRows = pivotHistory(points, series, "duration");
   const canBuild = hasRole(actor.role, "BUILDER");
   const basePath = `/projects/${project.id}`;
+  // Issue 15: commits as the x-axis, the regressions and the latest backfill (git projects).
+  const axis = parseHistoryAxis(query.axis);
+  const isGit = project.contextKind === "GIT";
+  const regressionVariants = project.variants.map((v) => ({ id: v.id, name: v.name, regressionThresholdPct: v.regressionThresholdPct ?? null }));
+  const [commitHistory, latestBackfill] = isGit
+    ? await Promise.all([findCommitHistory(project.id), findBackfills(project.id, 1).then(([b]) => (b ? getBackfill(b.id) : null))])
+    : [null, null];
+  const regressions = commitHistory ? await nameRegressions(commitHistory, regressionVariants) : [];
+  const commitRows = commitHistory && axis === "commits" ? shapeCommitHistory(commitHistory.commits, commitHistory.builds, series, findRegressions(commitHistory.commits, commitHistory.builds, regressionVariants), "size") : [];
 
   return (
     <div className="space-y-6">
@@ -114,8 +135,19 @@ export default async function ProjectPage({ params, searchParams }: PageProps) {
 
       <Card title="History">
         <div className="space-y-4">
-          <HistoryFilters basePath={basePath} params={{ ...history, variantIds: visibleIds?.length ? visibleIds : null }} series={allSeries} />
-          {points.length === 0 ? (
+          <HistoryFilters basePath={basePath} params={{ ...history, variantIds: visibleIds?.length ? visibleIds : null }} series={allSeries} extra={axisQuery(axis)} />
+          {isGit && <HistoryAxisToggle basePath={basePath} params={{ ...history, variantIds: visibleIds?.length ? visibleIds : null }} axis={axis} />}
+          {axis === "commits" && isGit ? (
+            commitRows.length === 0 ? (
+              <EmptyState title="No builds at known commits yet">Backfill the last commits of a branch to draw the history by commit.</EmptyState>
+            ) : (
+              <section aria-labelledby="commit-history-heading">
+                <h3 id="commit-history-heading" className="mb-1 text-sm font-medium">Image size per commit</h3>
+                <CommitHistoryChart rows={commitRows} series={series} budgetLines={findBudgetLines(series)} />
+                <CommitMarkerKey />
+              </section>
+            )
+          ) : points.length === 0 ? (
             <EmptyState title="No finished builds in this range">
               {history.range === "all" ? "Build a variant or compare all variants to start the history." : <Link href={`${basePath}?range=all`} className="underline">Show all time</Link>}
             </EmptyState>
@@ -134,6 +166,30 @@ export default async function ProjectPage({ params, searchParams }: PageProps) {
           )}
         </div>
       </Card>
+
+      {isGit && (
+        <div className="grid gap-6 lg:grid-cols-2">
+          <Card title="Regressions">
+            {regressions.length === 0 ? (
+              <EmptyState title="No regressions found">
+                A commit is a regression when its image grows by more than the variant&apos;s threshold against its parent&apos;s build, or stops running.
+              </EmptyState>
+            ) : (
+              <RegressionsList regressions={regressions} />
+            )}
+          </Card>
+          <Card title="Backfill">
+            <div className="space-y-4">
+              {latestBackfill && <BackfillCard backfill={latestBackfill} projectId={project.id} action={canBuild ? changeBackfillAction : null} />}
+              {canBuild ? (
+                <BackfillForm projectId={project.id} defaultBranch={project.gitRef ?? "main"} action={startBackfillAction} />
+              ) : (
+                !latestBackfill && <p className="text-sm text-slate-500">Backfilling needs the builder role.</p>
+              )}
+            </div>
+          </Card>
+        </div>
+      )}
 
       <div className="grid gap-6 lg:grid-cols-3">
         <Card title="Recent builds" className="lg:col-span-2">
