@@ -4,12 +4,12 @@
 // the OCI one (`blobs/sha256/<hex>`, `index.json`) of newer engines; layers gzip-compressed or not
 // (sniffed). Every layer's diff_id (SHA-256 of the uncompressed layer tar) is computed while it
 // streams. Pure: nothing is written to disk, no layer is buffered.
-import { createHash } from "node:crypto";
 import { PassThrough, Readable, pipeline } from "node:stream";
 import { createGunzip } from "node:zlib";
 import * as tar from "tar-stream";
 import { createLayerIndexer, type LayerContent, type LayerIndexOptions } from "@/lib/content/layer-index";
 import { chainIds, findLegacyLayerPosition } from "@/lib/content/legacy-v1-id";
+import { openStreamHash } from "@/lib/content/stream-hash";
 
 /** The export or one of its layers is cut short, malformed or not what the manifest says. */
 export class ImageExportError extends Error {
@@ -137,30 +137,27 @@ const readLayer = async (
   predicted: string | null,
 ): Promise<ExportedLayer> => {
   const source: AsyncIterable<Buffer> = compressed ? gunzipped(chunks) : chunks;
-  const hash = createHash("sha256");
+  const layerHash = openStreamHash();
   let tarBytes = 0;
   const known = options.knownDiffId(entryName, predicted);
+  const indexer = known ? null : createLayerIndexer(layerHash, options.indexOptions);
   let content: LayerContent | null = null;
+  let digest: string;
   try {
-    if (known) {
-      for await (const chunk of source) {
-        hash.update(chunk);
-        tarBytes += chunk.length;
-      }
-    } else {
-      const indexer = createLayerIndexer(options.indexOptions);
-      for await (const chunk of source) {
-        hash.update(chunk);
-        tarBytes += chunk.length;
-        indexer.write(chunk);
-      }
-      content = indexer.end();
+    for await (const chunk of source) {
+      tarBytes += chunk.length;
+      indexer?.write(chunk);
+      layerHash.write(chunk);
+      if (layerHash.backlogged) await layerHash.drained();
     }
+    digest = await layerHash.end();
+    content = indexer?.end() ?? null;
   } catch (error) {
+    layerHash.abort();
     if (error instanceof ImageExportError) throw error;
     throw new ImageExportError(`layer ${entryName} is truncated or corrupt: ${describe(error)}`);
   }
-  const diffId = `sha256:${hash.digest("hex")}`;
+  const diffId = `sha256:${digest}`;
   if (known && known !== diffId) throw new ExportNameMismatchError(entryName, known, diffId);
   if (content) content.stats.tarBytes = tarBytes;
   return { entryName, diffId, tarBytes, compressed, content };

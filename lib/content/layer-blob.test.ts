@@ -15,7 +15,7 @@ describe("stored layer blob", () => {
         { name: "etc/os-release", content: "ID=debian\n" },
       ]),
     );
-    const layer = { diffId: "sha256:" + "a".repeat(64), ...content };
+    const layer = content;
     layer.entries[1].elf = { bits: 64, machine: 62, type: "DYN", interpreter: null, needed: ["libc.so.6"], rpath: [], runpath: ["$ORIGIN/../lib"], soname: "libx.so.1" };
     const blob = await encodeLayerBlob(layer);
     const decoded = await decodeLayerBlob(blob);

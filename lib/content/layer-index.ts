@@ -2,13 +2,14 @@
 // size, mode, owner, link target, a SHA-256 for regular files of at least CONTENT_HASH_MIN_BYTES,
 // the captured small text files (capture.ts) and the ELF facts of executables and libraries.
 // Pure: no engine, no database; the layer is never buffered (only one ELF file at a time, up to
-// ELF_READ_MAX_BYTES, and the captured files).
-import { createHash, type Hash } from "node:crypto";
+// ELF_READ_MAX_BYTES, and the captured files). The file hashes are ranges of the layer's own
+// StreamHash (stream-hash.ts), computed on a worker thread while the parse goes on.
 import { TarParser, type TarHeader } from "@/lib/content/tar-parser";
 import { CAPTURE_MAX_LAYER_BYTES, CONTENT_HASH_MIN_BYTES, shouldCapture } from "@/lib/content/capture";
 import { ELF_MAGIC, ELF_READ_MAX_BYTES, readElfInfo } from "@/lib/content/elf";
 import type { EntryKind, LayerEntry, LayerIndex, LayerStats } from "@/lib/content/types";
 import { normalisePath, dirnameOf as parentOf } from "@/lib/content/fs-paths";
+import { openStreamHash, type StreamHash } from "@/lib/content/stream-hash";
 
 export type LayerIndexOptions = {
   /** Entries kept per layer; further entries are counted in the stats but not recorded. */
@@ -72,15 +73,16 @@ const countEntry = (stats: LayerStats, entry: LayerEntry) => {
 };
 
 export type LayerIndexer = {
-  /** Feeds the next bytes of the layer tar (synchronously indexed). */
+  /** Feeds the next bytes of the layer tar (synchronously indexed), before they go to its StreamHash. */
   write: (chunk: Buffer) => void;
-  /** The tar ended: its index. Throws TarFormatError when it ended mid-entry. */
+  /** The tar and its StreamHash ended (every file digest is in): its index. Throws TarFormatError when it ended mid-entry. */
   end: () => LayerContent;
 };
 
 type Pending = {
   entry: LayerEntry;
-  hash: Hash | null;
+  /** Its SHA-256 is wanted: registered as a range of the layer hash at its first byte. */
+  hashed: boolean;
   wantsCapture: boolean;
   /** The first bytes, then (ELF or captured) the content up to the limit; null once not needed. */
   head: Buffer[] | null;
@@ -110,8 +112,11 @@ const entryOf = (header: TarHeader): LayerEntry => {
   return entry;
 };
 
-/** Indexes a layer tar pushed through write(); nothing but one ELF file or captured file is buffered. */
-export const createLayerIndexer = (options: LayerIndexOptions = {}): LayerIndexer => {
+/**
+ * Indexes a layer tar pushed through write(); nothing but one ELF file or captured file is
+ * buffered. `layerHash` is the StreamHash the caller writes the same chunks to, after write().
+ */
+export const createLayerIndexer = (layerHash: StreamHash, options: LayerIndexOptions = {}): LayerIndexer => {
   const maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES_PER_LAYER;
   let capturedBudget = options.maxCapturedBytes ?? CAPTURE_MAX_LAYER_BYTES;
   const entries: LayerEntry[] = [];
@@ -127,16 +132,20 @@ export const createLayerIndexer = (options: LayerIndexOptions = {}): LayerIndexe
       const wantsCapture = isContent && shouldCapture(entry.path, entry.size) && entry.size <= capturedBudget;
       pending = {
         entry,
-        hash: isContent && entry.size >= CONTENT_HASH_MIN_BYTES ? createHash("sha256") : null,
+        hashed: isContent && entry.size >= CONTENT_HASH_MIN_BYTES,
         wantsCapture,
         head: isContent ? [] : null,
         headBytes: 0,
         isElf: null,
       };
     },
-    onData: (chunk) => {
+    onData: (chunk, offset) => {
       const state = pending!;
-      state.hash?.update(chunk);
+      if (state.hashed) {
+        state.hashed = false;
+        const { entry } = state;
+        layerHash.hashRange(layerHash.written + offset, entry.size, (hex) => (entry.sha256 = hex));
+      }
       if (!state.head) return;
       // Most files are neither ELF nor captured: tell from the first chunk without copying it.
       if (state.isElf === null && state.headBytes === 0 && chunk.length >= ELF_MAGIC.length) {
@@ -162,7 +171,6 @@ export const createLayerIndexer = (options: LayerIndexOptions = {}): LayerIndexe
       const state = pending!;
       pending = null;
       const { entry } = state;
-      if (state.hash) entry.sha256 = state.hash.digest("hex");
       if (state.head && (state.isElf || state.wantsCapture)) {
         const content = state.head.length === 1 ? state.head[0] : Buffer.concat(state.head);
         if (state.isElf) {
@@ -198,9 +206,23 @@ const safeReadElf = (content: Buffer) => {
   }
 };
 
-/** A whole layer tar from an async iterable of chunks (or one buffer). */
-export const indexLayerTar = async (chunks: AsyncIterable<Buffer> | Buffer, options: LayerIndexOptions = {}): Promise<LayerContent> => {
-  const indexer = createLayerIndexer(options);
-  for await (const chunk of Buffer.isBuffer(chunks) ? [chunks] : chunks) indexer.write(chunk);
-  return indexer.end();
+/** A whole layer tar from an async iterable of chunks (or one buffer), with its diff_id. */
+export const indexLayerTar = async (
+  chunks: AsyncIterable<Buffer> | Buffer,
+  options: LayerIndexOptions = {},
+): Promise<LayerContent & { diffId: string }> => {
+  const layerHash = openStreamHash();
+  const indexer = createLayerIndexer(layerHash, options);
+  try {
+    for await (const chunk of Buffer.isBuffer(chunks) ? [chunks] : chunks) {
+      indexer.write(chunk);
+      layerHash.write(chunk);
+      if (layerHash.backlogged) await layerHash.drained();
+    }
+  } catch (error) {
+    layerHash.abort();
+    throw error;
+  }
+  const diffId = `sha256:${await layerHash.end()}`;
+  return { ...indexer.end(), diffId };
 };

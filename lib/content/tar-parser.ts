@@ -18,7 +18,8 @@ export type TarHeader = { name: string; type: TarEntryType; size: number; mode: 
 
 export type TarHandlers = {
   onEntry: (header: TarHeader) => void;
-  onData: (chunk: Buffer) => void;
+  /** `offset`: where the slice starts in the chunk last written (for callers tracking stream positions). */
+  onData: (chunk: Buffer, offset: number) => void;
   onEntryEnd: () => void;
 };
 
@@ -116,7 +117,7 @@ export class TarParser {
         const take = Math.min(this.remaining, chunk.length - offset);
         const slice = chunk.subarray(offset, offset + take);
         if (this.meta) this.meta.parts.push(Buffer.from(slice));
-        else this.handlers.onData(slice);
+        else this.handlers.onData(slice, offset);
         this.remaining -= take;
         offset += take;
         if (this.remaining === 0) this.endData();
