@@ -6,7 +6,8 @@ import { getEnv, poolTimeoutOptions } from "@/lib/env";
 import { getLogger } from "@/lib/log";
 
 export const BUILD_QUEUE = "layerboard-builds";
-export type BuildJob = { buildId: string };
+/** `priority`: the one it was queued with, so a worker that must queue it again keeps it (backfill builds stay behind a person's). */
+export type BuildJob = { buildId: string; priority?: number };
 // Issue 12: the retention job (scheduled, lib/builds/retention) and webhook deliveries
 // (lib/notifications), worked by the build workers (lib/builds/ops-work.ts).
 export const RETENTION_QUEUE = "layerboard-retention";
@@ -56,7 +57,8 @@ export const BACKFILL_BUILD_PRIORITY = -10;
 
 export const enqueueBuildJob = async (buildId: string, options: { priority?: number } = {}): Promise<void> => {
   const boss = await getQueue();
-  await boss.send(BUILD_QUEUE, { buildId } satisfies BuildJob, { singletonKey: buildId, priority: options.priority ?? 0 });
+  const priority = options.priority ?? 0;
+  await boss.send(BUILD_QUEUE, { buildId, priority } satisfies BuildJob, { singletonKey: buildId, priority });
 };
 
 export const enqueueContentJob = async (buildId: string): Promise<void> => {

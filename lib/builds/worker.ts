@@ -67,12 +67,12 @@ export const startWorker = async (options: { concurrency?: number; dockerHost?: 
     return false;
   };
 
-  const handle = async (buildId: string) => {
+  const handle = async ({ buildId, priority = 0 }: BuildJob) => {
     if (!(await waitForEngine())) {
       // Shutting down before the build was claimed: this job is used up, so queue a new one
       // or the build would stay queued with nothing left to run it. (This worker's own boss:
       // stopQueue() has already dropped the cached one by now.)
-      await boss.send(BUILD_QUEUE, { buildId } satisfies BuildJob, { singletonKey: buildId });
+      await boss.send(BUILD_QUEUE, { buildId, priority } satisfies BuildJob, { singletonKey: buildId, priority });
       return;
     }
     // Tracked before the claim, so that a stop() from then on sees this build.
@@ -98,7 +98,7 @@ export const startWorker = async (options: { concurrency?: number; dockerHost?: 
   await boss.work<BuildJob>(
     BUILD_QUEUE,
     { localConcurrency: concurrency, batchSize: 1, pollingIntervalSeconds: 0.5 },
-    async ([job]) => handle(job.data.buildId),
+    async ([job]) => handle(job.data),
   );
   const opsWork = await startOpsWork(boss, { docker, dockerHost, workerId: id });
   log.info(`[worker ${id}] taking builds on ${dockerHost} (concurrency ${concurrency})`);
