@@ -39,7 +39,13 @@ export type RunBuildOptions = { docker: Docker; workerId: string; signal: AbortS
 // The abort reason of a worker that shuts down: the build ends INTERRUPTED, not CANCELLED.
 export const WORKER_SHUTDOWN = "interrupted: the worker shut down";
 
-const contextSourceOf = async (project: Project, pinnedRevision: string | null): Promise<ContextSource> => {
+const contextSourceOf = async (project: Project, pinnedRevision: string | null, pinnedArchiveId: unknown): Promise<ContextSource> => {
+  // A build frozen to an uploaded archive (the project's at queue time, or a CLI upload) builds those bytes.
+  if (typeof pinnedArchiveId === "string") {
+    const archive = await findContextArchiveData(pinnedArchiveId);
+    if (!archive) throw new AppError("CONTEXT_REFUSED", "the uploaded context archive of this build was removed (retention): upload it again");
+    return { kind: "ARCHIVE", data: archive.data, filename: archive.filename };
+  }
   if (project.contextKind === "GIT") return { kind: "GIT", url: project.gitUrl ?? "", ref: pinnedRevision ?? project.gitRef ?? "HEAD" };
   if (project.contextKind === "ARCHIVE") {
     const archive = project.archiveId ? await findContextArchiveData(project.archiveId) : null;
@@ -90,7 +96,7 @@ export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => 
   const tag = imageTagFor(build.project, build.variant, build.id);
   let context: Awaited<ReturnType<typeof openContext>> | undefined;
   try {
-    context = await openContext(await contextSourceOf(build.project, build.contextRevision));
+    context = await openContext(await contextSourceOf(build.project, build.contextRevision, (build.settings as Record<string, unknown> | null)?.contextArchiveId));
     const engine = await getEngineInfo(docker);
     if (!engine.reachable) throw engineUnavailable(engine.reason);
     const contextRevision = build.contextRevision ?? context.revision;
