@@ -4,7 +4,7 @@ import { idSchema } from "@/lib/validations/build";
 
 export const reportQuerySchema = z.object({
   format: z.enum(["md", "json", "csv"]).default("md"),
-  rows: z.enum(["builds", "layers"]).default("builds"),
+  rows: z.enum(["builds", "layers", "layer-diff"]).default("builds"),
   download: z
     .enum(["1", "0", "true", "false"])
     .optional()

@@ -1,0 +1,71 @@
+// The builds page's table: one row per build. At 390 px the build, status, size and runs
+// columns stay; builder, commit, duration and time join on wider screens.
+import Link from "next/link";
+import { Table } from "@/components/ui/table";
+import { Bytes } from "@/components/ui/bytes";
+import { RunsBadge, StatusBadge } from "@/components/ui/status-badge";
+import { VariantChip } from "@/components/projects/variant-chip";
+import { formatDuration, shortId } from "@/lib/format/bytes";
+import { formatDateTime } from "@/lib/format/date";
+import type { BuildSummaryDto } from "@/lib/types";
+
+const wide = "hidden sm:table-cell";
+const wider = "hidden md:table-cell";
+
+export const BuildsTable = ({ builds }: { builds: BuildSummaryDto[] }) => (
+  <Table look="list" caption="Builds, newest first" data-testid="builds-table">
+    <thead>
+      <tr>
+        <th scope="col">Build</th>
+        <th scope="col">Status</th>
+        <th scope="col" className="text-right">
+          Size
+        </th>
+        <th scope="col">Runs</th>
+        <th scope="col" className={wide}>
+          Builder
+        </th>
+        <th scope="col" className={wider}>
+          Commit
+        </th>
+        <th scope="col" className={`${wider} text-right`}>
+          Duration
+        </th>
+        <th scope="col" className={wide}>
+          Queued
+        </th>
+      </tr>
+    </thead>
+    <tbody>
+      {builds.map((b) => (
+        <tr key={b.id} data-testid="build-row" data-build-id={b.id}>
+          <td className="max-w-[11rem] sm:max-w-xs">
+            <Link href={`/builds/${b.id}`} className="group flex min-w-0 flex-col gap-0.5 focus-visible:outline-2" aria-label={`${b.projectName} ${b.variantName} build ${shortId(b.id, 10)}`}>
+              <VariantChip name={b.variantName} strategy={b.strategy} />
+              <span className="truncate text-xs text-slate-500 group-hover:underline dark:text-slate-400">
+                {b.projectName} · <span className="font-mono">{shortId(b.id, 8)}</span>
+              </span>
+            </Link>
+          </td>
+          <td>
+            <StatusBadge status={b.status} />
+          </td>
+          <td className="whitespace-nowrap text-right tabular-nums">
+            <Bytes value={b.totalSize} />
+          </td>
+          <td>{b.runs === null ? <span className="text-slate-400">—</span> : <RunsBadge runs={b.runs} />}</td>
+          <td className={`${wide} text-xs`}>{b.builder === "BUILDKIT" ? "BuildKit" : "classic"}</td>
+          <td className={`${wider} font-mono text-xs`} title={b.contextRevision ?? undefined}>
+            {b.contextRevision ? shortId(b.contextRevision, 10) : "—"}
+          </td>
+          <td className={`${wider} whitespace-nowrap text-right text-xs tabular-nums`}>{formatDuration(b.durationMs)}</td>
+          <td className={`${wide} whitespace-nowrap text-xs text-slate-500 dark:text-slate-400`}>
+            <time dateTime={b.queuedAt} title={formatDateTime(b.queuedAt, { seconds: true })}>
+              {formatDateTime(b.queuedAt, { zone: false })}
+            </time>
+          </td>
+        </tr>
+      ))}
+    </tbody>
+  </Table>
+);
