@@ -13,6 +13,8 @@ export const reportQuerySchema = z.object({
 export type ReportQuery = z.infer<typeof reportQuerySchema>;
 
 export const MAX_SHARE_DAYS = 365;
+// A new link expires after this many days unless it says otherwise; `expiresInDays: null` is "never".
+export const DEFAULT_SHARE_DAYS = 30;
 
 const expiresInDaysSchema = z.number().int("expiry is a whole number of days").min(1, "expiry is at least 1 day").max(MAX_SHARE_DAYS, `expiry is at most ${MAX_SHARE_DAYS} days`).nullish();
 
