@@ -1,7 +1,5 @@
 // What an unknown, revoked or expired share link shows (HTTP 404): the brand and one sentence,
 // the same for all three so a probe learns nothing; no report data, no stack.
-export const metadata = { title: "This report is no longer shared", robots: { index: false, follow: false }, referrer: "no-referrer" };
-
 export default function SharedReportNotFound() {
   return (
     <main className="mx-auto flex min-h-[60vh] max-w-xl flex-col justify-center gap-4 px-4 py-12" data-testid="share-gone">
