@@ -1,5 +1,5 @@
-// The builds page's table: one row per build. At 390 px the build, status, size and runs
-// columns stay; builder, commit, duration and time join on wider screens.
+// The builds page's table: one row per build. At 390 px the build (with its status under it),
+// size and runs columns stay; status, builder, commit, duration and time join on wider screens.
 import Link from "next/link";
 import { Table } from "@/components/ui/table";
 import { Bytes } from "@/components/ui/bytes";
@@ -17,7 +17,9 @@ export const BuildsTable = ({ builds }: { builds: BuildSummaryDto[] }) => (
     <thead>
       <tr>
         <th scope="col">Build</th>
-        <th scope="col">Status</th>
+        <th scope="col" className={wide}>
+          Status
+        </th>
         <th scope="col" className="text-right">
           Size
         </th>
@@ -39,15 +41,18 @@ export const BuildsTable = ({ builds }: { builds: BuildSummaryDto[] }) => (
     <tbody>
       {builds.map((b) => (
         <tr key={b.id} data-testid="build-row" data-build-id={b.id}>
-          <td className="max-w-[11rem] sm:max-w-xs">
-            <Link href={`/builds/${b.id}`} className="group flex min-w-0 flex-col gap-0.5 focus-visible:outline-2" aria-label={`${b.projectName} ${b.variantName} build ${shortId(b.id, 10)}`}>
+          <td className="max-w-[9.5rem] sm:max-w-xs">
+            <Link href={`/builds/${b.id}`} className="group flex min-w-0 flex-col items-start gap-0.5 focus-visible:outline-2" aria-label={`${b.projectName} ${b.variantName} build ${shortId(b.id, 10)}`}>
               <VariantChip name={b.variantName} strategy={b.strategy} />
               <span className="truncate text-xs text-slate-500 group-hover:underline dark:text-slate-400">
                 {b.projectName} · <span className="font-mono">{shortId(b.id, 8)}</span>
               </span>
             </Link>
+            <span className="mt-1 block sm:hidden">
+              <StatusBadge status={b.status} />
+            </span>
           </td>
-          <td>
+          <td className={wide}>
             <StatusBadge status={b.status} />
           </td>
           <td className="whitespace-nowrap text-right tabular-nums">

@@ -17,6 +17,7 @@ const ids = { project: "", fast: "", slow: "", failed: "", builds: [] as string[
 const images: string[] = [];
 let repo = "";
 
+// Read with expect.poll: a client navigation changes the URL before the streamed page arrives.
 const rowIds = (page: Page) => page.getByTestId("build-row").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-build-id")!));
 
 const waitForStatus = async (id: string, timeoutMs = 300_000) => {
@@ -103,16 +104,16 @@ describe("builds page", () => {
     await Promise.all([page.waitForURL(/\/builds\?projectId=/), page.getByTestId("all-builds-link").click()]);
     expect(new URL(page.url()).searchParams.get("projectId")).toBe(ids.project);
     const newest = [...ids.builds].reverse();
-    expect(await rowIds(page)).toEqual(newest.slice(0, 25));
+    await expect.poll(() => rowIds(page), { timeout: 30_000 }).toEqual(newest.slice(0, 25));
     await screenshot(page, "builds-page");
 
     await Promise.all([page.waitForURL(/cursor=/), page.getByTestId("older-page").click()]);
-    expect(await rowIds(page)).toEqual(newest.slice(25));
+    await expect.poll(() => rowIds(page), { timeout: 30_000 }).toEqual(newest.slice(25));
     expect(await page.getByTestId("older-page").count()).toBe(0);
     await page.reload();
-    expect(await rowIds(page)).toEqual(newest.slice(25));
+    await expect.poll(() => rowIds(page), { timeout: 30_000 }).toEqual(newest.slice(25));
     await Promise.all([page.waitForURL((url) => !url.searchParams.has("cursor")), page.getByTestId("newest-page").click()]);
-    expect(await rowIds(page)).toEqual(newest.slice(0, 25));
+    await expect.poll(() => rowIds(page), { timeout: 30_000 }).toEqual(newest.slice(0, 25));
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -129,10 +130,10 @@ describe("builds page", () => {
     expect(url.searchParams.get("builder")).toBe("BUILDKIT");
     // BuildKit (even i), succeeded (i % 7 !== 3) and does not run (i % 5 === 0): 0 and 20 (10 failed)
     const expected = [20, 0].map((i) => ids.builds[i]);
-    expect(await rowIds(page)).toEqual(expected);
+    await expect.poll(() => rowIds(page), { timeout: 30_000 }).toEqual(expected);
     expect(await page.getByTestId("does-not-run").count()).toBe(2);
     await page.reload();
-    expect(await rowIds(page)).toEqual(expected);
+    await expect.poll(() => rowIds(page), { timeout: 30_000 }).toEqual(expected);
     expect(await form.getByLabel("Runs").inputValue()).toBe("no");
     expect(await form.getByLabel("Builder").inputValue()).toBe("BUILDKIT");
     await screenshot(page, "builds-page-filtered");
@@ -141,7 +142,7 @@ describe("builds page", () => {
     await page.goto(`${baseUrl()}/builds?q=${encodeURIComponent("pip install")}&projectId=${ids.project}`);
     expect((await rowIds(page)).length).toBe(ids.builds.filter((_, i) => i % 7 === 3).length);
     await page.goto(`${baseUrl()}/builds?commit=0a${"c0ffee".slice(0, 4)}`);
-    expect(await rowIds(page)).toEqual([ids.builds[10]]);
+    await expect.poll(() => rowIds(page), { timeout: 30_000 }).toEqual([ids.builds[10]]);
     expect(await page.getByLabel("Commit").inputValue()).toBe("0ac0ff");
 
     // A bad value is a message, not a crash; nothing matching is an empty state.
