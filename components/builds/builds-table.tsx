@@ -41,10 +41,10 @@ export const BuildsTable = ({ builds }: { builds: BuildSummaryDto[] }) => (
     <tbody>
       {builds.map((b) => (
         <tr key={b.id} data-testid="build-row" data-build-id={b.id}>
-          <td className="max-w-[9.5rem] sm:max-w-xs">
-            <Link href={`/builds/${b.id}`} className="group flex min-w-0 flex-col items-start gap-0.5 focus-visible:outline-2" aria-label={`${b.projectName} ${b.variantName} build ${shortId(b.id, 10)}`}>
+          <td className="max-w-[8.5rem] sm:max-w-xs">
+            <Link href={`/builds/${b.id}`} className="group flex w-full min-w-0 flex-col items-start gap-0.5 focus-visible:outline-2" aria-label={`${b.projectName} ${b.variantName} build ${shortId(b.id, 10)}`}>
               <VariantChip name={b.variantName} strategy={b.strategy} />
-              <span className="truncate text-xs text-slate-500 group-hover:underline dark:text-slate-400">
+              <span className="block max-w-full truncate text-xs text-slate-500 group-hover:underline dark:text-slate-400">
                 {b.projectName} · <span className="font-mono">{shortId(b.id, 8)}</span>
               </span>
             </Link>
@@ -58,7 +58,7 @@ export const BuildsTable = ({ builds }: { builds: BuildSummaryDto[] }) => (
           <td className="whitespace-nowrap text-right tabular-nums">
             <Bytes value={b.totalSize} />
           </td>
-          <td>{b.runs === null ? <span className="text-slate-400">—</span> : <RunsBadge runs={b.runs} />}</td>
+          <td className="whitespace-nowrap">{b.runs === null ? <span className="text-slate-400">—</span> : <RunsBadge runs={b.runs} />}</td>
           <td className={`${wide} text-xs`}>{b.builder === "BUILDKIT" ? "BuildKit" : "classic"}</td>
           <td className={`${wider} font-mono text-xs`} title={b.contextRevision ?? undefined}>
             {b.contextRevision ? shortId(b.contextRevision, 10) : "—"}
