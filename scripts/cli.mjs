@@ -5,9 +5,10 @@
 // connection error. `layerboard diff A B` prints the content diff of two builds (exit 3 while
 // an analysis is not finished). Plain Node (≥ 22), no dependencies, so CI can run it from a checkout.
 import { parseArgs } from "node:util";
+import { packContext } from "./cli-context.mjs";
 
 const USAGE = `Usage:
-  layerboard build   --project <id|slug> --variant <name|id> [options]
+  layerboard build   --project <id|slug> --variant <name|id> [--context <dir>] [options]
   layerboard compare --project <id|slug> [options]
   layerboard compare --project <id|slug> --base <ref> --head <ref> [options]
   layerboard diff    BUILD_A BUILD_B [--json] [--depth <n>] [--top <n>]
@@ -22,6 +23,10 @@ grouped by top directories and by package, largest first (B − A); --json print
 API's JSON instead (GET /api/builds/A/content/diff/B). A viewer token is enough.
 
 Options:
+  --context <dir>      build: upload this directory (e.g. the CI checkout, ".") as the build
+                       context instead of the project's own, without what its .dockerignore
+                       excludes; needs an admin token (uploads are admin-only) and stays under
+                       the server's LAYERBOARD_MAX_UPLOAD_BYTES
   --wait               wait until the build(s) finish, printing progress on stderr
   --fail-on-budget     exit 1 when a size budget or regression threshold is exceeded
   --timeout <seconds>  give up waiting after this long (default 3600); exit 2
@@ -65,6 +70,7 @@ const parseCli = (argv) => {
       variant: { type: "string" },
       base: { type: "string" },
       head: { type: "string" },
+      context: { type: "string" },
       wait: { type: "boolean", default: false },
       "fail-on-budget": { type: "boolean", default: false },
       timeout: { type: "string" },
@@ -110,6 +116,31 @@ const createClient = ({ url, token }) => {
     getJson: async (path) => JSON.parse(await request("GET", path)),
     postJson: async (path, body) => JSON.parse(await request("POST", path, body)),
     getText: (path) => request("GET", path),
+    // multipart upload of a context archive
+    postForm: async (path, form) => {
+      let response;
+      try {
+        response = await fetch(`${url}${path}`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${token}`, accept: "application/json" },
+          body: form,
+          signal: AbortSignal.timeout(600_000),
+        });
+      } catch (error) {
+        throw new CliError(`cannot reach Layerboard at ${url}: ${error?.cause?.message ?? error?.message ?? error}`);
+      }
+      const text = await response.text();
+      if (!response.ok) {
+        let message = text.slice(0, 300);
+        try {
+          message = JSON.parse(text).error?.message ?? message;
+        } catch {
+          // not JSON
+        }
+        throw new CliError(`POST ${path}: HTTP ${response.status}: ${message}`);
+      }
+      return JSON.parse(text);
+    },
   };
 };
 
@@ -151,10 +182,27 @@ const resolveVariant = (project, name) => {
   return variant;
 };
 
+// Packs the directory (honouring .dockerignore) and uploads it; returns the archive id.
+const uploadContext = async (client, dir) => {
+  let packed;
+  try {
+    packed = await packContext(dir, { onProgress: ({ files, bytes }) => log(`  packing: ${files} files, ${formatBytes(bytes)}`) });
+  } catch (error) {
+    throw new CliError(`cannot pack ${dir}: ${error.message}`);
+  }
+  log(`packed ${dir}: ${packed.files} files (${formatBytes(packed.bytes)}, ${packed.skipped} excluded by .dockerignore), uploading ${formatBytes(packed.archive.length)}…`);
+  const form = new FormData();
+  form.set("archive", new Blob([packed.archive], { type: "application/gzip" }), "context.tar.gz");
+  const { archive } = await client.postForm("/api/context-archives", form);
+  log(`uploaded context ${archive.id} (sha256 ${archive.sha256.slice(0, 12)})`);
+  return archive.id;
+};
+
 const runBuild = async (client, options) => {
   const { project } = await client.getJson(`/api/projects/${encodeURIComponent(options.project)}`);
   const variant = resolveVariant(project, options.variant);
-  const { build } = await client.postJson("/api/builds", { variantId: variant.id });
+  const archiveId = options.context ? await uploadContext(client, options.context) : undefined;
+  const { build } = await client.postJson("/api/builds", { variantId: variant.id, ...(archiveId ? { archiveId } : {}) });
   log(`queued build ${build.id} of ${project.name} / ${variant.name}: ${options.url}/builds/${build.id}`);
   if (options.wait) {
     let last = "";
@@ -321,6 +369,7 @@ const main = async (argv) => {
   else if (values.json || values.depth !== undefined || values.top !== undefined) return usageError("--json, --depth and --top are for diff");
   if (command !== "diff" && !values.project) return usageError("--project is required");
   if (command === "build" && !values.variant) return usageError("--variant is required for build");
+  if (command !== "build" && values.context) return usageError("--context is for build");
   if (command === "compare" && values.variant) return usageError("--variant is not used by compare (it builds every variant)");
   if ((values.base === undefined) !== (values.head === undefined)) return usageError("--base and --head go together");
   if (values.base !== undefined && command !== "compare") return usageError("--base and --head are for compare");

@@ -3,6 +3,7 @@ import type { Actor } from "@/lib/auth/actor";
 
 const links = [
   { href: "/", label: "Overview" },
+  { href: "/builds", label: "Builds" },
   { href: "/compare", label: "Compare" },
   { href: "/settings", label: "Settings" },
 ];

@@ -9,6 +9,7 @@ import { ReportSizeChart } from "@/components/reports/report-size-chart";
 import { formatDelta, formatDuration, shortId } from "@/lib/format/bytes";
 import type { Report, ReportDelta, ReportRow } from "@/lib/reports/build-report";
 import { computeReportVerdict } from "@/lib/reports/report-verdict";
+import { ReportLayerDiffs } from "@/components/reports/report-layer-diffs";
 
 const num = "align-top whitespace-nowrap text-right tabular-nums";
 
@@ -66,6 +67,15 @@ const Summary = ({ report }: { report: Report }) => {
   return (
     <section data-testid="report-verdict" data-passed={verdict.passed} className={`rounded-lg border p-4 text-sm ${tone}`}>
       <p className="font-semibold">{headline}</p>
+      {report.kind === "comparison" && (
+        <p className="mt-1" data-testid="smallest-that-runs">
+          {report.smallestThatRuns
+            ? `Smallest image that runs: ${report.smallestThatRuns.variant}.`
+            : report.rows.filter((row) => row.status === "SUCCEEDED").length > 1
+              ? "None of the images runs: no variant is recommended."
+              : null}
+        </p>
+      )}
       {verdict.messages.length > 0 && (
         <ul className="mt-2 list-disc space-y-1 pl-5">
           {verdict.messages.map((message, i) => (
@@ -104,7 +114,7 @@ const BuildsTable = ({ report }: { report: Report }) => (
             <span className="block text-xs text-slate-500">
               {row.strategyLabel}
               {row.isBaseline && " · baseline"}
-              {row.isSmallest && " · smallest"}
+              {row.isSmallest && <span className="font-semibold text-emerald-700 dark:text-emerald-400"> · smallest that runs</span>}
             </span>
           </td>
           <td className="align-top">
@@ -210,6 +220,11 @@ export const ReportView = ({ report }: { report: Report }) => (
         {report.contextRevision && ` Context revision ${shortId(report.contextRevision, 12)}.`}
       </p>
     </Card>
+    {report.layerDiffs?.length > 0 && (
+      <Card title={`Layers vs baseline (${report.layerDiffs[0].baselineVariant})`}>
+        <ReportLayerDiffs diffs={report.layerDiffs} />
+      </Card>
+    )}
     {report.topLayers.length > 0 && (
       <Card title="Largest own layers">
         <TopLayers report={report} />

@@ -12,12 +12,13 @@ export type SharePanelProps = { kind: "build" | "comparison"; id: string; canSha
 
 type CreatedLink = ShareLinkDto & { token: string; path: string };
 
+// New links expire in 30 days unless "never" is chosen (DEFAULT_SHARE_DAYS on the server).
 const EXPIRY_OPTIONS = [
-  { value: "", label: "Never expires" },
-  { value: "1", label: "1 day" },
-  { value: "7", label: "7 days" },
-  { value: "30", label: "30 days" },
-  { value: "90", label: "90 days" },
+  { value: "1", label: "Expires in 1 day" },
+  { value: "7", label: "Expires in 7 days" },
+  { value: "30", label: "Expires in 30 days" },
+  { value: "90", label: "Expires in 90 days" },
+  { value: "never", label: "Never expires" },
 ];
 
 const readError = async (response: Response) => {
@@ -113,7 +114,7 @@ export const SharePanel = ({ kind, id, canShare }: SharePanelProps) => {
   const listUrl = `/api/share-links?${kind === "build" ? "buildId" : "comparisonId"}=${encodeURIComponent(id)}`;
   const [links, setLinks] = useState<ShareLinkDto[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
-  const [expiry, setExpiry] = useState("");
+  const [expiry, setExpiry] = useState("30");
   const [creating, setCreating] = useState(false);
   const [createError, setCreateError] = useState<string | null>(null);
   const [created, setCreated] = useState<string | null>(null);
@@ -140,7 +141,7 @@ export const SharePanel = ({ kind, id, canShare }: SharePanelProps) => {
       const response = await fetch("/api/share-links", {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ kind, [kind === "build" ? "buildId" : "comparisonId"]: id, expiresInDays: expiry ? Number(expiry) : null }),
+        body: JSON.stringify({ kind, [kind === "build" ? "buildId" : "comparisonId"]: id, expiresInDays: expiry === "never" ? null : Number(expiry) }),
       });
       if (!response.ok) throw new Error(await readError(response));
       const { shareLink } = (await response.json()) as { shareLink: CreatedLink };

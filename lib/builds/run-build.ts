@@ -41,7 +41,13 @@ export type RunBuildOptions = { docker: Docker; workerId: string; signal: AbortS
 // The abort reason of a worker that shuts down: the build ends INTERRUPTED, not CANCELLED.
 export const WORKER_SHUTDOWN = "interrupted: the worker shut down";
 
-const contextSourceOf = async (project: Project, pinnedRevision: string | null): Promise<ContextSource> => {
+const contextSourceOf = async (project: Project, pinnedRevision: string | null, pinnedArchiveId: unknown): Promise<ContextSource> => {
+  // A build frozen to an uploaded archive (the project's at queue time, or a CLI upload) builds those bytes.
+  if (typeof pinnedArchiveId === "string") {
+    const archive = await findContextArchiveData(pinnedArchiveId);
+    if (!archive) throw new AppError("CONTEXT_REFUSED", "the uploaded context archive of this build was removed (retention): upload it again");
+    return { kind: "ARCHIVE", data: archive.data, filename: archive.filename };
+  }
   if (project.contextKind === "GIT") return { kind: "GIT", url: project.gitUrl ?? "", ref: pinnedRevision ?? project.gitRef ?? "HEAD" };
   if (project.contextKind === "ARCHIVE") {
     const archive = project.archiveId ? await findContextArchiveData(project.archiveId) : null;
@@ -95,7 +101,7 @@ export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => 
   const phases = createPhaseRecorder(build.id);
   try {
     await phases.begin("context");
-    context = await openContext(await contextSourceOf(build.project, build.contextRevision), { readCommit: true });
+    context = await openContext(await contextSourceOf(build.project, build.contextRevision, (build.settings as Record<string, unknown> | null)?.contextArchiveId), { readCommit: true });
     const engine = await getEngineInfo(docker);
     if (!engine.reachable) throw engineUnavailable(engine.reason);
     const contextRevision = build.contextRevision ?? context.revision;

@@ -95,8 +95,11 @@ export const getBuildReport = async (buildId: string): Promise<Report> => {
   const project = await getProject(build.projectId);
   const [input, baseline] = await Promise.all([toBuildInput(build, project), findBuildBaseline(build)]);
   const contentDifferences = await findContentDifferences([input], baseline?.buildId ?? null);
+  // The layer diff needs the baseline's layers (a lone build's baseline is another build).
+  const baselineLayers = baseline && baseline.buildId !== build.id ? (await getBuild(baseline.buildId)).layers : null;
   return assembleReport({
     contentDifferences,
+    baselineLayers,
     kind: "build",
     id: build.id,
     generatedAt: new Date().toISOString(),

@@ -9,7 +9,7 @@ import { getReport } from "@/lib/data/reports";
 import { readReportSnapshot } from "@/lib/reports/render-json";
 import { getSharePath } from "@/lib/reports/report-paths";
 import type { Report, ReportKind } from "@/lib/reports/build-report";
-import type { CreateShareLinkInput } from "@/lib/validations/share";
+import { DEFAULT_SHARE_DAYS, type CreateShareLinkInput } from "@/lib/validations/share";
 
 export type ShareLinkDto = {
   id: string;
@@ -66,7 +66,8 @@ export const createShareLink = async (input: CreateShareLinkInput): Promise<Crea
       title: report.title,
       // a plain JSON copy: the snapshot must never follow later changes
       snapshot: JSON.parse(JSON.stringify(report)),
-      expiresAt: input.expiresInDays ? new Date(Date.now() + input.expiresInDays * DAY_MS) : null,
+      // Omitted: the default expiry; null: never.
+      expiresAt: input.expiresInDays === null ? null : new Date(Date.now() + (input.expiresInDays ?? DEFAULT_SHARE_DAYS) * DAY_MS),
     },
   });
   return { ...toDto(row), token, path: getSharePath(token) };

@@ -26,11 +26,24 @@ describe("assembleReport", () => {
     expect(report.budget.messages[0]).toBe("multi-stage: 354.0 MB is over the budget of 300.0 MB (by 54.0 MB)");
   });
 
-  it("records why an image does not run and marks the smallest image", () => {
+  it("records why an image does not run (the loader's line) and marks the smallest image that runs", () => {
     expect(row("venv --copies").runs).toBe(false);
-    expect(row("venv --copies").smokeError).toBe("libexpat.so.1: cannot open shared object file");
-    expect(row("venv --copies").isSmallest).toBe(true);
+    expect(row("venv --copies").smokeError).toBe("exit code 127: /opt/venv/bin/python: error while loading shared libraries: libexpat.so.1: cannot open shared object file: No such file or directory");
+    // --copies is the smallest image but does not start: the smallest that runs is the 300 MB one
+    expect(row("venv --copies").isSmallest).toBe(false);
+    expect(row("custom, quoted").isSmallest).toBe(true);
     expect(report.rows.filter((r) => r.isSmallest)).toHaveLength(1);
+    expect(report.smallestThatRuns).toEqual({ buildId: "b-custom-ok", variant: "custom, quoted", size: 300_000_000 });
+  });
+
+  it("diffs each image's layers against the baseline's", () => {
+    const multi = report.layerDiffs.find((d) => d.variant === "multi-stage")!;
+    expect(multi).toMatchObject({ baselineBuildId: "b-single", baselineVariant: "single-stage", added: 2, removed: 2, unchanged: 1 });
+    expect(multi.deltaBytes).toBe(354_000_000 - 799_000_000);
+    expect(multi.changes[0]).toMatchObject({ kind: "removed", instruction: "RUN apt-get update && apt-get install -y build-essential python3-dev", deltaBytes: -560_000_000 });
+    expect(report.layerDiffs.map((d) => d.variant)).not.toContain("single-stage");
+    // the failed build has no layers to diff
+    expect(report.layerDiffs.map((d) => d.buildId)).not.toContain("b-custom");
   });
 
   it("lists the largest own layers per build, never base layers", () => {
@@ -53,7 +66,7 @@ describe("computeReportVerdict", () => {
   it("does not pass a comparison with a failed build or an image that does not run", () => {
     const verdict = computeReportVerdict(createFixtureReport());
     expect(verdict).toMatchObject({ done: true, passed: false, healthy: false, budgetPassed: false, status: "FAILED", runs: false });
-    expect(verdict.messages).toContain("venv --copies: the image does not run (libexpat.so.1: cannot open shared object file)");
+    expect(verdict.messages).toContain("venv --copies: the image does not run (exit code 127: /opt/venv/bin/python: error while loading shared libraries: libexpat.so.1: cannot open shared object file: No such file or directory)");
     expect(verdict.messages.some((m) => m.includes("build failed"))).toBe(true);
   });
 

@@ -8,6 +8,9 @@ import type { Finding, FindingSeverity } from "@/lib/analysis/advice";
 import type { BuildDetailDto, BuildStatus, Strategy } from "@/lib/types";
 import { isFinished } from "@/lib/types";
 import { getReportPath } from "@/lib/reports/report-paths";
+import { describeSmokeFailure } from "@/lib/analysis/smoke-reason";
+import { toReportLayerDiff, type ReportLayerDiff } from "@/lib/reports/report-layer-diff";
+import type { LayerDto } from "@/lib/types";
 import {
   toReportContentBuild,
   toReportContentFindings,
@@ -18,7 +21,9 @@ import {
 
 // Bump when a field changes meaning or disappears; adding fields keeps the version.
 // 2: `content` (image contents: analysis totals, run findings, differences vs the baseline).
-export const REPORT_SCHEMA_VERSION = 2;
+// 3: `isSmallest` means the smallest image *that runs* (`smallestThatRuns`); `smokeError` is the
+//    loader's or command's own error line; `layerDiffs` (each image's layers vs the baseline).
+export const REPORT_SCHEMA_VERSION = 3;
 
 // Largest own layers listed per build in the top-layers section.
 export const TOP_LAYERS_PER_BUILD = 5;
@@ -52,6 +57,7 @@ export type ReportRow = {
   baseSize: number | null;
   ownSize: number | null;
   isBaseline: boolean;
+  // the smallest image of a comparison among those that built and run (never a broken one)
   isSmallest: boolean;
   deltaVsBaseline: ReportDelta;
   previousBuildId: string | null;
@@ -59,6 +65,7 @@ export type ReportRow = {
   deltaVsPrevious: ReportDelta;
   runs: boolean | null;
   smokeExitCode: number | null;
+  // why it does not run: the loader's or command's error line, else the static run check, else the exit code
   smokeError: string | null;
   layerCount: number | null;
   durationMs: number | null;
@@ -103,6 +110,8 @@ export type Report = {
   project: { id: string; slug: string; name: string };
   contextRevision: string | null;
   baseline: { buildId: string; variant: string; size: number | null } | null;
+  // the smallest image that built and runs (comparisons of two or more images), or null
+  smallestThatRuns: { buildId: string; variant: string; size: number } | null;
   // every build of the report has finished
   done: boolean;
   rows: ReportRow[];
@@ -115,6 +124,8 @@ export type Report = {
   dashboardPath: string;
   // image contents (issue 11): per build, its static run findings, differences vs the baseline
   content: ReportContent;
+  // each successful image's layers against the baseline's (not the baseline itself)
+  layerDiffs: ReportLayerDiff[];
 };
 
 export type ReportBuildInput = {
@@ -137,6 +148,8 @@ export type AssembleReportInput = {
   baseline: { buildId: string; variant: string; size: number | null } | null;
   // each build's content differences against the baseline, already shaped (lib/reports/report-content.ts)
   contentDifferences?: ReportContentDifference[];
+  // the baseline's layers when the baseline is not one of `builds` (a lone build's report)
+  baselineLayers?: LayerDto[] | null;
 };
 
 const toPercent = (ratio: number | null) => (ratio === null ? null : ratio * 100);
@@ -173,13 +186,10 @@ const evaluateRowBudget = (size: number | null, input: ReportBuildInput): Report
   };
 };
 
-const smokeErrorOf = (build: BuildDetailDto): string | null => {
-  const smoke = build.smoke;
-  if (!smoke || smoke.runs) return null;
-  if (smoke.error) return smoke.error;
-  if (smoke.timedOut) return "timed out";
-  if (smoke.oomKilled) return "killed: out of memory";
-  return smoke.exitCode === null ? "did not start" : `exit code ${smoke.exitCode}`;
+// The run findings of the image contents back the reason when the output names none.
+const smokeErrorOf = (input: ReportBuildInput): string | null => {
+  const evidence = input.content?.status === "SUCCEEDED" ? (input.content.result?.findings ?? []) : [];
+  return describeSmokeFailure(input.build.smoke, evidence);
 };
 
 const mainLayersOf = (build: BuildDetailDto) => build.layers.filter((layer) => layer.image === MAIN_IMAGE && !layer.isEmpty);
@@ -195,7 +205,7 @@ const toReportLayers = (build: BuildDetailDto): ReportLayer[] =>
     percentOfImage: build.totalSize ? (layer.size / build.totalSize) * 100 : null,
   }));
 
-const toRow = (input: ReportBuildInput, baseline: AssembleReportInput["baseline"], smallest: number | null): ReportRow => {
+const toRow = (input: ReportBuildInput, baseline: AssembleReportInput["baseline"], smallestId: string | null): ReportRow => {
   const { build } = input;
   const size = build.status === "SUCCEEDED" ? build.totalSize : null;
   const budget = evaluateRowBudget(size, input);
@@ -212,14 +222,14 @@ const toRow = (input: ReportBuildInput, baseline: AssembleReportInput["baseline"
     baseSize: build.baseSize,
     ownSize: size !== null && build.baseSize !== null ? size - build.baseSize : null,
     isBaseline: baseline?.buildId === build.id,
-    isSmallest: size !== null && size === smallest,
+    isSmallest: build.id === smallestId,
     deltaVsBaseline: deltaAgainst(size, baseline?.size),
     previousBuildId: input.previous?.buildId ?? null,
     previousSize: input.previous?.size ?? null,
     deltaVsPrevious: deltaAgainst(size, input.previous?.size),
     runs: build.runs,
     smokeExitCode: build.smoke?.exitCode ?? null,
-    smokeError: smokeErrorOf(build),
+    smokeError: smokeErrorOf(input),
     layerCount: build.layerCount,
     durationMs: build.durationMs,
     cachedSteps: build.cachedSteps,
@@ -250,11 +260,32 @@ export const createReportTitle = (kind: ReportKind, projectName: string, builds:
     ? `${projectName} · ${builds[0]?.variantName ?? "build"}`
     : `${projectName} · comparison of ${builds.length} variant${builds.length === 1 ? "" : "s"}`;
 
+/**
+ * The smallest image that built and whose smoke run passed: an image that does not start is
+ * never praised, however small. Only among two or more built images of a comparison; ties go
+ * to the first in display order.
+ */
+export const findSmallestThatRuns = (kind: ReportKind, builds: BuildDetailDto[]): Report["smallestThatRuns"] => {
+  const built = builds.filter((b) => b.status === "SUCCEEDED" && b.totalSize !== null);
+  if (kind !== "comparison" || built.length < 2) return null;
+  const running = built.filter((b) => b.runs === true);
+  const smallest = running.reduce<BuildDetailDto | null>((best, b) => (!best || b.totalSize! < best.totalSize! ? b : best), null);
+  return smallest ? { buildId: smallest.id, variant: smallest.variantName, size: smallest.totalSize! } : null;
+};
+
+const findLayerDiffs = (input: AssembleReportInput): ReportLayerDiff[] => {
+  const baseline = input.baseline;
+  if (!baseline) return [];
+  const baselineLayers = input.builds.find((b) => b.build.id === baseline.buildId)?.build.layers ?? input.baselineLayers ?? null;
+  if (!baselineLayers?.length) return [];
+  return input.builds
+    .filter((b) => b.build.id !== baseline.buildId && b.build.status === "SUCCEEDED" && b.build.layers.length > 0)
+    .map((b) => toReportLayerDiff(b.build, baseline, baselineLayers));
+};
+
 export const assembleReport = (input: AssembleReportInput): Report => {
-  const sizes = input.builds.map((b) => (b.build.status === "SUCCEEDED" ? b.build.totalSize : null)).filter((s): s is number => s !== null);
-  // "smallest" only means something among several images
-  const smallest = input.kind === "comparison" && sizes.length > 1 ? Math.min(...sizes) : null;
-  const rows = input.builds.map((b) => toRow(b, input.baseline, smallest));
+  const smallestThatRuns = findSmallestThatRuns(input.kind, input.builds.map((b) => b.build));
+  const rows = input.builds.map((b) => toRow(b, input.baseline, smallestThatRuns?.buildId ?? null));
   const layers = input.builds.flatMap((b) => toReportLayers(b.build));
   const topLayers = input.builds.flatMap((b) =>
     toReportLayers(b.build)
@@ -271,6 +302,7 @@ export const assembleReport = (input: AssembleReportInput): Report => {
     project: input.project,
     contextRevision: input.contextRevision,
     baseline: input.baseline,
+    smallestThatRuns,
     done: input.builds.length > 0 && input.builds.every((b) => isFinished(b.build.status)),
     rows,
     layers,
@@ -286,5 +318,6 @@ export const assembleReport = (input: AssembleReportInput): Report => {
       findings: input.builds.flatMap((b) => toReportContentFindings(b.build.id, b.build.variantName, b.content ?? null)),
       differences: input.contentDifferences ?? [],
     },
+    layerDiffs: findLayerDiffs(input),
   };
 };

@@ -47,7 +47,16 @@ describe("renderReportCsv", () => {
       budget_passed: "false",
       size_budget_bytes: "300000000",
     });
-    expect(rows.find((r) => r.variant === "venv --copies")).toMatchObject({ runs: "false", smoke_error: "libexpat.so.1: cannot open shared object file" });
+    expect(rows.find((r) => r.variant === "venv --copies")).toMatchObject({ runs: "false", smoke_error: "exit code 127: /opt/venv/bin/python: error while loading shared libraries: libexpat.so.1: cannot open shared object file: No such file or directory", is_smallest_that_runs: "false" });
+    expect(rows.find((r) => r.variant === "custom, quoted")).toMatchObject({ is_smallest_that_runs: "true" });
+    expect(multi).toMatchObject({ layers_added_vs_baseline: "2", layers_removed_vs_baseline: "2", layer_bytes_vs_baseline: "-445000000" });
+  });
+
+  it("writes one row per layer change vs the baseline with ?rows=layer-diff", () => {
+    const rows = toObjects(renderReportCsv(report, "layer-diff"));
+    const multi = rows.filter((r) => r.variant === "multi-stage");
+    expect(multi[0]).toMatchObject({ baseline_variant: "single-stage", change: "removed", delta_bytes: "-560000000", size_bytes: "" });
+    expect(rows.some((r) => r.variant === "single-stage")).toBe(false);
   });
 
   it("quotes commas, quotes and newlines and neutralises formulas", () => {

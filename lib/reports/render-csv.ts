@@ -1,8 +1,9 @@
-// A report as CSV (RFC 4180, CRLF line ends): one row per build, or one row per layer.
+// A report as CSV (RFC 4180, CRLF line ends): one row per build, one row per layer, or one
+// row per layer that differs from the baseline's (rows=layer-diff).
 // Cells that a spreadsheet would run as a formula are neutralised.
 import type { Report } from "@/lib/reports/build-report";
 
-export type CsvRows = "builds" | "layers";
+export type CsvRows = "builds" | "layers" | "layer-diff";
 
 type Cell = string | number | boolean | null | undefined;
 
@@ -56,11 +57,28 @@ const BUILD_COLUMNS = [
   "image_id",
   "queued_at",
   "finished_at",
+  // schema 3: the smallest image that runs, and the layers vs the baseline
+  "is_smallest_that_runs",
+  "layers_added_vs_baseline",
+  "layers_removed_vs_baseline",
+  "layers_resized_vs_baseline",
+  "layer_bytes_vs_baseline",
 ];
+
+const LAYER_DIFF_COLUMNS = ["report_kind", "report_id", "project", "variant", "build_id", "baseline_variant", "baseline_build_id", "change", "instruction", "baseline_size_bytes", "size_bytes", "delta_bytes"];
 
 const LAYER_COLUMNS = ["report_kind", "report_id", "project", "variant", "build_id", "position", "instruction", "size_bytes", "is_from_base", "share_of_image_pct"];
 
 export const renderReportCsv = (report: Report, rows: CsvRows = "builds"): string => {
+  const layerDiffs = report.layerDiffs ?? [];
+  if (rows === "layer-diff")
+    return toCsv(
+      LAYER_DIFF_COLUMNS,
+      layerDiffs.flatMap((d) =>
+        d.changes.map((c) => [report.kind, report.id, report.project.name, d.variant, d.buildId, d.baselineVariant, d.baselineBuildId, c.kind, c.instruction, c.baselineSize, c.size, c.deltaBytes]),
+      ),
+    );
+  const diffOf = new Map(layerDiffs.map((d) => [d.buildId, d]));
   if (rows === "layers")
     return toCsv(
       LAYER_COLUMNS,
@@ -112,6 +130,11 @@ export const renderReportCsv = (report: Report, rows: CsvRows = "builds"): strin
       row.imageId,
       row.queuedAt,
       row.finishedAt,
+      row.isSmallest,
+      diffOf.get(row.buildId)?.added,
+      diffOf.get(row.buildId)?.removed,
+      diffOf.has(row.buildId) ? diffOf.get(row.buildId)!.grown + diffOf.get(row.buildId)!.shrunk : null,
+      diffOf.get(row.buildId)?.deltaBytes,
     ]),
   );
 };

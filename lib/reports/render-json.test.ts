@@ -19,6 +19,7 @@ describe("renderReportJson", () => {
       "project",
       "contextRevision",
       "baseline",
+      "smallestThatRuns",
       "done",
       "rows",
       "layers",
@@ -27,6 +28,7 @@ describe("renderReportJson", () => {
       "budget",
       "dashboardPath",
       "content",
+      "layerDiffs",
     ]);
   });
 
@@ -42,8 +44,13 @@ describe("renderReportJson", () => {
     expect(readReportSnapshot(parsed)).toEqual(report);
     expect(() => readReportSnapshot({ ...parsed, schemaVersion: 99 })).toThrow(/unsupported report snapshot/);
     // A share link frozen before schema 2 still opens, with no image contents.
-    const { content: _content, ...v1 } = parsed;
-    expect(readReportSnapshot({ ...v1, schemaVersion: 1 })).toEqual({ ...report, content: { builds: [], findings: [], differences: [] } });
+    const { content: _content, layerDiffs: _diffs, smallestThatRuns: _smallest, ...v1 } = parsed;
+    expect(readReportSnapshot({ ...v1, schemaVersion: 1 })).toEqual({ ...report, content: { builds: [], findings: [], differences: [] }, layerDiffs: [] });
+    // A schema-2 snapshot marked the smallest image even when it did not run: read back, the mark moves.
+    const v2Rows = parsed.rows.map((r: { variant: string }) => ({ ...r, isSmallest: r.variant === "venv --copies" }));
+    const upgraded = readReportSnapshot({ ...v1, content: parsed.content, rows: v2Rows, schemaVersion: 2 });
+    expect(upgraded.rows.find((r) => r.isSmallest)?.variant).toBe("custom, quoted");
+    expect(upgraded.smallestThatRuns?.variant).toBe("custom, quoted");
     expect(() => readReportSnapshot(null)).toThrow(/unsupported/);
   });
 });

@@ -31,8 +31,10 @@ describe("renderReportMarkdown", () => {
   it("says which image does not run and why, and which build failed", () => {
     const copies = lines.find((l) => l.startsWith("| **venv --copies**"))!;
     expect(copies).toContain("❌ does not run");
-    expect(copies).toContain("⭐ smallest");
-    expect(markdown).toContain("- venv --copies: `libexpat.so.1: cannot open shared object file`");
+    expect(copies).not.toContain("⭐");
+    expect(lines.find((l) => l.startsWith("| **custom, quoted**"))).toContain("⭐ smallest that runs");
+    expect(markdown).toContain("**Smallest that runs:** ⭐ custom, quoted (300.0 MB) (smaller but not running: venv --copies 241.0 MB)");
+    expect(markdown).toContain("- venv --copies: `exit code 127: /opt/venv/bin/python: error while loading shared libraries: libexpat.so.1: cannot open shared object file: No such file or directory`");
     expect(markdown).toContain("**Build failures:** ❌ 1");
   });
 
@@ -46,9 +48,9 @@ describe("renderReportMarkdown", () => {
     const header = lines.find((l) => l.startsWith("| Variant | Status"))!;
     const table = tableRows.filter((l) => cells(l).length >= 5 && lines.indexOf(l) < lines.indexOf("<details>"));
     for (const row of table) expect(cells(row)).toHaveLength(cells(header).length);
+    // one row in the largest-layers table (5 cells), one in the layers-vs-baseline table (7 cells)
     const layerRows = lines.filter((l) => l.startsWith("| custom, quoted |"));
-    expect(layerRows).toHaveLength(1);
-    expect(cells(layerRows[0])).toHaveLength(5);
+    expect(layerRows.map((row) => cells(row).length)).toEqual([5, 7]);
   });
 
   it("renders user text as text: no HTML, mentions or formulas become markup", () => {

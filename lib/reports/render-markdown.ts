@@ -37,7 +37,7 @@ const formatBudget = (row: ReportRow) => {
 };
 
 const formatVariant = (row: ReportRow) =>
-  [`**${escapeMarkdown(row.variant)}**`, row.isBaseline && "(baseline)", row.isSmallest && "⭐ smallest"].filter(Boolean).join(" ");
+  [`**${escapeMarkdown(row.variant)}**`, row.isBaseline && "(baseline)", row.isSmallest && "⭐ smallest that runs"].filter(Boolean).join(" ");
 
 const renderTable = (report: Report) => [
   "| Variant | Status | Size | vs baseline | vs previous | Runs | Layers | Build time | Cached steps | Budget |",
@@ -58,8 +58,25 @@ const renderTable = (report: Report) => [
   ).map((line) => `| ${line} |`),
 ];
 
+// Names the winner, and any smaller image that lost because it does not run.
+const renderSmallest = (report: Report) => {
+  const winner = report.smallestThatRuns;
+  const built = report.rows.filter((row) => row.status === "SUCCEEDED" && row.size !== null);
+  if (report.kind !== "comparison" || built.length < 2) return [];
+  const smallerBroken = built.filter((row) => row.runs !== true && (!winner || row.size! < winner.size));
+  const excuse = smallerBroken.length
+    ? ` (smaller but not running: ${smallerBroken.map((row) => `${escapeMarkdown(row.variant)} ${formatBytes(row.size)}`).join(", ")})`
+    : "";
+  return [
+    winner
+      ? `**Smallest that runs:** ⭐ ${escapeMarkdown(winner.variant)} (${formatBytes(winner.size)})${excuse}`
+      : `**Smallest that runs:** none of the images runs${excuse}`,
+    "",
+  ];
+};
+
 const renderSummary = (report: Report) => {
-  const lines: string[] = [];
+  const lines: string[] = [...renderSmallest(report)];
   const budgetProblems = report.budget.messages;
   lines.push(
     budgetProblems.length
@@ -123,6 +140,32 @@ const renderAdvice = (report: Report) => {
         .join(" "),
     ),
     ...(report.advice.length > shown.length ? ["", `…and ${report.advice.length - shown.length} more in the JSON report.`] : []),
+  ];
+};
+
+const MAX_LAYER_CHANGES = 5;
+
+const LAYER_CHANGE_MARK = { added: "+", removed: "−", grown: "▲", shrunk: "▼" } as const;
+
+// Each image's layers against the baseline's: counts, the byte delta and the largest changes.
+const renderLayerDiffs = (report: Report) => {
+  if (!report.layerDiffs?.length) return [];
+  const baseline = report.layerDiffs[0].baselineVariant;
+  return [
+    "<details>",
+    `<summary>Layers vs baseline (${escapeMarkdown(baseline)})</summary>`,
+    "",
+    "| Variant | Added | Removed | Grown | Shrunk | Layer bytes | Largest changes |",
+    "|:--|--:|--:|--:|--:|--:|:--|",
+    ...report.layerDiffs.map((d) => {
+      const changes = d.changes
+        .slice(0, MAX_LAYER_CHANGES)
+        .map((c) => `${LAYER_CHANGE_MARK[c.kind]} ${toCodeSpan(truncate(c.instruction.replace(/\s+/g, " "), 60))} ${formatDelta(c.deltaBytes)}`)
+        .join("<br>");
+      return `| ${escapeMarkdown(d.variant)} | ${d.added} | ${d.removed} | ${d.grown} | ${d.shrunk} | ${formatDelta(d.deltaBytes)} | ${changes || "—"} |`;
+    }),
+    "",
+    "</details>",
   ];
 };
 
@@ -201,6 +244,7 @@ export const renderReportMarkdown = (report: Report, options: RenderMarkdownOpti
     "",
     ...renderSummary(report),
     ...(report.topLayers.length ? ["", ...renderTopLayers(report)] : []),
+    ...(report.layerDiffs?.length ? ["", ...renderLayerDiffs(report)] : []),
     ...(report.advice.length ? ["", ...renderAdvice(report)] : []),
     ...(renderContent(report).length ? ["", ...renderContent(report)] : []),
     "",

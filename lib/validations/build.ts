@@ -5,7 +5,8 @@ export const idSchema = z.string().trim().min(1, "id is required").max(64, "id i
 
 // `builder` overrides the variant's builder for one build (e.g. classic when BuildKit
 // needs a session feature such as secret mounts).
-export const startBuildSchema = z.object({ variantId: idSchema, builder: z.enum(["BUILDKIT", "CLASSIC"]).optional() });
+// `archiveId` builds an uploaded context (POST /api/context-archives) instead of the project's own: the CLI's checkout.
+export const startBuildSchema = z.object({ variantId: idSchema, builder: z.enum(["BUILDKIT", "CLASSIC"]).optional(), archiveId: idSchema.optional() });
 export type StartBuildInput = z.infer<typeof startBuildSchema>;
 
 // Dockerfile paths are relative to the context and may not climb out of it.

@@ -4,7 +4,7 @@ import { idSchema } from "@/lib/validations/build";
 
 export const reportQuerySchema = z.object({
   format: z.enum(["md", "json", "csv"]).default("md"),
-  rows: z.enum(["builds", "layers"]).default("builds"),
+  rows: z.enum(["builds", "layers", "layer-diff"]).default("builds"),
   download: z
     .enum(["1", "0", "true", "false"])
     .optional()
@@ -13,6 +13,8 @@ export const reportQuerySchema = z.object({
 export type ReportQuery = z.infer<typeof reportQuerySchema>;
 
 export const MAX_SHARE_DAYS = 365;
+// A new link expires after this many days unless it says otherwise; `expiresInDays: null` is "never".
+export const DEFAULT_SHARE_DAYS = 30;
 
 const expiresInDaysSchema = z.number().int("expiry is a whole number of days").min(1, "expiry is at least 1 day").max(MAX_SHARE_DAYS, `expiry is at most ${MAX_SHARE_DAYS} days`).nullish();
 

@@ -26,7 +26,7 @@ const findSharedReport = cache(async (token: string) => {
 export const generateMetadata = async ({ params }: PageProps): Promise<Metadata> => {
   const shared = await findSharedReport((await params).token);
   if (shared === "unavailable") return { title: DATABASE_UNAVAILABLE_TITLE, robots: { index: false, follow: false }, referrer: "no-referrer" };
-  return { title: shared ? shared.title : "Report not found", robots: { index: false, follow: false }, referrer: "no-referrer" };
+  return { title: shared ? shared.title : "This report is no longer shared", robots: { index: false, follow: false }, referrer: "no-referrer" };
 };
 
 const buttonClass =

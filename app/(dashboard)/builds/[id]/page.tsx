@@ -20,7 +20,12 @@ import { findBuild } from "./find-build";
 import { findPreviousBuildId } from "./find-previous-build";
 import { BuildRetention } from "@/components/builds/build-retention";
 import { PinBuildButton } from "@/components/builds/pin-build-button";
-import { pinBuildAction } from "./actions";
+import { pinBuildAction, rerunBuildAction } from "./actions";
+import { RerunPanel } from "@/components/builds/rerun-panel";
+import { getProject } from "@/lib/data/projects";
+import { nullIfNotFound } from "@/lib/data/not-found";
+import { describeNextStep } from "@/lib/builds/next-step";
+import { describeSmokeFailure } from "@/lib/analysis/smoke-reason";
 import { findBuildContent } from "./find-content";
 import { ContentSection } from "@/components/content/content-section";
 import { RunFindings, type RunFindingsState } from "@/components/content/run-findings";
@@ -58,6 +63,7 @@ export default async function BuildPage({ params }: Props) {
   };
 
   const live = (
+    <div id="build-log" className="scroll-mt-4">
     <BuildLive
       buildId={build.id}
       canCancel={hasRole(actor.role, "BUILDER")}
@@ -79,11 +85,23 @@ export default async function BuildPage({ params }: Props) {
         queuePosition,
       }}
     />
+    </div>
   );
+  // Re-run and, for a build that did not end well, what to do next (issue 13).
+  const nextStep = finished
+    ? describeNextStep({ ...build, smokeReason: describeSmokeFailure(build.smoke, content?.analysis?.result?.findings ?? []) })
+    : null;
+  const contextKind = finished ? (await nullIfNotFound(getProject(build.projectId)))?.contextKind : null;
+  const rerunSource = {
+    kind: typeof build.settings.contextArchiveId === "string" ? ("archive" as const) : contextKind === "GIT" ? ("commit" as const) : ("directory" as const),
+    revision: build.contextRevision,
+  };
 
   return (
     <div className="space-y-6">
       <BuildHeader build={build} previousBuildId={previousBuildId} />
+
+      {finished && <RerunPanel buildId={build.id} nextStep={nextStep} source={rerunSource} rerunAction={hasRole(actor.role, "BUILDER") ? rerunBuildAction : undefined} />}
 
       {build.errorCode === "SESSION_REQUIRED" && (
         <Card title="This build needs a BuildKit session">

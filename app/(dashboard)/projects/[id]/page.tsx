@@ -192,7 +192,15 @@ export default async function ProjectPage({ params, searchParams }: PageProps) {
       )}
 
       <div className="grid gap-6 lg:grid-cols-3">
-        <Card title="Recent builds" className="lg:col-span-2">
+        <Card
+          title="Recent builds"
+          className="lg:col-span-2"
+          actions={
+            <Link href={`/builds?projectId=${project.id}`} data-testid="all-builds-link" className="text-sm text-indigo-700 hover:underline focus-visible:outline-2 dark:text-indigo-300">
+              All builds of this project →
+            </Link>
+          }
+        >
           {builds.length === 0 ? <EmptyState title="No builds yet" /> : <RecentBuildsList builds={builds} />}
         </Card>
         <Card title="Recent comparisons">
