@@ -12,8 +12,10 @@ export type StartBuildOptions = { comparisonId?: string; contextRevision?: strin
 
 export const startBuild = async (variantId: string, options: StartBuildOptions = {}): Promise<BuildSummaryDto> => {
   const variant = await getVariantRecord(variantId);
+  if (variant.archivedAt || variant.project.archivedAt)
+    throw new AppError("CONFLICT", `variant ${variant.name} is archived${variant.archivedAt ? "" : " with its project"}: restore it to build it`);
   await assertProjectContextAllowed(variant.project);
-  const { id: _id, createdAt: _c, projectId: _p, project: _project, position: _pos, ...variantSettings } = variant;
+  const { id: _id, createdAt: _c, projectId: _p, project: _project, position: _pos, archivedAt: _a, ...variantSettings } = variant;
   const settings = { ...variantSettings, builder: options.builder ?? variant.builder };
   const build = await createQueuedBuild({
     projectId: variant.projectId,
