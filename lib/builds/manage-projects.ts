@@ -65,7 +65,8 @@ export const saveProjectChanges = async (projectIdOrSlug: string, patch: Project
     } catch (error) {
       if (!isAppError(error)) throw error;
       const field = CONTEXT_FIELD[kind];
-      throw fieldsError("The build context is not allowed.", { [field]: error.message.replace(new RegExp(`^${field}: `), "") }, error.code);
+      const reason = error.message.replace(new RegExp(`^${field}: `), "");
+      throw fieldsError(`${field}: ${reason}`, { [field]: reason }, error.code);
     }
   }
   return updateProject(current.id, patch);
