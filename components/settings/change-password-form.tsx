@@ -10,30 +10,37 @@ type Changed = { revokedSessions: number };
 
 const FieldMessage = ({ name, message }: { name: string; message?: string }) =>
   message ? (
-    <span id={`password-${name}-error`} data-field-error={name} className="mt-1 block text-sm font-normal text-red-700 dark:text-red-400">
+    <p id={`password-${name}-error`} data-field-error={name} className="mt-1 text-sm text-red-700 dark:text-red-400">
       {message}
-    </span>
+    </p>
   ) : null;
 
 export const ChangePasswordForm = ({ action, minLength }: { action: FormAction<Changed>; minLength: number }) => {
   const [state, dispatch, pending] = useActionState(action, null);
   const fields = state && !state.ok ? (state.error.fields ?? {}) : {};
   const input = (name: string, label: string, autoComplete: string, hint?: string) => (
-    <label className="block text-sm font-medium">
-      {label}
+    <div>
+      <label htmlFor={`password-${name}`} className="block text-sm font-medium">
+        {label}
+      </label>
       <input
+        id={`password-${name}`}
         name={name}
         type="password"
         required
         autoComplete={autoComplete}
         maxLength={1024}
         aria-invalid={fields[name] ? true : undefined}
-        aria-describedby={fields[name] ? `password-${name}-error` : undefined}
+        aria-describedby={[fields[name] ? `password-${name}-error` : null, hint ? `password-${name}-hint` : null].filter(Boolean).join(" ") || undefined}
         className={`${inputClass} aria-[invalid=true]:border-red-500`}
       />
-      {hint && <span className="mt-1 block text-xs font-normal text-slate-500 dark:text-slate-400">{hint}</span>}
+      {hint && (
+        <p id={`password-${name}-hint`} className="mt-1 text-xs text-slate-500 dark:text-slate-400">
+          {hint}
+        </p>
+      )}
       <FieldMessage name={name} message={fields[name]} />
-    </label>
+    </div>
   );
   return (
     <form action={dispatch} aria-label="Change your password" className="grid gap-3 sm:grid-cols-3">
