@@ -6,7 +6,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
 import { toProjectDto, toVariantDto } from "@/lib/data/mappers";
 import { getProjectRecord, variantData } from "@/lib/data/projects";
-import { SECRET_MASK, isSecretArgName } from "@/lib/builds/secret-args";
+import { keepMaskedSecrets } from "@/lib/builds/keep-masked-secrets";
 import type { ProjectDto, VariantDto } from "@/lib/types";
 import type { VariantInput } from "@/lib/validations/build";
 import type { ProjectUpdateInput } from "@/lib/validations/manage";
@@ -103,15 +103,6 @@ export const getVariantInput = async (id: string): Promise<VariantInput & { proj
     artifactPath: v.artifactPath,
   };
 };
-
-/**
- * Secret values are never shown (the form gets `***`): a secret arg sent back as `***` keeps its
- * stored value; a new value replaces it. Pure.
- */
-export const keepMaskedSecrets = (next: Record<string, string>, stored: Record<string, string>, markedSecret: readonly string[]): Record<string, string> =>
-  Object.fromEntries(
-    Object.entries(next).map(([name, value]) => [name, value === SECRET_MASK && isSecretArgName(name, markedSecret) && Object.hasOwn(stored, name) ? stored[name] : value]),
-  );
 
 /**
  * Replaces the variant's settings (every field of the form) and its archived flag. Builds keep
