@@ -41,7 +41,6 @@ export const resetUserPasswordAction = async (_state: ActionState<PasswordChange
     const userId = idSchema.parse(field(form, "id"));
     const parsed = resetPasswordSchema.safeParse({ newPassword: field(form, "newPassword") });
     if (!parsed.success) throw fieldsError("The password was not reset.", parsed.error.issues);
-    const result = await resetUserPassword({ userId, newPassword: parsed.data.newPassword, actingUserId: actor.userId });
-    revalidatePath("/settings");
-    return result;
+    // Nothing the page shows changes: no revalidation, the form says what happened.
+    return resetUserPassword({ userId, newPassword: parsed.data.newPassword, actingUserId: actor.userId });
   });

@@ -29,6 +29,13 @@ const refresh = (projectId: string) => {
   revalidatePath("/");
 };
 
+// The manage page's row actions answer with the page itself (a redirect to it): the list shows
+// the new order or the removed row at once.
+const backToManage = async <T>(result: ActionResult<T>, projectId: string | null): Promise<ActionResult<T>> => {
+  if (result.ok && projectId) redirect(`/projects/${projectId}/manage`);
+  return result;
+};
+
 export const updateProjectAction = async (_state: ActionState, form: FormData): Promise<ActionResult> =>
   runAction(async () => {
     await requireActionActor("ADMIN");
@@ -76,8 +83,9 @@ export const updateVariantAction = async (_state: ActionState, form: FormData): 
 
 const byIdSchema = z.object({ id: idSchema });
 
-const setVariantArchived = (archived: boolean) => async (_state: ActionState, form: FormData): Promise<ActionResult> =>
-  runAction(async () => {
+const setVariantArchived = (archived: boolean) => async (_state: ActionState, form: FormData): Promise<ActionResult> => {
+  let projectOf: string | null = null;
+  const result = await runAction(async () => {
     await requireActionActor("ADMIN");
     const { id } = byIdSchema.parse({ id: form.get("id") });
     const { projectId, archivedAt: _a, ...current } = await getVariantInput(id);
@@ -88,25 +96,33 @@ const setVariantArchived = (archived: boolean) => async (_state: ActionState, fo
       await reorderVariants(projectId, [...project.variants.filter((v) => v.id !== id).map((v) => v.id), id]);
     }
     refresh(projectId);
+    projectOf = projectId;
     return undefined;
   });
+  return backToManage(result, projectOf);
+};
 
 export const archiveVariantAction = async (state: ActionState, form: FormData) => setVariantArchived(true)(state, form);
 export const restoreVariantAction = async (state: ActionState, form: FormData) => setVariantArchived(false)(state, form);
 
-export const deleteVariantAction = async (_state: ActionState, form: FormData): Promise<ActionResult> =>
-  runAction(async () => {
+export const deleteVariantAction = async (_state: ActionState, form: FormData): Promise<ActionResult> => {
+  let projectOf: string | null = null;
+  const result = await runAction(async () => {
     await requireActionActor("ADMIN");
     const { id } = byIdSchema.parse({ id: form.get("id") });
     const { projectId } = await removeVariant(id);
     refresh(projectId);
+    projectOf = projectId;
     return undefined;
   });
+  return backToManage(result, projectOf);
+};
 
 const moveSchema = z.object({ projectId: idSchema, variantId: idSchema, direction: z.enum(["up", "down"]) });
 
-export const moveVariantAction = async (_state: ActionState<string>, form: FormData): Promise<ActionResult<string>> =>
-  runAction(async () => {
+export const moveVariantAction = async (_state: ActionState<string>, form: FormData): Promise<ActionResult<string>> => {
+  let projectOf: string | null = null;
+  const result = await runAction(async () => {
     await requireActionActor("ADMIN");
     const { projectId, variantId, direction } = moveSchema.parse({ projectId: form.get("projectId"), variantId: form.get("variantId"), direction: form.get("direction") });
     const ids = (await getProjectRecord(projectId)).variants.map((v) => v.id);
@@ -117,17 +133,23 @@ export const moveVariantAction = async (_state: ActionState<string>, form: FormD
       await reorderVariants(projectId, ids);
     }
     refresh(projectId);
+    projectOf = projectId;
     return variantId;
   });
+  return backToManage(result, projectOf);
+};
 
-const setProjectArchived = (archived: boolean) => async (_state: ActionState, form: FormData): Promise<ActionResult> =>
-  runAction(async () => {
+const setProjectArchived = (archived: boolean) => async (_state: ActionState, form: FormData): Promise<ActionResult> => {
+  let projectOf: string | null = null;
+  const result = await runAction(async () => {
     await requireActionActor("ADMIN");
     const { id } = byIdSchema.parse({ id: form.get("id") });
-    await saveProjectChanges(id, { archived });
-    refresh(id);
+    projectOf = (await saveProjectChanges(id, { archived })).id;
+    refresh(projectOf);
     return undefined;
   });
+  return backToManage(result, projectOf);
+};
 
 export const archiveProjectAction = async (state: ActionState, form: FormData) => setProjectArchived(true)(state, form);
 export const restoreProjectAction = async (state: ActionState, form: FormData) => setProjectArchived(false)(state, form);
