@@ -28,6 +28,8 @@ export type VariantDto = {
   runtimeDockerfile: string | null;
   artifactPath: string | null;
   position: number;
+  /** Archived (issue 13): kept with its builds, no longer compared or listed. */
+  archivedAt: string | null;
 };
 
 export type ProjectDto = {
@@ -40,6 +42,8 @@ export type ProjectDto = {
   gitUrl: string | null;
   gitRef: string | null;
   createdAt: string;
+  /** Archived (issue 13): kept with its history, hidden from the overview and the lists. */
+  archivedAt: string | null;
   variants: VariantDto[];
 };
 

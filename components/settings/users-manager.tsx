@@ -5,6 +5,8 @@ import type { UserDto } from "@/lib/data/users";
 import type { Role } from "@/lib/auth/roles";
 import type { FormAction } from "@/lib/actions/result";
 import { ConfirmActionForm } from "./confirm-action-form";
+import { ResetPasswordForm } from "./reset-password-form";
+import { PASSWORD_POLICY } from "@/lib/auth/policy";
 import { ActionFailure, SubmitButton } from "@/components/ui/action-form";
 import { Table } from "@/components/ui/table";
 import { formatDateTime } from "@/lib/format/date";
@@ -13,7 +15,13 @@ import { inputClass, primaryButtonClass, secondaryButtonClass, selectClass } fro
 const ROLES: Role[] = ["VIEWER", "BUILDER", "ADMIN"];
 
 /** The settings page's server actions, passed down as props. */
-export type UsersActions = { createUser: FormAction<UserDto>; updateUserRole: FormAction<UserDto>; deleteUser: FormAction };
+export type UsersActions = {
+  createUser: FormAction<UserDto>;
+  updateUserRole: FormAction<UserDto>;
+  deleteUser: FormAction;
+  /** Issue 13: an administrator sets another user's password. */
+  resetPassword?: FormAction<{ revokedSessions: number }>;
+};
 
 const RoleOptions = () =>
   ROLES.map((role) => (
@@ -116,6 +124,8 @@ export const UsersManager = ({ users, currentUserId, actions }: { users: UserDto
               <td>{isSelf ? <span>{user.role.toLowerCase()} (you)</span> : <RoleForm user={user} updateUserRole={actions.updateUserRole} />}</td>
               <td className="whitespace-nowrap text-xs text-slate-500">{formatDateTime(user.createdAt)}</td>
               <td className="text-right">{!isSelf && (
+                <div className="flex flex-wrap items-center justify-end gap-2">
+                  {actions.resetPassword && <ResetPasswordForm action={actions.resetPassword} userId={user.id} email={user.email} minLength={PASSWORD_POLICY.minLength} />}
                   <ConfirmActionForm
                     action={actions.deleteUser}
                     id={user.id}
@@ -125,6 +135,7 @@ export const UsersManager = ({ users, currentUserId, actions }: { users: UserDto
                     ariaLabel={`Delete ${user.email}`}
                     warning="Also deletes their sessions and the API tokens they created."
                   />
+                </div>
                 )}</td>
             </tr>
           );

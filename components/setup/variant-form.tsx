@@ -7,11 +7,12 @@ import type { Strategy } from "@/lib/types";
 import type { FormAction } from "@/lib/actions/result";
 import { Field, FormError, SubmitButton, controlProps, inputClass, monoInputClass } from "./field";
 import { useSetupForm } from "./use-setup-form";
+import type { VariantFormValues } from "@/lib/actions/setup-form";
 import { isSecretArgName, SECRET_ARGS_DOCS } from "@/lib/builds/secret-args";
 
 const STRATEGIES = Object.keys(STRATEGY_META) as Strategy[];
 
-const initialValues = {
+const initialValues: VariantFormValues = {
   name: "",
   strategy: "CUSTOM" as string,
   dockerfile: "Dockerfile",
@@ -26,12 +27,22 @@ const initialValues = {
   runtimeDockerfile: "Dockerfile.runtime",
   artifactPath: "",
 };
-type Values = typeof initialValues;
+type Values = VariantFormValues;
 
-export const VariantForm = ({ action, projectId }: { action: FormAction; projectId: string }) => {
+type Props = {
+  action: FormAction;
+  projectId: string;
+  /** Editing (issue 13): the stored variant's id and values, and the button's words. */
+  variantId?: string;
+  initial?: Values & { noCache: boolean };
+  submitLabel?: string;
+  pendingLabel?: string;
+};
+
+export const VariantForm = ({ action, projectId, variantId, initial, submitLabel = "Add variant", pendingLabel = "Adding…" }: Props) => {
   const { error, fieldErrors: errors, pending, onSubmit } = useSetupForm(action);
-  const [values, setValues] = useState<Values>(initialValues);
-  const [noCache, setNoCache] = useState(false);
+  const [values, setValues] = useState<Values>(initial ?? initialValues);
+  const [noCache, setNoCache] = useState(initial?.noCache ?? false);
   // Controlled inputs keep what was typed when the action answers with errors.
   const bind = (name: keyof Values, hasHint = false) => ({
     ...controlProps(name, errors[name], hasHint),
@@ -48,6 +59,7 @@ export const VariantForm = ({ action, projectId }: { action: FormAction; project
   return (
     <form onSubmit={onSubmit} className="space-y-5" noValidate>
       <input type="hidden" name="projectId" value={projectId} />
+      {variantId && <input type="hidden" name="variantId" value={variantId} />}
       <FormError message={error} />
       <div className="grid gap-4 sm:grid-cols-2">
         <Field name="name" label="Name" error={errors.name}>
@@ -157,8 +169,8 @@ export const VariantForm = ({ action, projectId }: { action: FormAction; project
         </label>
       </div>
 
-      <SubmitButton pending={pending} pendingLabel="Adding…">
-        Add variant
+      <SubmitButton pending={pending} pendingLabel={pendingLabel}>
+        {submitLabel}
       </SubmitButton>
     </form>
   );

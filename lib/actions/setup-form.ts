@@ -33,3 +33,53 @@ export const parseBuildArgLines = (text: string): { args: Record<string, string>
 
 /** Package names separated by spaces, commas or new lines. */
 export const splitPackages = (text: string): string[] => text.split(/[\s,]+/).filter(Boolean);
+
+/** The variant form's text values, for editing a stored variant (secret values stay `***`: saved back unchanged). */
+export type VariantFormValues = {
+  name: string;
+  strategy: string;
+  dockerfile: string;
+  target: string;
+  buildArgs: string;
+  secretArgs: string;
+  smokeCommand: string;
+  sizeBudgetMb: string;
+  regressionThresholdPct: string;
+  builder: string;
+  smokePrivileges: string;
+  runtimeDockerfile: string;
+  artifactPath: string;
+};
+
+export const toVariantFormValues = (variant: {
+  name: string;
+  strategy: string;
+  dockerfile: string;
+  target: string | null;
+  buildArgs: Record<string, string>;
+  secretArgs: string[];
+  smokeCommand: string[] | null;
+  sizeBudgetBytes: number | null;
+  regressionThresholdPct: number | null;
+  builder: string;
+  smokePrivileges: string;
+  runtimeDockerfile: string | null;
+  artifactPath: string | null;
+}): VariantFormValues => ({
+  name: variant.name,
+  strategy: variant.strategy,
+  dockerfile: variant.dockerfile,
+  target: variant.target ?? "",
+  buildArgs: Object.entries(variant.buildArgs)
+    .map(([key, value]) => `${key}=${value}`)
+    .join("\n"),
+  secretArgs: variant.secretArgs.join(" "),
+  smokeCommand: (variant.smokeCommand ?? []).join("\n"),
+  // Decimal megabytes (1 MB = 1,000,000 bytes), as the form reads them.
+  sizeBudgetMb: variant.sizeBudgetBytes === null ? "" : String(variant.sizeBudgetBytes / 1_000_000),
+  regressionThresholdPct: variant.regressionThresholdPct === null ? "" : String(variant.regressionThresholdPct),
+  builder: variant.builder,
+  smokePrivileges: variant.smokePrivileges,
+  runtimeDockerfile: variant.runtimeDockerfile ?? "Dockerfile.runtime",
+  artifactPath: variant.artifactPath ?? "",
+});

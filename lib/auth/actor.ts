@@ -50,3 +50,7 @@ export const findActorForRequest = async (request: Request): Promise<Actor | nul
   if (authorization?.startsWith("Bearer ")) return findActorByApiToken(authorization.slice(7).trim());
   return findActorBySessionToken(readCookie(request.headers.get("cookie"), SESSION_COOKIE));
 };
+
+/** The session cookie's token of a request (null for Bearer callers and anonymous ones). */
+export const readSessionToken = (request: Request): string | null =>
+  request.headers.get("authorization")?.startsWith("Bearer ") ? null : (readCookie(request.headers.get("cookie"), SESSION_COOKIE) ?? null);

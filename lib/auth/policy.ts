@@ -19,3 +19,6 @@ export const LOGIN_POLICY: LoginPolicy = { freeAttempts: 5, baseDelayMs: 10_000,
 /** The wait after a key's `attempts`-th attempt (0 while within the free allowance). Pure, mirrored in SQL. */
 export const loginDelayMs = (attempts: number, policy: LoginPolicy = LOGIN_POLICY): number =>
   attempts < policy.freeAttempts ? 0 : Math.min(policy.baseDelayMs * 2 ** Math.min(attempts - policy.freeAttempts, 40), policy.maxDelayMs);
+
+// Passwords (issue 13): the one rule for a new user, a changed and a reset password.
+export const PASSWORD_POLICY = { minLength: 10, maxLength: 1024 } as const;

@@ -47,8 +47,10 @@ const toJson = (value: unknown) => JSON.parse(JSON.stringify(value, (_k, v) => (
 
 export const startBuild = async (variantId: string, options: StartBuildOptions = {}): Promise<BuildSummaryDto> => {
   const variant = await getVariantRecord(variantId);
+  if (variant.archivedAt || variant.project.archivedAt)
+    throw new AppError("CONFLICT", `variant ${variant.name} is archived${variant.archivedAt ? "" : " with its project"}: restore it to build it`);
   await assertProjectContextAllowed(variant.project);
-  const { id: _id, createdAt: _c, projectId: _p, project, position: _pos, ...variantSettings } = variant;
+  const { id: _id, createdAt: _c, projectId: _p, project, position: _pos, archivedAt: _a, ...variantSettings } = variant;
   const archive = options.archiveId ? await getContextArchive(options.archiveId) : null;
   const archiveId = archive?.id ?? (project.contextKind === "ARCHIVE" ? project.archiveId : null);
   const settings = { ...variantSettings, builder: options.builder ?? variant.builder, ...(archiveId ? { [CONTEXT_ARCHIVE_SETTING]: archiveId } : {}) };

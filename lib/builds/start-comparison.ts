@@ -13,7 +13,9 @@ export interface StartComparisonOptions {
 }
 
 export const startComparison = async (projectIdOrSlug: string, options: StartComparisonOptions = {}): Promise<ComparisonDto> => {
+  // Archived variants are left out by getProjectRecord (issue 13); an archived project builds nothing.
   const project = await getProjectRecord(projectIdOrSlug);
+  if (project.archivedAt) throw new AppError("CONFLICT", `project ${project.name} is archived: restore it to compare its variants`);
   if (!project.variants.length) throw new AppError("VALIDATION", `project ${project.name} has no variants to compare`);
   await assertProjectContextAllowed(project);
   // Git projects are pinned to one commit so every variant builds the same source.

@@ -57,6 +57,7 @@ export const toVariantDto = (v: Variant): VariantDto => ({
   runtimeDockerfile: v.runtimeDockerfile,
   artifactPath: v.artifactPath,
   position: v.position,
+  archivedAt: iso(v.archivedAt),
 });
 
 export const toProjectDto = (p: Project & { variants: Variant[] }): ProjectDto => ({
@@ -69,6 +70,7 @@ export const toProjectDto = (p: Project & { variants: Variant[] }): ProjectDto =
   gitUrl: p.gitUrl,
   gitRef: p.gitRef,
   createdAt: p.createdAt.toISOString(),
+  archivedAt: iso(p.archivedAt),
   variants: [...p.variants].sort((a, b) => a.position - b.position).map(toVariantDto),
 });
 

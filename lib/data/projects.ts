@@ -6,8 +6,17 @@ import { toProjectDto, toVariantDto } from "@/lib/data/mappers";
 import type { ProjectDto, VariantDto } from "@/lib/types";
 import type { ProjectInput, VariantInput } from "@/lib/validations/build";
 
-export const findProjects = async (): Promise<ProjectDto[]> => {
-  const rows = await db.project.findMany({ include: { variants: true }, orderBy: { createdAt: "asc" } });
+// Archived projects and variants (issue 13) leave the lists, the overview and "Compare all
+// variants"; `includeArchived` is for the pages that manage them.
+export type ArchivedOption = { includeArchived?: boolean };
+const activeVariants = (options: ArchivedOption) => (options.includeArchived ? {} : { where: { archivedAt: null } });
+
+export const findProjects = async (options: ArchivedOption = {}): Promise<ProjectDto[]> => {
+  const rows = await db.project.findMany({
+    where: options.includeArchived ? {} : { archivedAt: null },
+    include: { variants: activeVariants(options) },
+    orderBy: { createdAt: "asc" },
+  });
   return rows.map(toProjectDto);
 };
 
@@ -15,16 +24,17 @@ export const findProjects = async (): Promise<ProjectDto[]> => {
  * The one id-or-slug project lookup: the row with its variants in position order, for lib
  * code that needs the stored fields (archiveId, …) the DTO leaves out.
  */
-export const getProjectRecord = async (idOrSlug: string) => {
+export const getProjectRecord = async (idOrSlug: string, options: ArchivedOption = {}) => {
   const row = await db.project.findFirst({
     where: { OR: [{ id: idOrSlug }, { slug: idOrSlug }] },
-    include: { variants: { orderBy: { position: "asc" } } },
+    include: { variants: { ...activeVariants(options), orderBy: [{ position: "asc" }, { createdAt: "asc" }] } },
   });
   if (!row) throw new AppError("NOT_FOUND", `project ${idOrSlug} not found`);
   return row;
 };
 
-export const getProject = async (idOrSlug: string): Promise<ProjectDto> => toProjectDto(await getProjectRecord(idOrSlug));
+export const getProject = async (idOrSlug: string, options: ArchivedOption = {}): Promise<ProjectDto> =>
+  toProjectDto(await getProjectRecord(idOrSlug, options));
 
 /** The variant row with its project's, for queueing a build of it. */
 export const getVariantRecord = async (id: string) => {
@@ -46,7 +56,7 @@ export const createProject = async (input: ProjectInput): Promise<ProjectDto> =>
   return toProjectDto(row);
 };
 
-const variantData = (input: VariantInput) => ({
+export const variantData = (input: VariantInput) => ({
   ...input,
   target: input.target ?? null,
   secretArgs: input.secretArgs ?? [],
@@ -58,7 +68,8 @@ const variantData = (input: VariantInput) => ({
 });
 
 export const createVariant = async (projectId: string, input: VariantInput): Promise<VariantDto> => {
-  const project = await getProject(projectId);
+  // Archived variants keep their names (one name per project).
+  const project = await getProject(projectId, { includeArchived: true });
   if (project.variants.some((v) => v.name === input.name))
     throw new AppError("CONFLICT", `variant "${input.name}" already exists in ${project.name}`);
   const row = await db.variant.create({

@@ -1,5 +1,6 @@
 // Sign-in, user and API token input.
 import { z } from "zod";
+import { PASSWORD_POLICY } from "@/lib/auth/policy";
 
 // Self-hosted installs use addresses like admin@localhost, which zod's email() rejects.
 const emailSchema = z
@@ -20,7 +21,7 @@ export const roleSchema = z.enum(["ADMIN", "BUILDER", "VIEWER"]);
 export const createUserSchema = z.object({
   email: emailSchema,
   name: z.string().trim().min(1, "name is required").max(80),
-  password: z.string().min(10, "password needs at least 10 characters").max(1024),
+  password: z.string().min(PASSWORD_POLICY.minLength, `password needs at least ${PASSWORD_POLICY.minLength} characters`).max(PASSWORD_POLICY.maxLength),
   role: roleSchema,
 });
 

@@ -283,7 +283,7 @@ describe("budgets", () => {
   it("refuses builders, bad values and unknown fields without changing anything", async () => {
     const path = `/api/variants/${ids.multi}`;
     expect((await call(patchVariant, { id: ids.multi }, path, { method: "PATCH", role: "BUILDER", body: { sizeBudgetBytes: 1 } })).status).toBe(403);
-    for (const body of [{ sizeBudgetBytes: -5 }, { sizeBudgetBytes: 1.5 }, { regressionThresholdPct: 0 }, { name: "x", sizeBudgetBytes: 1 }, {}]) {
+    for (const body of [{ sizeBudgetBytes: -5 }, { sizeBudgetBytes: 1.5 }, { regressionThresholdPct: 0 }, { nme: "x", sizeBudgetBytes: 1 }, {}]) {
       const response = await call(patchVariant, { id: ids.multi }, path, { method: "PATCH", role: "ADMIN", body });
       expect(response.status).toBe(400);
       expect((await response.json()).error.code).toBe("VALIDATION");

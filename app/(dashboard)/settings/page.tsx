@@ -16,6 +16,9 @@ import { RetentionPanel } from "@/components/settings/retention-panel";
 import { ConfirmActionForm } from "@/components/settings/confirm-action-form";
 import { getEnv } from "@/lib/env";
 import { pruneBuildCacheAction, retentionDryRunAction, runRetentionNowAction } from "./retention-actions";
+import { ChangePasswordForm } from "@/components/settings/change-password-form";
+import { PASSWORD_POLICY } from "@/lib/auth/policy";
+import { changeOwnPasswordAction, resetUserPasswordAction } from "./password-actions";
 import { createApiTokenAction, createUserAction, deleteUserAction, revokeApiTokenAction, updateUserRoleAction } from "./actions";
 
 export const metadata = { title: "Settings" };
@@ -63,6 +66,14 @@ export default async function SettingsPage() {
       <Card title="Configuration">
         <Configuration />
       </Card>
+      {actor.kind === "user" && (
+        <Card title="Your password">
+          <p className="mb-3 text-sm text-slate-600 dark:text-slate-300">
+            Signed in as {actor.email}. Changing the password signs out your other sessions; the generated first administrator password is changed here too.
+          </p>
+          <ChangePasswordForm action={changeOwnPasswordAction} minLength={PASSWORD_POLICY.minLength} />
+        </Card>
+      )}
       <Card title="Roles">
         <RolesTable current={actor.role} />
       </Card>
@@ -72,7 +83,7 @@ export default async function SettingsPage() {
             <UsersManager
               users={users}
               currentUserId={actor.userId}
-              actions={{ createUser: createUserAction, updateUserRole: updateUserRoleAction, deleteUser: deleteUserAction }}
+              actions={{ createUser: createUserAction, updateUserRole: updateUserRoleAction, deleteUser: deleteUserAction, resetPassword: resetUserPasswordAction }}
             />
           </Card>
           <Card title="API tokens">

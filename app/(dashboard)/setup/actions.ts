@@ -8,12 +8,14 @@ import { requireActionActor } from "@/lib/auth/session";
 import { assertProjectContextAllowed } from "@/lib/builds/context-policy";
 import { applyVariantTemplates } from "@/lib/builds/apply-variant-templates";
 import { attachContextArchive, getContextArchive } from "@/lib/data/context-archives";
-import { createProject, createVariant } from "@/lib/data/projects";
-import { AppError, fieldsError, isAppError, toFieldErrors, type FieldErrors } from "@/lib/errors";
+import { createProject, createVariant, getProject } from "@/lib/data/projects";
+import { checkVariantDockerfiles } from "@/lib/builds/check-variant-dockerfiles";
+import { parseVariantForm } from "@/lib/actions/variant-form";
+import { AppError, fieldsError, isAppError } from "@/lib/errors";
 import { runAction, type ActionResult, type ActionState } from "@/lib/actions/result";
-import { parseBuildArgLines, splitLines, splitPackages, type TemplatesResult } from "@/lib/actions/setup-form";
+import { splitPackages, type TemplatesResult } from "@/lib/actions/setup-form";
 import type { VariantTemplateInput } from "@/lib/builds/variant-templates";
-import { idSchema, projectSchema, variantSchema } from "@/lib/validations/build";
+import { idSchema, projectSchema } from "@/lib/validations/build";
 
 const text = (form: FormData, name: string): string => {
   const value = form.get(name);
@@ -78,63 +80,18 @@ export const createProjectAction = async (_state: ActionState, form: FormData): 
   return result;
 };
 
-// Decimal megabytes, like the sizes shown everywhere else (formatBytes).
-const MB = 1_000_000;
-
-const numberField = (form: FormData, name: string, errors: FieldErrors): number | null => {
-  const raw = text(form, name).trim();
-  if (raw === "") return null;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) {
-    errors[name] = "enter a positive number, or leave it empty";
-    return null;
-  }
-  return value;
-};
-
 export const createVariantAction = async (_state: ActionState, form: FormData): Promise<ActionResult> => {
   const result = await runAction(async () => {
     await requireActionActor("ADMIN");
     const project = idSchema.safeParse(text(form, "projectId"));
     if (!project.success) throw new AppError("VALIDATION", NO_PROJECT);
-
-    const errors: FieldErrors = {};
-    const buildArgs = parseBuildArgLines(text(form, "buildArgs"));
-    if (buildArgs.error) errors.buildArgs = buildArgs.error;
-    const smoke = splitLines(text(form, "smokeCommand"));
-    const budgetMb = numberField(form, "sizeBudgetMb", errors);
-    const threshold = numberField(form, "regressionThresholdPct", errors);
-    const strategy = text(form, "strategy") || "CUSTOM";
-    const isBuilderPattern = strategy === "BUILDER_PATTERN";
-
-    const parsed = variantSchema.safeParse({
-      name: text(form, "name"),
-      strategy,
-      dockerfile: text(form, "dockerfile").trim() || "Dockerfile",
-      target: optionalText(form, "target"),
-      buildArgs: buildArgs.args,
-      secretArgs: text(form, "secretArgs").split(/[\s,]+/).filter(Boolean),
-      smokeCommand: smoke.length ? smoke : null,
-      smokePrivileges: text(form, "smokePrivileges") || "STRICT",
-      sizeBudgetBytes: budgetMb === null ? null : Math.round(budgetMb * MB),
-      regressionThresholdPct: threshold,
-      builder: text(form, "builder") || "BUILDKIT",
-      noCache: form.get("noCache") === "on",
-      runtimeDockerfile: isBuilderPattern ? optionalText(form, "runtimeDockerfile") : null,
-      artifactPath: isBuilderPattern ? optionalText(form, "artifactPath") : null,
-    });
-    const fieldErrors = parsed.success ? {} : toFieldErrors(parsed.error.issues);
-    if (fieldErrors.sizeBudgetBytes) fieldErrors.sizeBudgetMb = fieldErrors.sizeBudgetBytes;
-    Object.assign(fieldErrors, errors);
-    // Without both, the pipeline would quietly build the build image only.
-    if (isBuilderPattern) {
-      if (!optionalText(form, "runtimeDockerfile")) fieldErrors.runtimeDockerfile ??= "the builder pattern needs the runtime Dockerfile";
-      if (!optionalText(form, "artifactPath")) fieldErrors.artifactPath ??= "the builder pattern needs the artefact's path in the build image";
-    }
-    if (!parsed.success || Object.keys(fieldErrors).length > 0) throw fieldsError(NEEDS_ATTENTION, fieldErrors);
+    const { input, fieldErrors } = parseVariantForm(form);
+    // The Dockerfiles of a directory context are checked now, with the other fields (issue 13).
+    const files = await checkVariantDockerfiles(await getProject(project.data), { dockerfile: text(form, "dockerfile").trim() || "Dockerfile", runtimeDockerfile: optionalText(form, "runtimeDockerfile"), strategy: text(form, "strategy") || "CUSTOM" });
+    if (!input || Object.keys(files).length > 0) throw fieldsError(NEEDS_ATTENTION, { ...files, ...fieldErrors });
 
     try {
-      return (await createVariant(project.data, parsed.data)).projectId;
+      return (await createVariant(project.data, input)).projectId;
     } catch (error) {
       if (isAppError(error) && error.code === "CONFLICT") throw fieldsError("That name is taken.", { name: error.message }, "CONFLICT");
       throw error;

@@ -100,6 +100,11 @@ export default async function ProjectPage({ params, searchParams }: PageProps) {
           <p className="mt-1 break-all font-mono text-xs text-slate-500 dark:text-slate-400" data-testid="project-context">
             {describeContext(project)}
           </p>
+          {project.archivedAt && (
+            <p role="status" className="mt-2 text-sm text-amber-800 dark:text-amber-300">
+              Archived: history kept, no new builds.
+            </p>
+          )}
         </div>
         {canBuild ? (
           <ActionButton action={compareAllAction} fields={{ projectId: project.id }} label="Compare all variants" pendingLabel="Queueing builds…" />
@@ -112,7 +117,7 @@ export default async function ProjectPage({ params, searchParams }: PageProps) {
         title="Variants"
         actions={
           hasRole(actor.role, "ADMIN") && (
-            <div className="flex gap-3 text-sm">
+            <div className="flex flex-wrap justify-end gap-x-3 gap-y-1 text-sm">
               <Link href={`/setup/variant?project=${project.id}`} className="text-indigo-700 hover:underline dark:text-indigo-300">
                 Add a variant
               </Link>
@@ -121,6 +126,9 @@ export default async function ProjectPage({ params, searchParams }: PageProps) {
               </Link>
               <Link href={`/projects/${project.id}/settings`} className="text-indigo-700 hover:underline dark:text-indigo-300">
                 Retention and notifications
+              </Link>
+              <Link href={`/projects/${project.id}/manage`} className="text-indigo-700 hover:underline dark:text-indigo-300">
+                Edit, reorder or delete
               </Link>
             </div>
           )
