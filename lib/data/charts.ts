@@ -1,11 +1,12 @@
 // Chart data aggregated in Postgres: size/duration history, the latest sizes behind the
-// overview sparklines, and overview counts. Every query is bounded (per-variant LIMIT via
-// row_number), so a project with years of builds never loads them all into memory.
+// overview sparklines, and overview counts. Every query is bounded (history downsampled per
+// variant, latest sizes by a per-variant LIMIT), so a project with years of builds never loads them all into memory.
 import "server-only";
 import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { toNumber } from "@/lib/data/mappers";
 import type { HistoryPoint } from "@/lib/history/shape-size-history";
+import { downsampleHistory, FLAGGED_KEPT, HISTORY_BUCKETS, HISTORY_POINTS_PER_SERIES } from "@/lib/history/downsample-history";
 import type { BuildStatus } from "@/lib/types";
 
 // Raw rows as adapter-pg returns them: BIGINT/row_number come back as bigint, timestamps as Date.
@@ -34,31 +35,68 @@ const toPoint = (row: HistoryRowRaw): HistoryPoint => ({
 // Finished builds that say something about size or time: cancelled builds are left out.
 const CHARTED_STATUSES = ["SUCCEEDED", "FAILED", "INTERRUPTED"];
 
+// Every series bounded to HISTORY_POINTS_PER_SERIES points, whatever the length of the
+// history (lib/history/downsample-history.ts is the spec): a series longer than the bound is cut
+// into HISTORY_BUCKETS time buckets; each bucket keeps its smallest and largest size and
+// duration, every failed / does-not-run / over-budget build is kept (up to FLAGGED_KEPT per
+// series, else the last and the largest of each kind per bucket), and so are the first and
+// last build. The selection runs here in Postgres, so the response does not grow with history.
 export const findSizeHistory = async (
   projectId: string,
-  options: { since?: Date | null; variantIds?: string[] | null; limitPerVariant?: number } = {},
+  options: { since?: Date | null; variantIds?: string[] | null } = {},
 ): Promise<HistoryPoint[]> => {
-  const limit = Math.max(1, Math.min(options.limitPerVariant ?? 500, 5000));
   // Build timestamps are `timestamp(3)` holding UTC; an ISO string cast to timestamp drops the Z.
   const since = options.since ? Prisma.sql`AND b."finishedAt" >= ${options.since.toISOString()}::timestamp` : Prisma.empty;
   const variants = options.variantIds?.length ? Prisma.sql`AND b."variantId" IN (${Prisma.join(options.variantIds)})` : Prisma.empty;
-  const rows = await db.$queryRaw<HistoryRowRaw[]>`
-    SELECT "buildId", "variantId", "finishedAt", "totalSize", "durationMs", status, runs, "contextRevision"
-    FROM (
+  const rows = await db.$queryRaw<Array<HistoryRowRaw & { budget: bigint | number | null }>>`
+    WITH points AS (
       SELECT b.id AS "buildId", b."variantId", b."finishedAt", b."totalSize", b."durationMs",
-             b.status::text AS status, s.runs, b."contextRevision",
-             row_number() OVER (PARTITION BY b."variantId" ORDER BY b."finishedAt" DESC) AS rn
+             b.status::text AS status, s.runs, b."contextRevision", v."sizeBudgetBytes" AS budget,
+             (extract(epoch FROM b."finishedAt") * 1000)::bigint AS at,
+             CASE WHEN b.status <> 'SUCCEEDED' THEN 1
+                  WHEN s.runs IS FALSE THEN 2
+                  WHEN v."sizeBudgetBytes" IS NOT NULL AND b."totalSize" > v."sizeBudgetBytes" THEN 3
+                  ELSE 0 END AS flag
       FROM "Build" b
+      JOIN "Variant" v ON v.id = b."variantId"
       LEFT JOIN "SmokeResult" s ON s."buildId" = b.id
       WHERE b."projectId" = ${projectId}
         AND b."finishedAt" IS NOT NULL
         AND b.status::text IN (${Prisma.join(CHARTED_STATUSES)})
         ${since}
         ${variants}
-    ) ranked
-    WHERE rn <= ${limit}
-    ORDER BY "finishedAt" ASC`;
-  return rows.map(toPoint);
+    ), series AS (
+      SELECT p.*, count(*) OVER w AS n, count(*) FILTER (WHERE flag <> 0) OVER w AS flagged,
+             min(at) OVER w AS at_first, max(at) OVER w AS at_last
+      FROM points p
+      WINDOW w AS (PARTITION BY "variantId")
+    ), bucketed AS (
+      SELECT s.*, (${HISTORY_BUCKETS}::bigint * (at - at_first)) / (at_last - at_first + 1) AS bucket FROM series s
+    ), ranked AS (
+      SELECT k.*,
+             row_number() OVER (PARTITION BY "variantId", bucket, flag ORDER BY "totalSize" ASC NULLS LAST, at, "buildId") AS size_min,
+             row_number() OVER (PARTITION BY "variantId", bucket, flag ORDER BY "totalSize" DESC NULLS LAST, at, "buildId") AS size_max,
+             row_number() OVER (PARTITION BY "variantId", bucket, flag ORDER BY "durationMs" ASC NULLS LAST, at, "buildId") AS duration_min,
+             row_number() OVER (PARTITION BY "variantId", bucket, flag ORDER BY "durationMs" DESC NULLS LAST, at, "buildId") AS duration_max,
+             row_number() OVER (PARTITION BY "variantId", bucket, flag ORDER BY at DESC, "buildId" DESC) AS latest
+      FROM bucketed k
+      WHERE n > ${HISTORY_POINTS_PER_SERIES}
+    )
+    SELECT "buildId", "variantId", "finishedAt", "totalSize", "durationMs", status, runs, "contextRevision", budget
+    FROM series WHERE n <= ${HISTORY_POINTS_PER_SERIES}
+    UNION ALL
+    SELECT "buildId", "variantId", "finishedAt", "totalSize", "durationMs", status, runs, "contextRevision", budget
+    FROM ranked
+    WHERE at = at_first OR at = at_last
+       OR (flag = 0 AND (
+             (size_min = 1 AND "totalSize" IS NOT NULL) OR (size_max = 1 AND "totalSize" IS NOT NULL)
+          OR (duration_min = 1 AND "durationMs" IS NOT NULL) OR (duration_max = 1 AND "durationMs" IS NOT NULL)))
+       OR (flag <> 0 AND flagged <= ${FLAGGED_KEPT})
+       OR (flag <> 0 AND flagged > ${FLAGGED_KEPT} AND (latest = 1 OR (size_max = 1 AND "totalSize" IS NOT NULL)))
+    ORDER BY "finishedAt" ASC, "buildId" ASC`;
+  const budgets = new Map(rows.map((row) => [row.variantId, row.budget === null ? null : toNumber(row.budget)]));
+  // The same selection in JS on what Postgres kept: a no-op when both agree, the bound either way.
+  return downsampleHistory(rows.map(toPoint), budgets).points;
 };
 
 export type SparklinePoint = { buildId: string; finishedAt: string; totalSize: number; runs: boolean | null };
