@@ -48,11 +48,11 @@ export const findSizeHistory = async (
   // Build timestamps are `timestamp(3)` holding UTC; an ISO string cast to timestamp drops the Z.
   const since = options.since ? Prisma.sql`AND b."finishedAt" >= ${options.since.toISOString()}::timestamp` : Prisma.empty;
   const variants = options.variantIds?.length ? Prisma.sql`AND b."variantId" IN (${Prisma.join(options.variantIds)})` : Prisma.empty;
+  // Ranking runs on narrow rows (id, time, size, duration, flag) with hash aggregates, no
+  // window sorts: sorting 100,000 full rows spilled to disk. Only the picked ids are joined back.
   const rows = await db.$queryRaw<Array<HistoryRowRaw & { budget: bigint | number | null }>>`
     WITH points AS (
-      SELECT b.id AS "buildId", b."variantId", b."finishedAt", b."totalSize", b."durationMs",
-             b.status::text AS status, s.runs, b."contextRevision", v."sizeBudgetBytes" AS budget,
-             (extract(epoch FROM b."finishedAt") * 1000)::bigint AS at,
+      SELECT b.id, b."variantId", (extract(epoch FROM b."finishedAt") * 1000)::bigint AS at, b."totalSize" AS size, b."durationMs" AS duration,
              CASE WHEN b.status <> 'SUCCEEDED' THEN 1
                   WHEN s.runs IS FALSE THEN 2
                   WHEN v."sizeBudgetBytes" IS NOT NULL AND b."totalSize" > v."sizeBudgetBytes" THEN 3
@@ -66,34 +66,44 @@ export const findSizeHistory = async (
         ${since}
         ${variants}
     ), series AS (
-      SELECT p.*, count(*) OVER w AS n, count(*) FILTER (WHERE flag <> 0) OVER w AS flagged,
-             min(at) OVER w AS at_first, max(at) OVER w AS at_last
-      FROM points p
-      WINDOW w AS (PARTITION BY "variantId")
+      SELECT "variantId", count(*) AS n, count(*) FILTER (WHERE flag <> 0) AS flagged, min(at) AS at_first, max(at) AS at_last
+      FROM points GROUP BY "variantId"
     ), bucketed AS (
-      SELECT s.*, (${HISTORY_BUCKETS}::bigint * (at - at_first)) / (at_last - at_first + 1) AS bucket FROM series s
-    ), ranked AS (
-      SELECT k.*,
-             row_number() OVER (PARTITION BY "variantId", bucket, flag ORDER BY "totalSize" ASC NULLS LAST, at, "buildId") AS size_min,
-             row_number() OVER (PARTITION BY "variantId", bucket, flag ORDER BY "totalSize" DESC NULLS LAST, at, "buildId") AS size_max,
-             row_number() OVER (PARTITION BY "variantId", bucket, flag ORDER BY "durationMs" ASC NULLS LAST, at, "buildId") AS duration_min,
-             row_number() OVER (PARTITION BY "variantId", bucket, flag ORDER BY "durationMs" DESC NULLS LAST, at, "buildId") AS duration_max,
-             row_number() OVER (PARTITION BY "variantId", bucket, flag ORDER BY at DESC, "buildId" DESC) AS latest
+      SELECT p.*, s.n, s.flagged, s.at_first, s.at_last, (${HISTORY_BUCKETS}::bigint * (p.at - s.at_first)) / (s.at_last - s.at_first + 1) AS bucket
+      FROM points p JOIN series s USING ("variantId")
+    ), groups AS (
+      SELECT "variantId", bucket, flag, min(size) AS size_min, max(size) AS size_max, min(duration) AS duration_min, max(duration) AS duration_max, max(at) AS at_latest
+      FROM bucketed WHERE n > ${HISTORY_POINTS_PER_SERIES}
+      GROUP BY "variantId", bucket, flag
+    ), candidates AS (
+      SELECT k.id, k."variantId", k.bucket, k.flag, k.at, pick.kind
       FROM bucketed k
-      WHERE n > ${HISTORY_POINTS_PER_SERIES}
+      JOIN groups g USING ("variantId", bucket, flag)
+      CROSS JOIN LATERAL (VALUES
+        (1, k.flag = 0 AND k.size = g.size_min),
+        (2, k.size = g.size_max AND (k.flag = 0 OR k.flagged > ${FLAGGED_KEPT})),
+        (3, k.flag = 0 AND k.duration = g.duration_min),
+        (4, k.flag = 0 AND k.duration = g.duration_max),
+        (5, k.flag <> 0 AND k.flagged > ${FLAGGED_KEPT} AND k.at = g.at_latest),
+        (6, k.at = k.at_first OR k.at = k.at_last),
+        (7, k.flag <> 0 AND k.flagged <= ${FLAGGED_KEPT})
+      ) AS pick(kind, hit)
+      WHERE pick.hit
+    ), picked AS (
+      SELECT id FROM bucketed WHERE n <= ${HISTORY_POINTS_PER_SERIES}
+      UNION
+      -- Ties (identical sizes are common: cached rebuilds) keep one point, the earliest.
+      SELECT id FROM (
+        SELECT id, kind, row_number() OVER (PARTITION BY "variantId", bucket, flag, kind ORDER BY at, id) AS tie FROM candidates
+      ) t WHERE kind = 7 OR tie = 1 OR (kind = 6 AND tie <= 2)
     )
-    SELECT "buildId", "variantId", "finishedAt", "totalSize", "durationMs", status, runs, "contextRevision", budget
-    FROM series WHERE n <= ${HISTORY_POINTS_PER_SERIES}
-    UNION ALL
-    SELECT "buildId", "variantId", "finishedAt", "totalSize", "durationMs", status, runs, "contextRevision", budget
-    FROM ranked
-    WHERE at = at_first OR at = at_last
-       OR (flag = 0 AND (
-             (size_min = 1 AND "totalSize" IS NOT NULL) OR (size_max = 1 AND "totalSize" IS NOT NULL)
-          OR (duration_min = 1 AND "durationMs" IS NOT NULL) OR (duration_max = 1 AND "durationMs" IS NOT NULL)))
-       OR (flag <> 0 AND flagged <= ${FLAGGED_KEPT})
-       OR (flag <> 0 AND flagged > ${FLAGGED_KEPT} AND (latest = 1 OR (size_max = 1 AND "totalSize" IS NOT NULL)))
-    ORDER BY "finishedAt" ASC, "buildId" ASC`;
+    SELECT b.id AS "buildId", b."variantId", b."finishedAt", b."totalSize", b."durationMs", b.status::text AS status, s.runs, b."contextRevision",
+           v."sizeBudgetBytes" AS budget
+    FROM picked
+    JOIN "Build" b ON b.id = picked.id
+    JOIN "Variant" v ON v.id = b."variantId"
+    LEFT JOIN "SmokeResult" s ON s."buildId" = b.id
+    ORDER BY b."finishedAt" ASC, b.id ASC`;
   const budgets = new Map(rows.map((row) => [row.variantId, row.budget === null ? null : toNumber(row.budget)]));
   // The same selection in JS on what Postgres kept: a no-op when both agree, the bound either way.
   return downsampleHistory(rows.map(toPoint), budgets).points;

@@ -26,8 +26,9 @@ export type SeedHistoryOptions = {
   // "venv": the venv --copies image never runs (the example project's finding); a number k:
   // any succeeded build with i % k === 3 does not run.
   doesNotRun?: "venv" | number;
-  // Also write 10 layers and 8 steps per build (what the build and compare pages read).
-  details?: boolean;
+  // Also write 10 layers and 8 steps for each of the newest `details` builds (what the build
+  // and compare pages read; their lookups go by build id, so older builds need none).
+  details?: number;
 };
 
 export type SeededHistory = {
@@ -42,6 +43,7 @@ export const seedHistory = async (client: PrismaClient, options: SeedHistoryOpti
   const intervalMs = options.intervalMs ?? 2 * 3600_000;
   const failEvery = options.failEvery ?? 20;
   const dnr = options.doesNotRun ?? "venv";
+  const details = Math.min(options.details ?? 0, builds);
   const project = await client.project.create({
     data: {
       slug,
@@ -89,7 +91,7 @@ export const seedHistory = async (client: PrismaClient, options: SeedHistoryOpti
                'sha256:' || md5(i::text) || md5(g::text), '20.10.24', 'overlay2',
                CASE WHEN status = 'SUCCEEDED' THEN 'layerboard/bench-' || v || ':' || i END,
                CASE WHEN status = 'SUCCEEDED' THEN 'sha256:' || md5('img' || i) || md5('id' || i) END,
-               CASE WHEN status = 'SUCCEEDED' THEN round((${sizes}::float8[])[v + 1] + (g % 200) * 50000 + (i * 104729) % 1000000)::bigint END,
+               CASE WHEN status = 'SUCCEEDED' THEN round((${sizes}::float8[])[v + 1] + (g % 200) * 50000 + (i::bigint * 104729) % 1000000)::bigint END,
                8, CASE WHEN status = 'SUCCEEDED' THEN 8 ELSE 5 END, i % 4, 120, 9000,
                CASE WHEN status = 'FAILED' THEN 'BUILD_FAILED' END,
                CASE WHEN status = 'FAILED' THEN 'The command ''/bin/sh -c pip install .'' returned a non-zero code: 1' END
@@ -104,7 +106,7 @@ export const seedHistory = async (client: PrismaClient, options: SeedHistoryOpti
         CROSS JOIN LATERAL (SELECT substr(b.id, ${prefix.length + 2})::int AS i) n
         CROSS JOIN LATERAL (SELECT n.i, (n.i % 5 = ${runsFalseVariant}::int OR (${runsFalseEvery}::int > 0 AND n.i % greatest(${runsFalseEvery}::int, 1) = 3)) AS fails) x
         WHERE b."projectId" = ${project.id} AND b.status = 'SUCCEEDED'`;
-      if (!options.details) return;
+      if (!details) return;
       await tx.$executeRaw`
         INSERT INTO "BuildStep" (id, "buildId", digest, position, name, "startedAt", "completedAt", cached, error)
         SELECT b.id || 'p' || s, b.id, 'sha256:' || md5(b.id || s) || md5(s || b.id), s,
@@ -114,7 +116,7 @@ export const seedHistory = async (client: PrismaClient, options: SeedHistoryOpti
                b."startedAt" + s * interval '3 seconds', b."startedAt" + (s * 3 + 2) * interval '1 second', s < b."cachedSteps",
                CASE WHEN b.status = 'FAILED' AND s = 6 THEN 'exit code 1' END
         FROM "Build" b CROSS JOIN generate_series(0, 7) s
-        WHERE b."projectId" = ${project.id} AND b."finishedAt" IS NOT NULL`;
+        WHERE b."projectId" = ${project.id} AND b."finishedAt" IS NOT NULL AND substr(b.id, ${prefix.length + 2})::int < ${details}::int`;
       // Ten history entries per image: the base import, metadata-only entries and own layers.
       await tx.$executeRaw`
         INSERT INTO "Layer" (id, "buildId", image, position, "createdBy", instruction, size, "isEmpty", "isFromBase", "layerDigest")
@@ -127,7 +129,7 @@ export const seedHistory = async (client: PrismaClient, options: SeedHistoryOpti
                p IN (1, 2, 4, 8), p < 2,
                CASE WHEN p IN (1, 2, 4, 8) THEN NULL ELSE 'sha256:' || md5(b.id || p) || md5(p || b.id) END
         FROM "Build" b CROSS JOIN generate_series(0, 9) p
-        WHERE b."projectId" = ${project.id} AND b.status = 'SUCCEEDED'`;
+        WHERE b."projectId" = ${project.id} AND b.status = 'SUCCEEDED' AND substr(b.id, ${prefix.length + 2})::int < ${details}::int`;
     },
     { timeout: 600_000, maxWait: 10_000 },
   );
