@@ -37,6 +37,8 @@ const PG_PORT = Number(process.env.BENCH_PG_PORT ?? 54349);
 // 10,000 builds span ~167 days, 100,000 ~4.5 years; the default 30-day range holds ~1,800 builds.
 // Layers and steps for the newest builds only (the build and compare pages look them up by id).
 const DETAILS = Number(process.env.BENCH_DETAILS ?? 10_000);
+// A slow figure is still a figure: the app's 15 s statement timeout would turn it into an error.
+const BENCH_TIMEOUTS = { connectMs: 10_000, statementMs: 300_000, idleInTransactionMs: 300_000 };
 const WITH_INDEXES = process.env.BENCH_INDEXES !== "0";
 const WITH_MEMORY = process.env.BENCH_MEMORY !== "0";
 
@@ -199,7 +201,7 @@ const main = async () => {
 
     for (const size of SIZES) {
       const url = urls.get(size)!;
-      const target: Target = { size, url, sql: new pg.Client({ connectionString: url }), client: createPrismaClient(url), seeded: undefined as unknown as Seeded };
+      const target: Target = { size, url, sql: new pg.Client({ connectionString: url }), client: createPrismaClient(url, BENCH_TIMEOUTS), seeded: undefined as unknown as Seeded };
       await target.sql.connect();
       targets.push(target);
       use(target);
