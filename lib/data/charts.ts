@@ -88,7 +88,10 @@ export const findSizeHistory = async (
         (6, k.at = k.at_first OR k.at = k.at_last),
         (7, k.flag <> 0 AND k.flagged <= ${FLAGGED_KEPT})
       ) AS pick(kind, hit)
-      WHERE pick.hit
+      -- The cheap test first, so that only the few matching rows are tried against each pick.
+      WHERE (k.size IN (g.size_min, g.size_max) OR k.duration IN (g.duration_min, g.duration_max)
+             OR k.at IN (g.at_latest, k.at_first, k.at_last) OR (k.flag <> 0 AND k.flagged <= ${FLAGGED_KEPT}))
+        AND pick.hit
     ), picked AS (
       SELECT id FROM bucketed WHERE n <= ${HISTORY_POINTS_PER_SERIES}
       UNION
