@@ -11,6 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { getLauncherEnv } from "@/lib/env";
+import { recordBenchLine, type BenchTarget } from "@/lib/harness/bench-json";
 
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
 const CONTEXT_MB = Math.max(1, Number(process.env.BENCH_CONTEXT_MB ?? 200));
@@ -375,6 +376,25 @@ const main = async () => {
     });
     console.log(`\nmedians of ${ROUNDS} rounds`);
     printTable(table);
+    // For `npm run bench` (LAYERBOARD_BENCH_JSON): one line per case, issue 16's targets where it sets one.
+    for (const row of rows) {
+      const target: BenchTarget | null = /^build /.test(row.name)
+        ? { on: "ratio", max: 1.03 }
+        : /^createTarStream, app/.test(row.name)
+          ? { on: "ratio", max: 1.2 }
+          : /^createTarStream/.test(row.name)
+            ? { on: "ratio", max: 1 / 0.9 }
+            : null;
+      recordBenchLine({
+        bench: "build",
+        line: row.name.trim(),
+        value: median(row.subject),
+        unit: "ms",
+        reference: row.reference.length ? median(row.reference) : null,
+        referenceLabel: row.referenceName,
+        target,
+      });
+    }
   } finally {
     await cleanup();
   }

@@ -13,6 +13,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { startPrivatePostgres } from "@/lib/database/private-postgres";
 import { getLauncherEnv } from "@/lib/env";
+import { recordBenchLine } from "@/lib/harness/bench-json";
 
 const execFileP = promisify(execFile);
 const builds = Number(process.env.LAYERBOARD_LOAD_BUILDS ?? 50);
@@ -90,6 +91,10 @@ try {
         `(base image ${baseImage}; Layerboard: BuildKit, image analysis and a smoke run per build, ${workerCount} workers)`,
       ].join("\n"),
     );
+    // For `npm run bench`: workers' wall time against the CLI one build after another (target ≤ 1.1×).
+    recordBenchLine({ bench: "load", line: `${builds} builds on ${workerCount} workers, wall time`, value: result.wallMs, unit: "ms", reference: cliBuildMs, referenceLabel: `${builds} × docker build, sequential`, target: { on: "ratio", max: 1.1 } });
+    recordBenchLine({ bench: "load", line: `${builds} builds on ${workerCount} workers, wall time incl. smoke run`, value: result.wallMs, unit: "ms", reference: cliRunMs, referenceLabel: `${builds} × docker build + docker run, sequential`, target: null });
+    recordBenchLine({ bench: "load", line: `GET /api/builds/:id p95 under load`, value: result.apiMs.p95, unit: "ms", reference: null, referenceLabel: "no CLI equivalent", target: null });
     problems += result.problems.length;
   }
   if (phases.has("streams")) {

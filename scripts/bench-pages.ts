@@ -2,15 +2,20 @@
 // private embedded Postgres seeded with thousands of builds, at two history sizes in one run.
 //
 // Usage: npm run bench:pages
-//   BENCH_BUILDS=5000     largest history (builds of the one benchmarked project)
-//   BENCH_SIZES=1000,5000 history sizes measured, ascending (default: 1000 and BENCH_BUILDS)
-//   BENCH_RUNS=20         timed runs per function (median reported)
+//   BENCH_BUILDS=100000   largest history (builds of the one benchmarked project)
+//   BENCH_SIZES=10000,100000 history sizes measured, ascending (default: 10,000 and BENCH_BUILDS)
+//   BENCH_RUNS=20         timed runs per function (p50 and p95 reported)
+//   BENCH_DETAILS=10000   newest builds that get layers and steps (the rest have none)
+//   BENCH_INDEXES=0       skip the candidate-index experiments (npm run bench does)
+//   BENCH_MEMORY=0        skip the per-call memory children (npm run bench does)
 //   BENCH_PG_PORT=54349   first port tried for the private Postgres (the next free one is used;
 //                         data dir under /tmp, removed at the end)
-// Prints figures only; it never fails on a timing. Growth is the ratio of medians between the
+// History is seeded by lib/harness/seed-history.ts (INSERT … SELECT generate_series: 100,000
+// builds with layers, steps and smoke results in well under a minute).
+// Prints figures only; it never fails on a timing. With LAYERBOARD_BENCH_JSON set, the page
+// and chart-data p95s and the chart response bytes go to that file (lib/harness/bench-json.ts). Growth is the ratio of medians between the
 // largest and the smallest size: a query that loads every build grows with it, a bounded one does not.
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
@@ -18,20 +23,24 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { runInNewContext } from "node:vm";
 import v8 from "node:v8";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { percentile, recordBenchLine } from "@/lib/harness/bench-json";
 
 const RUNS = Math.max(3, Number(process.env.BENCH_RUNS ?? 20));
-const MAX_BUILDS = Math.max(10, Number(process.env.BENCH_BUILDS ?? 5000));
-const SIZES = (process.env.BENCH_SIZES ?? `${Math.min(1000, MAX_BUILDS)},${MAX_BUILDS}`)
+const MAX_BUILDS = Math.max(10, Number(process.env.BENCH_BUILDS ?? 100_000));
+const SIZES = (process.env.BENCH_SIZES ?? `${Math.min(10_000, MAX_BUILDS)},${MAX_BUILDS}`)
   .split(",")
   .map(Number)
   .filter((n, i, all) => n > 0 && all.indexOf(n) === i)
   .sort((a, b) => a - b);
 const PG_PORT = Number(process.env.BENCH_PG_PORT ?? 54349);
-const BATCH = 500;
-// A comparison of all five variants every 2 hours, newest first: 1,000 builds span ~17 days,
-// 5,000 ~83 days, so the project page's default 30-day range holds ~1,800 builds at most.
-const INTERVAL_MS = 2 * 3600_000;
+// A comparison of all five variants every 2 hours, newest first (lib/harness/seed-history.ts):
+// 10,000 builds span ~167 days, 100,000 ~4.5 years; the default 30-day range holds ~1,800 builds.
+// Layers and steps for the newest builds only (the build and compare pages look them up by id).
+const DETAILS = Number(process.env.BENCH_DETAILS ?? 10_000);
+// A slow figure is still a figure: the app's 15 s statement timeout would turn it into an error.
+const BENCH_TIMEOUTS = { connectMs: 10_000, statementMs: 300_000, idleInTransactionMs: 300_000 };
+const WITH_INDEXES = process.env.BENCH_INDEXES !== "0";
+const WITH_MEMORY = process.env.BENCH_MEMORY !== "0";
 
 v8.setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc") as () => void;
@@ -55,7 +64,6 @@ const median = (values: number[]) => {
 };
 const fmtMs = (ms: number) => (ms >= 100 ? `${ms.toFixed(0)} ms` : `${ms.toFixed(2)} ms`);
 const fmtMiB = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MiB`;
-const newId = () => `c${randomBytes(12).toString("hex")}`;
 
 const printTable = (data: Array<Record<string, string>>) => {
   const columns = Object.keys(data[0]);
@@ -68,6 +76,10 @@ const printTable = (data: Array<Record<string, string>>) => {
 
 const count = (value: unknown): number | null =>
   Array.isArray(value) ? value.length : value instanceof Map ? [...value.values()].reduce((n, list) => n + list.length, 0) : null;
+
+// The result's size as the page would serialise it (Maps as entry lists, BigInt as text).
+const responseBytes = (value: unknown) =>
+  Buffer.byteLength(JSON.stringify(value, (_key, v) => (v instanceof Map ? [...v.entries()] : typeof v === "bigint" ? String(v) : v)) ?? "");
 
 const thirtyDaysAgo = () => new Date(Date.now() - 30 * 24 * 3600_000);
 
@@ -134,155 +146,7 @@ const measureMemoryInChild = (name: string, projectId: string, url: string) =>
     });
   });
 
-const VARIANTS = [
-  { name: "single-stage", strategy: "SINGLE_STAGE", size: 799e6, runs: true },
-  { name: "multi-stage", strategy: "MULTI_STAGE", size: 354e6, runs: true },
-  { name: "venv --copies", strategy: "VENV_COPIES", size: 241e6, runs: false },
-  { name: "builder pattern", strategy: "BUILDER_PATTERN", size: 262e6, runs: true },
-  { name: "custom slim", strategy: "CUSTOM", size: 310e6, runs: true },
-] as const;
-
-const STEP_NAMES = [
-  "[1/7] FROM layerboard/bookworm-base:local",
-  "[2/7] RUN apt-get update && apt-get install -y python3 python3-venv gcc",
-  "[3/7] WORKDIR /app",
-  "[4/7] COPY requirements.txt .",
-  "[5/7] RUN python3 -m venv /venv && /venv/bin/pip install --no-build-isolation -r requirements.txt",
-  "[6/7] COPY . .",
-  "[7/7] RUN /venv/bin/pip install --no-build-isolation .",
-  "exporting to image",
-];
-
-type Seeded = { projectId: string; variantIds: string[]; buildIds: string[]; comparisonIds: string[] };
-
-// One project with five variants and `target` builds: ~10 layers, 8 steps and a smoke result each.
-const seedDatabase = async (db: Db, target: number): Promise<Seeded> => {
-  const project = await db.project.create({
-    data: {
-      slug: "bench",
-      name: "Benchmark project",
-      contextKind: "DIRECTORY",
-      contextPath: "pyapp",
-      variants: { create: VARIANTS.map((v, position) => ({ name: v.name, strategy: v.strategy, position })) },
-    },
-    include: { variants: { orderBy: { position: "asc" } } },
-  });
-  const variants = project.variants;
-  const now = Date.now();
-  let seeded = 0;
-  const comparisonIds: string[] = [];
-  const buildIds: string[] = [];
-    while (seeded < target) {
-      const count = Math.min(BATCH, target - seeded);
-      const comparisons: Array<{ id: string; projectId: string; createdAt: Date }> = [];
-      const builds: Prisma.BuildCreateManyInput[] = [];
-      const layers: Prisma.LayerCreateManyInput[] = [];
-      const steps: Prisma.BuildStepCreateManyInput[] = [];
-      const smokes: Prisma.SmokeResultCreateManyInput[] = [];
-      for (let k = 0; k < count; k += 1) {
-        const i = seeded + k;
-        const variantIndex = i % VARIANTS.length;
-        const variant = VARIANTS[variantIndex];
-        // Every five consecutive builds (one per variant) are one comparison.
-        const group = Math.floor(i / VARIANTS.length);
-        const queuedAt = new Date(now - group * INTERVAL_MS - variantIndex * 1000);
-        if (variantIndex === 0) {
-          const id = newId();
-          comparisons.push({ id, projectId: project.id, createdAt: queuedAt });
-          comparisonIds[group] = id;
-        }
-        const status = i < 2 ? (i === 0 ? "RUNNING" : "QUEUED") : i % 20 === 7 ? "FAILED" : i % 97 === 3 ? "CANCELLED" : "SUCCEEDED";
-        const finished = status !== "RUNNING" && status !== "QUEUED";
-        const succeeded = status === "SUCCEEDED";
-        const startedAt = status === "QUEUED" ? null : new Date(queuedAt.getTime() + 2000);
-        const durationMs = 40_000 + ((i * 7919) % 30_000);
-        const finishedAt = finished ? new Date(queuedAt.getTime() + 2000 + durationMs) : null;
-        // A slow drift with a wobble, so that the size chart has something to show.
-        const totalSize = Math.round(variant.size + (group % 200) * 50_000 + ((i * 104729) % 1_000_000));
-        const id = newId();
-        buildIds[i] = id;
-        builds.push({
-          id,
-          projectId: project.id,
-          variantId: variants[variantIndex].id,
-          comparisonId: comparisonIds[group],
-          status,
-          builder: i % 3 === 0 ? "CLASSIC" : "BUILDKIT",
-          settings: { dockerfile: "Dockerfile", builder: "BUILDKIT", buildArgs: {}, noCache: false },
-          queuedAt,
-          startedAt,
-          finishedAt,
-          durationMs: finished ? durationMs : null,
-          contextRevision: `sha256:${randomBytes(32).toString("hex")}`,
-          engineVersion: "20.10.24",
-          storageDriver: "overlay2",
-          imageTag: succeeded ? `layerboard/bench-${variantIndex}:${id}` : null,
-          imageId: succeeded ? `sha256:${randomBytes(32).toString("hex")}` : null,
-          totalSize: succeeded ? BigInt(totalSize) : null,
-          stepsTotal: 8,
-          stepsDone: succeeded ? 8 : 5,
-          cachedSteps: i % 4,
-          logLines: 120,
-          logBytes: 9000,
-          errorCode: status === "FAILED" ? "BUILD_FAILED" : null,
-          error: status === "FAILED" ? "The command '/bin/sh -c pip install .' returned a non-zero code: 1" : null,
-        });
-        if (!finished) continue;
-        for (let s = 0; s < STEP_NAMES.length; s += 1) {
-          steps.push({
-            id: newId(),
-            buildId: id,
-            digest: `sha256:${randomBytes(32).toString("hex")}`,
-            position: s,
-            name: STEP_NAMES[s],
-            stage: null,
-            startedAt: new Date(queuedAt.getTime() + 2000 + s * 3000),
-            completedAt: new Date(queuedAt.getTime() + 4000 + s * 3000),
-            cached: s < i % 4,
-            error: status === "FAILED" && s === 6 ? "exit code 1" : null,
-          });
-        }
-        if (!succeeded) continue;
-        // Ten history entries: the base import, metadata-only entries and own layers.
-        const own = totalSize - 149_000_000;
-        const layerSizes = [149_000_000, 0, 0, Math.round(own * 0.6), 0, 1200, Math.round(own * 0.3), 48_000, 0, 0];
-        layerSizes[9] = own - layerSizes.slice(3).reduce((a, b) => a + b, 0);
-        for (let p = 0; p < layerSizes.length; p += 1) {
-          const isEmpty = [1, 2, 4, 8].includes(p);
-          layers.push({
-            id: newId(),
-            buildId: id,
-            image: "main",
-            position: p,
-            createdBy: p === 0 ? "ADD file:abc in /" : `/bin/sh -c #(nop) step ${p}`,
-            instruction: p === 0 ? "ADD file:abc in /" : isEmpty ? `ENV STEP=${p}` : `RUN step ${p}`,
-            size: BigInt(Math.max(0, layerSizes[p])),
-            isEmpty,
-            isFromBase: p < 2,
-            layerDigest: isEmpty ? null : `sha256:${randomBytes(32).toString("hex")}`,
-          });
-        }
-        smokes.push({
-          id: newId(),
-          buildId: id,
-          command: ["python3", "-c", "import app; print(app.ok())"],
-          runs: variant.runs,
-          exitCode: variant.runs ? 0 : 127,
-          durationMs: 300 + (i % 200),
-          outputHead: variant.runs ? "ok" : "python3: error while loading shared libraries: libexpat.so.1: cannot open shared object file",
-          outputTail: variant.runs ? "ok" : "python3: error while loading shared libraries: libexpat.so.1: cannot open shared object file",
-          error: variant.runs ? null : "exit code 127",
-        });
-      }
-      await db.comparison.createMany({ data: comparisons });
-      await db.build.createMany({ data: builds });
-      await db.buildStep.createMany({ data: steps });
-      await db.layer.createMany({ data: layers });
-      await db.smokeResult.createMany({ data: smokes });
-      seeded += count;
-    }
-  return { projectId: project.id, variantIds: variants.map((v) => v.id), buildIds, comparisonIds };
-};
+type Seeded = import("@/lib/harness/seed-history").SeededHistory;
 
 const main = async () => {
   const { startEmbeddedPostgres } = await import("@/lib/database/embedded-postgres");
@@ -323,6 +187,7 @@ const main = async () => {
     const { findBuilds, getBuild } = await import("@/lib/data/builds");
     const { findComparisons, getComparison } = await import("@/lib/data/comparisons");
     const charts = await import("@/lib/data/charts");
+    const { seedHistory } = await import("@/lib/harness/seed-history");
     const { findLatestSizes, findSizeHistory, getOverviewCounts } = charts;
     const { getMetricsSnapshot } = await import("@/lib/data/metrics");
     const { renderMetrics } = await import("@/lib/metrics/registry");
@@ -336,12 +201,15 @@ const main = async () => {
 
     for (const size of SIZES) {
       const url = urls.get(size)!;
-      const target: Target = { size, url, sql: new pg.Client({ connectionString: url }), client: createPrismaClient(url), seeded: undefined as unknown as Seeded };
+      const target: Target = { size, url, sql: new pg.Client({ connectionString: url }), client: createPrismaClient(url, BENCH_TIMEOUTS), seeded: undefined as unknown as Seeded };
       await target.sql.connect();
       targets.push(target);
       use(target);
       const started = performance.now();
-      target.seeded = await seedDatabase(db, size);
+      // Its own client: the seeding statements run longer than the app's 15 s statement timeout.
+      const seeder = createPrismaClient(url, { connectMs: 10_000, statementMs: 600_000, idleInTransactionMs: 600_000 });
+      target.seeded = await seedHistory(seeder, { slug: "bench", builds: size, details: DETAILS });
+      await seeder.$disconnect();
       await target.sql.query("VACUUM ANALYZE");
       const totals = (await target.sql.query(`SELECT (SELECT count(*) FROM "Build") AS builds, (SELECT count(*) FROM "Layer") AS layers, (SELECT count(*) FROM "BuildStep") AS steps, pg_size_pretty(pg_database_size(current_database())) AS db`)).rows[0];
       console.log(`seeded N=${size} in ${((performance.now() - started) / 1000).toFixed(1)} s: ${totals.builds} builds, ${totals.layers} layers, ${totals.steps} steps, database ${totals.db}`);
@@ -349,8 +217,8 @@ const main = async () => {
 
     // -- the page loads, as the pages call them -------------------------------------------------
     const seeded = () => current.seeded;
-    const pickBuild = () => seeded().buildIds[40]; // a succeeded build a few days old
-    const pickComparison = () => seeded().comparisonIds[10];
+    const pickBuild = () => seeded().buildId(40); // a succeeded build a few days old
+    const pickComparison = () => seeded().comparisonId(10);
 
     const overviewPage = () =>
       Promise.all([
@@ -415,12 +283,13 @@ const main = async () => {
     };
 
     // Each case: two warm-ups per size, then RUNS rounds in which every size runs once (order alternating).
-    const results = new Map<string, Map<number, { samples: number[]; rows: number | null }>>();
+    const results = new Map<string, Map<number, { samples: number[]; rows: number | null; bytes: number }>>();
     for (const c of cases) {
-      const bySize = new Map<number, { samples: number[]; rows: number | null }>();
+      const bySize = new Map<number, { samples: number[]; rows: number | null; bytes: number }>();
       for (const target of targets) {
         use(target);
-        bySize.set(target.size, { samples: [], rows: c.size(await c.fn()) });
+        const first = await c.fn();
+        bySize.set(target.size, { samples: [], rows: c.size(first), bytes: responseBytes(first) });
         await c.fn();
       }
       for (let round = 0; round < RUNS; round += 1) {
@@ -436,7 +305,7 @@ const main = async () => {
 
     // Memory: one call per fresh process; the naive reference shows what loading every build costs.
     const memoryResults = new Map<number, Array<MemoryFigures & { name: string }>>();
-    for (const target of targets) {
+    for (const target of WITH_MEMORY ? targets : []) {
       const mem: Array<MemoryFigures & { name: string }> = [];
       for (const name of Object.keys(memoryCalls(db, charts))) mem.push({ name, ...(await measureMemoryInChild(name, target.seeded.projectId, target.url)) });
       memoryResults.set(target.size, mem);
@@ -445,23 +314,57 @@ const main = async () => {
     // -- report ---------------------------------------------------------------------------------
     const smallest = SIZES[0];
     const largest = SIZES[SIZES.length - 1];
-    console.log(`\nPostgres ${version}; median of ${RUNS} runs after 2 warm-ups, sizes interleaved run by run; rows = rows returned at N=${largest}`);
+    console.log(`\nPostgres ${version}; p50/p95 of ${RUNS} runs after 2 warm-ups, sizes interleaved run by run; rows = rows returned at N=${largest}; bytes = the result as JSON`);
     printTable(
       cases.map((c) => {
         const bySize = results.get(c.name)!;
         const row: Record<string, string> = { "data function": c.name };
-        for (const size of SIZES) row[`N=${size}`] = fmtMs(median(bySize.get(size)!.samples));
+        for (const size of SIZES) {
+          row[`p50 N=${size}`] = fmtMs(median(bySize.get(size)!.samples));
+          row[`p95 N=${size}`] = fmtMs(percentile(bySize.get(size)!.samples, 95));
+        }
         if (SIZES.length > 1) row[`growth ${largest}/${smallest}`] = `${(median(bySize.get(largest)!.samples) / median(bySize.get(smallest)!.samples)).toFixed(2)}×`;
-        const sorted = [...bySize.get(largest)!.samples].sort((x, y) => x - y);
-        row[`p90 N=${largest}`] = fmtMs(sorted[Math.max(0, Math.ceil(sorted.length * 0.9) - 1)]);
         const rows = bySize.get(largest)!.rows;
         row.rows = rows === null ? "" : String(rows);
+        for (const size of SIZES) row[`bytes N=${size}`] = bySize.get(size)!.bytes.toLocaleString("en-US");
         return row;
       }),
     );
 
-    console.log(`\nmemory of one call in a fresh process (after a warm-up on an empty project and gc; heap peak sampled every 1 ms)`);
-    printTable(
+    // Headline lines for `npm run bench`: page data p95 at each size; chart data against loading
+    // every build (what an unbounded chart would do), with issue 16's 50 ms target at the largest.
+    const p95 = (name: string, size: number) => percentile(results.get(name)!.get(size)!.samples, 95);
+    const naive = "reference: load every build (naive)";
+    for (const size of SIZES) {
+      const n = size.toLocaleString("en-US");
+      for (const [name, line] of [
+        ["  findSizeHistory (30 days)", `chart data p95, project page (30 d), ${n} builds`],
+        ["  findSizeHistory (all time)", `chart data p95, all time, ${n} builds`],
+      ] as const)
+        recordBenchLine({ bench: "pages", line, value: p95(name, size), unit: "ms", reference: p95(naive, size), referenceLabel: "load every build", target: size === largest ? { on: "value", max: 50 } : null });
+      for (const [name, line] of [
+        ["overview page (5 queries)", `overview page data p95, ${n} builds`],
+        ["project page (5 queries)", `project page data p95, ${n} builds`],
+        ["build page (getBuild + previous)", `build page data p95, ${n} builds`],
+        ["compare page (comparison of 5)", `compare page data p95, ${n} builds`],
+      ] as const)
+        recordBenchLine({ bench: "pages", line, value: p95(name, size), unit: "ms", reference: p95(naive, size), referenceLabel: "load every build" , target: null });
+    }
+    if (SIZES.length > 1) {
+      const bytes = (size: number) => results.get("  findSizeHistory (all time)")!.get(size)!.bytes;
+      recordBenchLine({
+        bench: "pages",
+        line: `chart data bytes, all time, ${largest.toLocaleString("en-US")} builds`,
+        value: bytes(largest),
+        unit: "B",
+        reference: bytes(smallest),
+        referenceLabel: `same at ${smallest.toLocaleString("en-US")} builds`,
+        target: { on: "ratio", max: 1.1 },
+      });
+    }
+
+    if (WITH_MEMORY) console.log(`\nmemory of one call in a fresh process (after a warm-up on an empty project and gc; heap peak sampled every 1 ms)`);
+    if (WITH_MEMORY) printTable(
       memoryResults.get(largest)!.map((m, index) => {
         const row: Record<string, string> = { call: m.name };
         for (const size of SIZES) {
@@ -477,7 +380,7 @@ const main = async () => {
     // -- indexes: plans of the chart queries, and candidate indexes measured on and off --------
     const big = targets[targets.length - 1];
     use(big);
-    await indexExperiments({ sql: big.sql, project: { id: big.seeded.projectId }, cases, time, sizeLabel: largest });
+    if (WITH_INDEXES) await indexExperiments({ sql: big.sql, project: { id: big.seeded.projectId }, cases, time, sizeLabel: largest });
   } finally {
     for (const target of targets) {
       await target.sql.end().catch(() => undefined);

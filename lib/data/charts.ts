@@ -1,11 +1,12 @@
 // Chart data aggregated in Postgres: size/duration history, the latest sizes behind the
-// overview sparklines, and overview counts. Every query is bounded (per-variant LIMIT via
-// row_number), so a project with years of builds never loads them all into memory.
+// overview sparklines, and overview counts. Every query is bounded (history downsampled per
+// variant, latest sizes by a per-variant LIMIT), so a project with years of builds never loads them all into memory.
 import "server-only";
 import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { toNumber } from "@/lib/data/mappers";
 import type { HistoryPoint } from "@/lib/history/shape-size-history";
+import { downsampleHistory, FLAGGED_KEPT, HISTORY_BUCKETS, HISTORY_POINTS_PER_SERIES } from "@/lib/history/downsample-history";
 import type { BuildStatus } from "@/lib/types";
 
 // Raw rows as adapter-pg returns them: BIGINT/row_number come back as bigint, timestamps as Date.
@@ -34,31 +35,81 @@ const toPoint = (row: HistoryRowRaw): HistoryPoint => ({
 // Finished builds that say something about size or time: cancelled builds are left out.
 const CHARTED_STATUSES = ["SUCCEEDED", "FAILED", "INTERRUPTED"];
 
+// Every series bounded to HISTORY_POINTS_PER_SERIES points, whatever the length of the
+// history (lib/history/downsample-history.ts is the spec): a series longer than the bound is cut
+// into HISTORY_BUCKETS time buckets; each bucket keeps its smallest and largest size and
+// duration, every failed / does-not-run / over-budget build is kept (up to FLAGGED_KEPT per
+// series, else the last and the largest of each kind per bucket), and so are the first and
+// last build. The selection runs here in Postgres, so the response does not grow with history.
 export const findSizeHistory = async (
   projectId: string,
-  options: { since?: Date | null; variantIds?: string[] | null; limitPerVariant?: number } = {},
+  options: { since?: Date | null; variantIds?: string[] | null } = {},
 ): Promise<HistoryPoint[]> => {
-  const limit = Math.max(1, Math.min(options.limitPerVariant ?? 500, 5000));
   // Build timestamps are `timestamp(3)` holding UTC; an ISO string cast to timestamp drops the Z.
   const since = options.since ? Prisma.sql`AND b."finishedAt" >= ${options.since.toISOString()}::timestamp` : Prisma.empty;
   const variants = options.variantIds?.length ? Prisma.sql`AND b."variantId" IN (${Prisma.join(options.variantIds)})` : Prisma.empty;
-  const rows = await db.$queryRaw<HistoryRowRaw[]>`
-    SELECT "buildId", "variantId", "finishedAt", "totalSize", "durationMs", status, runs, "contextRevision"
-    FROM (
-      SELECT b.id AS "buildId", b."variantId", b."finishedAt", b."totalSize", b."durationMs",
-             b.status::text AS status, s.runs, b."contextRevision",
-             row_number() OVER (PARTITION BY b."variantId" ORDER BY b."finishedAt" DESC) AS rn
+  // Ranking runs on narrow rows (id, time, size, duration, flag) with hash aggregates, no
+  // window sorts: sorting 100,000 full rows spilled to disk. Only the picked ids are joined back.
+  const rows = await db.$queryRaw<Array<HistoryRowRaw & { budget: bigint | number | null }>>`
+    WITH points AS (
+      SELECT b.id, b."variantId", (extract(epoch FROM b."finishedAt") * 1000)::bigint AS at, b."totalSize" AS size, b."durationMs" AS duration,
+             CASE WHEN b.status <> 'SUCCEEDED' THEN 1
+                  WHEN s.runs IS FALSE THEN 2
+                  WHEN v."sizeBudgetBytes" IS NOT NULL AND b."totalSize" > v."sizeBudgetBytes" THEN 3
+                  ELSE 0 END AS flag
       FROM "Build" b
+      JOIN "Variant" v ON v.id = b."variantId"
       LEFT JOIN "SmokeResult" s ON s."buildId" = b.id
       WHERE b."projectId" = ${projectId}
         AND b."finishedAt" IS NOT NULL
         AND b.status::text IN (${Prisma.join(CHARTED_STATUSES)})
         ${since}
         ${variants}
-    ) ranked
-    WHERE rn <= ${limit}
-    ORDER BY "finishedAt" ASC`;
-  return rows.map(toPoint);
+    ), series AS (
+      SELECT "variantId", count(*) AS n, count(*) FILTER (WHERE flag <> 0) AS flagged, min(at) AS at_first, max(at) AS at_last
+      FROM points GROUP BY "variantId"
+    ), bucketed AS (
+      SELECT p.*, s.n, s.flagged, s.at_first, s.at_last, (${HISTORY_BUCKETS}::bigint * (p.at - s.at_first)) / (s.at_last - s.at_first + 1) AS bucket
+      FROM points p JOIN series s USING ("variantId")
+    ), groups AS (
+      SELECT "variantId", bucket, flag, min(size) AS size_min, max(size) AS size_max, min(duration) AS duration_min, max(duration) AS duration_max, max(at) AS at_latest
+      FROM bucketed WHERE n > ${HISTORY_POINTS_PER_SERIES}
+      GROUP BY "variantId", bucket, flag
+    ), candidates AS (
+      SELECT k.id, k."variantId", k.bucket, k.flag, k.at, pick.kind
+      FROM bucketed k
+      JOIN groups g USING ("variantId", bucket, flag)
+      CROSS JOIN LATERAL (VALUES
+        (1, k.flag = 0 AND k.size = g.size_min),
+        (2, k.size = g.size_max AND (k.flag = 0 OR k.flagged > ${FLAGGED_KEPT})),
+        (3, k.flag = 0 AND k.duration = g.duration_min),
+        (4, k.flag = 0 AND k.duration = g.duration_max),
+        (5, k.flag <> 0 AND k.flagged > ${FLAGGED_KEPT} AND k.at = g.at_latest),
+        (6, k.at = k.at_first OR k.at = k.at_last),
+        (7, k.flag <> 0 AND k.flagged <= ${FLAGGED_KEPT})
+      ) AS pick(kind, hit)
+      -- The cheap test first, so that only the few matching rows are tried against each pick.
+      WHERE (k.size IN (g.size_min, g.size_max) OR k.duration IN (g.duration_min, g.duration_max)
+             OR k.at IN (g.at_latest, k.at_first, k.at_last) OR (k.flag <> 0 AND k.flagged <= ${FLAGGED_KEPT}))
+        AND pick.hit
+    ), picked AS (
+      SELECT id FROM bucketed WHERE n <= ${HISTORY_POINTS_PER_SERIES}
+      UNION
+      -- Ties (identical sizes are common: cached rebuilds) keep one point, the earliest.
+      SELECT id FROM (
+        SELECT id, kind, row_number() OVER (PARTITION BY "variantId", bucket, flag, kind ORDER BY at, id) AS tie FROM candidates
+      ) t WHERE kind = 7 OR tie = 1 OR (kind = 6 AND tie <= 2)
+    )
+    SELECT b.id AS "buildId", b."variantId", b."finishedAt", b."totalSize", b."durationMs", b.status::text AS status, s.runs, b."contextRevision",
+           v."sizeBudgetBytes" AS budget
+    FROM picked
+    JOIN "Build" b ON b.id = picked.id
+    JOIN "Variant" v ON v.id = b."variantId"
+    LEFT JOIN "SmokeResult" s ON s."buildId" = b.id
+    ORDER BY b."finishedAt" ASC, b.id ASC`;
+  const budgets = new Map(rows.map((row) => [row.variantId, row.budget === null ? null : toNumber(row.budget)]));
+  // The same selection in JS on what Postgres kept: a no-op when both agree, the bound either way.
+  return downsampleHistory(rows.map(toPoint), budgets).points;
 };
 
 export type SparklinePoint = { buildId: string; finishedAt: string; totalSize: number; runs: boolean | null };

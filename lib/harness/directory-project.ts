@@ -10,6 +10,7 @@ export type VariantFields = {
   secretArgs?: string[];
   smokeCommand?: string[];
   noCache?: boolean;
+  builder?: "CLASSIC" | "BUILDKIT";
 };
 
 /** `dir` is absolute; the variants keep their order as `position`. */
@@ -28,6 +29,7 @@ export const createDirectoryProject = (client: PrismaClient, slug: string, dir: 
           secretArgs: variant.secretArgs ?? [],
           smokeCommand: variant.smokeCommand,
           noCache: variant.noCache ?? false,
+          ...(variant.builder ? { builder: variant.builder } : {}),
           position,
         })),
       },
