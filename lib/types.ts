@@ -28,6 +28,9 @@ export type VariantDto = {
   runtimeDockerfile: string | null;
   artifactPath: string | null;
   position: number;
+  /** Issue 17: which size the budget and threshold apply to; a base image in the project's registry. */
+  budgetBasis: "DISK" | "COMPRESSED";
+  registryBaseImage: string | null;
 };
 
 export type ProjectDto = {

@@ -51,6 +51,8 @@ export const toVariantDto = (v: Variant): VariantDto => ({
   smokePrivileges: v.smokePrivileges,
   sizeBudgetBytes: toNumber(v.sizeBudgetBytes),
   regressionThresholdPct: v.regressionThresholdPct,
+  budgetBasis: v.budgetBasis === "COMPRESSED" ? "COMPRESSED" : "DISK",
+  registryBaseImage: v.registryBaseImage,
   builder: v.builder,
   noCache: v.noCache,
   runtimeDockerfile: v.runtimeDockerfile,

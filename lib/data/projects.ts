@@ -55,6 +55,8 @@ const variantData = (input: VariantInput) => ({
   regressionThresholdPct: input.regressionThresholdPct ?? null,
   runtimeDockerfile: input.runtimeDockerfile ?? null,
   artifactPath: input.artifactPath ?? null,
+  budgetBasis: input.budgetBasis ?? "DISK",
+  registryBaseImage: input.registryBaseImage ?? null,
 });
 
 export const createVariant = async (projectId: string, input: VariantInput): Promise<VariantDto> => {
@@ -69,7 +71,7 @@ export const createVariant = async (projectId: string, input: VariantInput): Pro
 
 export const updateVariantBudget = async (
   variantId: string,
-  budget: { sizeBudgetBytes: number | null; regressionThresholdPct: number | null },
+  budget: { sizeBudgetBytes: number | null; regressionThresholdPct: number | null; budgetBasis?: "DISK" | "COMPRESSED" },
 ): Promise<VariantDto> => {
   await getVariant(variantId);
   const row = await db.variant.update({
@@ -77,6 +79,7 @@ export const updateVariantBudget = async (
     data: {
       sizeBudgetBytes: budget.sizeBudgetBytes == null ? null : BigInt(budget.sizeBudgetBytes),
       regressionThresholdPct: budget.regressionThresholdPct,
+      ...(budget.budgetBasis ? { budgetBasis: budget.budgetBasis } : {}),
     },
   });
   return toVariantDto(row);
