@@ -82,6 +82,7 @@ export const toLayerDto = (l: Layer): LayerDto => ({
   isEmpty: l.isEmpty,
   isFromBase: l.isFromBase,
   layerDigest: l.layerDigest,
+  compressedSize: toNumber(l.compressedSize),
 });
 
 export const toStepDto = (s: BuildStep): StepDto => ({
@@ -142,6 +143,8 @@ export const toBuildSummaryDto = (
   imageId: b.imageId,
   imageTag: b.imageTag,
   totalSize: toNumber(b.totalSize),
+  compressedSize: toNumber(b.compressedSize),
+  compressedSource: b.compressedSource,
   baseSize: layerStats?.baseSize ?? null,
   buildImageSize: toNumber(b.buildImageSize),
   stepsTotal: b.stepsTotal,

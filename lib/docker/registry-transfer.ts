@@ -17,6 +17,10 @@ const authconfigOf = (auth: RegistryAuth) =>
 // A refused push or pull: the engine's words name the cause ("unauthorized", "denied",
 // "connection refused", "read-only mode"); the code says which kind it is.
 const registryError = (message: string): AppError => {
+  // A read-only registry (distribution's maintenance mode) answers uploads with a bare 405 that the engine fails to parse.
+  if (/HTTP 405|405 Method Not Allowed|Method not allowed/i.test(message))
+    return new AppError("REGISTRY_FAILED", `the registry refuses the push (HTTP 405: read-only, or it takes no pushes to this repository); the engine said: ${message}`);
+  if (/HTTP 413|quota|too large/i.test(message)) return new AppError("REGISTRY_FAILED", `the registry refuses the push (quota or size limit): ${message}`);
   if (/unauthorized|authentication required|denied|forbidden|403|401/i.test(message)) return new AppError("REGISTRY_AUTH_FAILED", message);
   if (/connection refused|no such host|i\/o timeout|dial tcp|server gave HTTP response to HTTPS client|no route/i.test(message))
     return new AppError("REGISTRY_UNREACHABLE", message);
