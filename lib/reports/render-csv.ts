@@ -56,6 +56,11 @@ const BUILD_COLUMNS = [
   "image_id",
   "queued_at",
   "finished_at",
+  // Issue 17, appended so existing column positions stay.
+  "compressed_size_bytes",
+  "compressed_source",
+  "previous_compressed_size_bytes",
+  "budget_basis",
 ];
 
 const LAYER_COLUMNS = ["report_kind", "report_id", "project", "variant", "build_id", "position", "instruction", "size_bytes", "is_from_base", "share_of_image_pct"];
@@ -112,6 +117,10 @@ export const renderReportCsv = (report: Report, rows: CsvRows = "builds"): strin
       row.imageId,
       row.queuedAt,
       row.finishedAt,
+      row.compressedSize,
+      row.compressedSource,
+      row.previousCompressedSize,
+      row.budget.basis,
     ]),
   );
 };
