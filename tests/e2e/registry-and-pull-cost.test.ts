@@ -98,6 +98,23 @@ describe("registries and pull cost", () => {
     expect(cost).toContain("187.5 MB");
     await screenshot(page, "registry-compare-pull-cost");
 
+    // The registry form: the password is write-only, the page says only that one is set.
+    const secret = `e2e-secret-${unique}-pw`;
+    await page.goto(`${baseUrl()}/projects/${project.id}/settings`);
+    const form = page.getByTestId("project-registry-form");
+    expect(await form.locator('input[name="host"]').inputValue()).toBe("127.0.0.1:5000");
+    await form.locator('input[name="username"]').fill("ci");
+    await form.locator('input[name="password"]').fill(secret);
+    await form.getByRole("button", { name: "Save registry" }).click();
+    await form.getByText("Saved.").waitFor();
+    await page.reload();
+    await page.getByTestId("project-registry-form").getByText("(set; blank keeps it)").waitFor();
+    expect(await page.content()).not.toContain(secret);
+    const stored = await db.project.findUniqueOrThrow({ where: { id: project.id } });
+    expect(stored.registryUsername).toBe("ci");
+    expect(stored.registryPasswordCiphertext).toMatch(/^v1:/);
+    await screenshot(page, "registry-project-settings");
+
     expect(errors).toEqual([]);
     await context.close();
   }, 180_000);
