@@ -65,8 +65,9 @@ export default async function ProjectPage({ params, searchParams }: PageProps) {
   const compressed = history.sizeBasis === "compressed" ? await findCompressedSizes(points.map((point) => point.buildId)) : null;
   const sizePoints = compressed ? points.map((point) => ({ ...point, totalSize: compressed.get(point.buildId) ?? null })).filter((point) => point.totalSize !== null || point.status !== "SUCCEEDED") : points;
   const basisOf = (variantId: string) => project.variants.find((variant) => variant.id === variantId)?.budgetBasis ?? "DISK";
-  const budgetSeries = series.filter((s) => basisOf(s.id) === (compressed ? "COMPRESSED" : "DISK"));
-  const sizeRows = pivotHistory(sizePoints, series, "size");
+  // A budget is drawn and flagged only on the size it judges.
+  const budgetSeries = series.map((s) => (basisOf(s.id) === (compressed ? "COMPRESSED" : "DISK") ? s : { ...s, sizeBudgetBytes: null }));
+  const sizeRows = pivotHistory(sizePoints, budgetSeries, "size");
   const durationRows = pivotHistory(points, series, "duration");
   const canBuild = hasRole(actor.role, "BUILDER");
   const basePath = `/projects/${project.id}`;
