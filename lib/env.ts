@@ -91,6 +91,8 @@ const envSchema = launcherSchema.extend(requestSchema.shape).extend({
   LAYERBOARD_CONTENT_MAX_ENTRIES: z.coerce.number().int().min(1000).default(1_000_000),
   /** Captured text (package databases, ld.so.conf) kept per layer, bytes. */
   LAYERBOARD_CONTENT_MAX_CAPTURE_BYTES: z.coerce.number().int().min(0).default(64 * 1024 * 1024),
+  /** Registries and pull cost (issue 17): the bandwidth a pull-time estimate assumes, Mbit/s. */
+  LAYERBOARD_PULL_BANDWIDTH_MBIT: z.coerce.number().min(0.1).max(1_000_000).default(100),
 });
 
 export type Env = z.infer<typeof envSchema>;

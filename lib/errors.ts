@@ -20,6 +20,10 @@ export const APP_ERROR_CODES = [
   "SESSION_REQUIRED",
   "RATE_LIMITED",
   "PAYLOAD_TOO_LARGE",
+  // Registries (issue 17): a push or a base-image pull; a failed push never fails the build.
+  "REGISTRY_UNREACHABLE",
+  "REGISTRY_AUTH_FAILED",
+  "REGISTRY_FAILED",
   // Build.errorCode of a build cancelled by a user, and of one whose worker stopped or died.
   "CANCELLED",
   "INTERRUPTED",
@@ -47,6 +51,9 @@ const statusByCode: Record<AppErrorCode, number> = {
   SESSION_REQUIRED: 422,
   RATE_LIMITED: 429,
   PAYLOAD_TOO_LARGE: 413,
+  REGISTRY_UNREACHABLE: 502,
+  REGISTRY_AUTH_FAILED: 502,
+  REGISTRY_FAILED: 502,
   CANCELLED: 409,
   INTERRUPTED: 503,
   INTERNAL: 500,

@@ -30,6 +30,9 @@ export type VariantDto = {
   position: number;
   /** Archived (issue 13): kept with its builds, no longer compared or listed. */
   archivedAt: string | null;
+  /** Issue 17: which size the budget and threshold apply to; a base image in the project's registry. */
+  budgetBasis: "DISK" | "COMPRESSED";
+  registryBaseImage: string | null;
 };
 
 export type ProjectDto = {
@@ -80,6 +83,8 @@ export type LayerDto = {
   isFromBase: boolean;
   /** The layer's diff_id (sha256 of the uncompressed tar) for real layers, null for empty entries. */
   layerDigest: string | null;
+  /** Issue 17: the layer as a registry stores it (the build's compressedSource says where it comes from). */
+  compressedSize?: number | null;
 };
 
 /**
@@ -124,6 +129,9 @@ export type BuildSummaryDto = {
   imageId: string | null;
   imageTag: string | null;
   totalSize: number | null;
+  /** Issue 17: compressed size of the shipped image and its source ("MANIFEST" | "ESTIMATED" | "CONTENT_STORE"). */
+  compressedSize?: number | null;
+  compressedSource?: string | null;
   baseSize: number | null;
   buildImageSize: number | null;
   stepsTotal: number;

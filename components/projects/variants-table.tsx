@@ -55,11 +55,12 @@ export const VariantsTable = ({ project, series, latest, buildAction }: Props) =
             <td className="font-mono text-xs">{variant.target ?? "—"}</td>
             <td className="text-right">
               <Bytes value={variant.sizeBudgetBytes} />
+              {variant.sizeBudgetBytes !== null && variant.budgetBasis === "COMPRESSED" && <div className="text-xs text-slate-500 dark:text-slate-400">compressed</div>}
             </td>
             <td className="text-right">
               {last ? (
                 <Link href={`/builds/${last.buildId}`} className="hover:underline">
-                  <Bytes value={last.totalSize} className={variant.sizeBudgetBytes !== null && last.totalSize > variant.sizeBudgetBytes ? "font-semibold text-red-700 dark:text-red-300" : ""} />
+                  <Bytes value={last.totalSize} className={variant.budgetBasis !== "COMPRESSED" && variant.sizeBudgetBytes !== null && last.totalSize > variant.sizeBudgetBytes ? "font-semibold text-red-700 dark:text-red-300" : ""} />
                 </Link>
               ) : (
                 <span className="text-slate-400">no build yet</span>

@@ -13,6 +13,7 @@ export const PHASE_LABELS = {
   "runtime-image": "Runtime image (BuildKit steps)",
   analysis: "Image analysis (size, history, layers)",
   smoke: "Smoke run",
+  push: "Push to the registry",
   finish: "Recording the result",
   "content-analysis": "Content analysis (after the build)",
 } as const;

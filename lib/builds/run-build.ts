@@ -27,13 +27,18 @@ import { notifyBuildFinished } from "@/lib/notifications/notify-build";
 import { buildLogger } from "@/lib/log";
 import { queueContentAnalysis } from "@/lib/builds/content-analysis";
 import { createPhaseRecorder } from "@/lib/builds/phase-recorder";
+import { openRegistryTarget } from "@/lib/builds/registry-target";
+import { pushBuildImage } from "@/lib/builds/registry-push";
+import { pullRegistryBaseImage } from "@/lib/builds/registry-base-image";
+import { recordImageStoreSizes } from "@/lib/builds/image-store-sizes";
+import { recordPush } from "@/lib/data/registry";
 
 type Project = BuildForRun["project"];
 type Variant = BuildForRun["variant"];
 
 type Settings = Pick<
   Variant,
-  "dockerfile" | "target" | "buildArgs" | "secretArgs" | "smokeCommand" | "smokePrivileges" | "builder" | "noCache" | "runtimeDockerfile" | "artifactPath" | "strategy"
+  "dockerfile" | "target" | "buildArgs" | "secretArgs" | "smokeCommand" | "smokePrivileges" | "builder" | "noCache" | "runtimeDockerfile" | "artifactPath" | "strategy" | "registryBaseImage"
 >;
 
 export type RunBuildOptions = { docker: Docker; workerId: string; signal: AbortSignal };
@@ -61,8 +66,10 @@ const imageTagFor = (project: Project, variant: Variant, buildId: string) =>
   `layerboard/${project.slug}-${variant.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "")}:${buildId.toLowerCase()}`;
 
 // Build args the Dockerfile declares get the configured local base image unless the variant sets one.
-const effectiveBuildArgs = (dockerfileText: string, variantArgs: Record<string, string>) => {
+// A registry base image (issue 17 item 7) is the variant's BASE_IMAGE.
+const effectiveBuildArgs = (dockerfileText: string, variantArgs: Record<string, string>, registryBase: string | null = null) => {
   const args = { ...variantArgs };
+  if (registryBase && declaresArg(dockerfileText, "BASE_IMAGE")) args.BASE_IMAGE = registryBase;
   if (!args.BASE_IMAGE && declaresArg(dockerfileText, "BASE_IMAGE")) args.BASE_IMAGE = getEnv().LAYERBOARD_BASE_IMAGE;
   return args;
 };
@@ -111,9 +118,14 @@ export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => 
     // Issue 15: the commit's subject, author, date and first parent, as the clone says.
     if (context.commit) await retry(() => saveCommit(build.projectId, context!.commit!));
     recorder.log(`[layerboard] building ${settings.dockerfile} on engine ${engine.version} (${settings.builder.toLowerCase()})`, "system");
+    // Registries (issue 17): the project's target, a base image pulled from it before the build.
+    const registry = await retry(() => openRegistryTarget(build.project.id));
+    const registryBase = settings.registryBaseImage
+      ? await pullRegistryBaseImage({ buildId: build.id, name: settings.registryBaseImage, target: registry, docker, recorder, signal })
+      : null;
 
     const dockerfileText = await readDockerfileInContext(context.dir, settings.dockerfile);
-    const buildArgs = effectiveBuildArgs(dockerfileText, (settings.buildArgs ?? {}) as Record<string, string>);
+    const buildArgs = effectiveBuildArgs(dockerfileText, (settings.buildArgs ?? {}) as Record<string, string>, registryBase);
     const common = { docker, buildArgs, noCache: settings.noCache, labels, builder: settings.builder, networkMode: env.LAYERBOARD_NETWORK_MODE, signal };
     const isBuilderPattern = settings.strategy === "BUILDER_PATTERN" && settings.runtimeDockerfile && settings.artifactPath;
     await phases.begin(isBuilderPattern ? "build-image" : "engine-build");
@@ -144,7 +156,7 @@ export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => 
         await phases.begin("runtime-image");
         recorder.setImage(MAIN_IMAGE);
         finalDockerfile = await readDockerfileInContext(context.dir, settings.runtimeDockerfile!);
-        finalBuildArgs = effectiveBuildArgs(finalDockerfile, (settings.buildArgs ?? {}) as Record<string, string>);
+        finalBuildArgs = effectiveBuildArgs(finalDockerfile, (settings.buildArgs ?? {}) as Record<string, string>, registryBase);
         const runtime = await buildImage({
           ...common,
           buildArgs: finalBuildArgs,
@@ -175,6 +187,8 @@ export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => 
     await retry(() =>
       updateBuildDetails(build.id, { imageId: analysis.imageId, totalSize: analysis.totalSize, storageDriver: analysis.storageDriver }),
     );
+    // Which image store the engine keeps (overlay2 or containerd) and, on containerd, its own sizes.
+    await recordImageStoreSizes(build.id, analysis.imageId, engine, docker, recorder);
     recorder.log(`[layerboard] image ${analysis.imageId.slice(0, 19)} is ${analysis.totalSize} bytes; smoke run…`, "system");
 
     signal.throwIfAborted();
@@ -194,6 +208,13 @@ export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => 
       "system",
     );
     await retry(() => saveSmokeResult(build.id, { ...smoke, outputHead: mask(smoke.outputHead), outputTail: mask(smoke.outputTail), error: smoke.error && mask(smoke.error) }));
+    signal.throwIfAborted();
+    // After the smoke run: an image that does not run is not pushed. A failed push never fails the build.
+    if (registry && smoke.runs) {
+      await phases.begin("push");
+      await pushBuildImage({ buildId: build.id, imageId: analysis.imageId, projectSlug: build.project.slug, variantName: build.variant.name, revision: contextRevision, target: registry, docker, recorder, signal });
+    }
+    else if (registry) await retry(() => recordPush(build.id, { status: "SKIPPED", ref: null, digest: null, error: "the image does not run: not pushed" }));
     signal.throwIfAborted();
     await phases.end();
     await recorder.close();

@@ -6,6 +6,7 @@
 // streams. Pure: nothing is written to disk, no layer is buffered.
 import { PassThrough, Readable, pipeline } from "node:stream";
 import { createGunzip } from "node:zlib";
+import { createGzipCounter } from "@/lib/content/gzip-counter";
 import * as tar from "tar-stream";
 import { createLayerIndexer, type LayerContent, type LayerIndexOptions } from "@/lib/content/layer-index";
 import { chainIds, findLegacyLayerPosition } from "@/lib/content/legacy-v1-id";
@@ -36,6 +37,8 @@ export type ExportedLayer = {
   compressed: boolean;
   /** The index, when the layer was parsed; null when it was only drained. */
   content: LayerContent | null;
+  /** gzip size of the layer tar at zlib's default level (what `docker push` sends, estimated); null when not measured. */
+  gzipBytes: number | null;
 };
 
 export type ReadImageExportOptions = {
@@ -52,6 +55,8 @@ export type ReadImageExportOptions = {
   /** Bytes of the export read so far. */
   onBytes?: (bytesRead: number) => void;
   indexOptions?: LayerIndexOptions;
+  /** Whether to gzip the layer tar as it passes and count the bytes (issue 17); `known` as knownDiffId answered. */
+  measureGzip?: (entryName: string, known: string | null) => boolean;
 };
 
 export type ImageExportSummary = {
@@ -142,25 +147,29 @@ const readLayer = async (
   const known = options.knownDiffId(entryName, predicted);
   const indexer = known ? null : createLayerIndexer(layerHash, options.indexOptions);
   let content: LayerContent | null = null;
+  const gzip = options.measureGzip?.(entryName, known) ? createGzipCounter() : null;
   let digest: string;
   try {
     for await (const chunk of source) {
       tarBytes += chunk.length;
       indexer?.write(chunk);
       layerHash.write(chunk);
+      if (gzip) await gzip.write(chunk);
       if (layerHash.backlogged) await layerHash.drained();
     }
     digest = await layerHash.end();
     content = indexer?.end() ?? null;
   } catch (error) {
     layerHash.abort();
+    gzip?.destroy();
     if (error instanceof ImageExportError) throw error;
     throw new ImageExportError(`layer ${entryName} is truncated or corrupt: ${describe(error)}`);
   }
   const diffId = `sha256:${digest}`;
   if (known && known !== diffId) throw new ExportNameMismatchError(entryName, known, diffId);
   if (content) content.stats.tarBytes = tarBytes;
-  return { entryName, diffId, tarBytes, compressed, content };
+  const gzipBytes = gzip ? await gzip.end() : null;
+  return { entryName, diffId, tarBytes, compressed, content, gzipBytes };
 };
 
 const parseJson = (name: string, text: Buffer | undefined): unknown => {
@@ -251,7 +260,7 @@ export const readImageExport = async (source: AsyncIterable<Buffer>, options: Re
       if (isLayer) {
         const predicted = isLegacyLayer ? (predictedByDir.get(name.slice(0, -"/layer.tar".length)) ?? null) : null;
         const layer = await readLayer(name, rest(head, done, iterator), gzip, options, predicted);
-        layers.set(name, { entryName: layer.entryName, diffId: layer.diffId, tarBytes: layer.tarBytes, compressed: layer.compressed });
+        layers.set(name, { entryName: layer.entryName, diffId: layer.diffId, tarBytes: layer.tarBytes, compressed: layer.compressed, gzipBytes: layer.gzipBytes });
         await options.onLayer(layer);
         continue;
       }

@@ -82,13 +82,13 @@ export const findPreviousSuccessfulBuild = async (build: {
   id: string;
   variantId: string;
   queuedAt: string | Date;
-}): Promise<{ id: string; totalSize: number | null } | null> => {
+}): Promise<{ id: string; totalSize: number | null; compressedSize: number | null } | null> => {
   const row = await db.build.findFirst({
     where: { variantId: build.variantId, status: "SUCCEEDED", id: { not: build.id }, queuedAt: { lt: new Date(build.queuedAt) } },
     orderBy: { queuedAt: "desc" },
-    select: { id: true, totalSize: true },
+    select: { id: true, totalSize: true, compressedSize: true },
   });
-  return row ? { id: row.id, totalSize: toNumber(row.totalSize) } : null;
+  return row ? { id: row.id, totalSize: toNumber(row.totalSize), compressedSize: toNumber(row.compressedSize) } : null;
 };
 
 /** The build row a worker runs, with its project and variant. */

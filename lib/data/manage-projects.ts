@@ -101,6 +101,8 @@ export const getVariantInput = async (id: string): Promise<VariantInput & { proj
     noCache: v.noCache,
     runtimeDockerfile: v.runtimeDockerfile,
     artifactPath: v.artifactPath,
+    budgetBasis: v.budgetBasis === "COMPRESSED" ? "COMPRESSED" : "DISK",
+    registryBaseImage: v.registryBaseImage,
   };
 };
 

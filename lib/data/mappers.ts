@@ -52,6 +52,8 @@ export const toVariantDto = (v: Variant): VariantDto => ({
   smokePrivileges: v.smokePrivileges,
   sizeBudgetBytes: toNumber(v.sizeBudgetBytes),
   regressionThresholdPct: v.regressionThresholdPct,
+  budgetBasis: v.budgetBasis === "COMPRESSED" ? "COMPRESSED" : "DISK",
+  registryBaseImage: v.registryBaseImage,
   builder: v.builder,
   noCache: v.noCache,
   runtimeDockerfile: v.runtimeDockerfile,
@@ -83,6 +85,7 @@ export const toLayerDto = (l: Layer): LayerDto => ({
   isEmpty: l.isEmpty,
   isFromBase: l.isFromBase,
   layerDigest: l.layerDigest,
+  compressedSize: toNumber(l.compressedSize),
 });
 
 export const toStepDto = (s: BuildStep): StepDto => ({
@@ -144,6 +147,8 @@ export const toBuildSummaryDto = (
   imageId: b.imageId,
   imageTag: b.imageTag,
   totalSize: toNumber(b.totalSize),
+  compressedSize: toNumber(b.compressedSize),
+  compressedSource: b.compressedSource,
   baseSize: layerStats?.baseSize ?? null,
   buildImageSize: toNumber(b.buildImageSize),
   stepsTotal: b.stepsTotal,

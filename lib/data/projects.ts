@@ -65,6 +65,8 @@ export const variantData = (input: VariantInput) => ({
   regressionThresholdPct: input.regressionThresholdPct ?? null,
   runtimeDockerfile: input.runtimeDockerfile ?? null,
   artifactPath: input.artifactPath ?? null,
+  budgetBasis: input.budgetBasis ?? "DISK",
+  registryBaseImage: input.registryBaseImage ?? null,
 });
 
 export const createVariant = async (projectId: string, input: VariantInput): Promise<VariantDto> => {
@@ -80,7 +82,7 @@ export const createVariant = async (projectId: string, input: VariantInput): Pro
 
 export const updateVariantBudget = async (
   variantId: string,
-  budget: { sizeBudgetBytes: number | null; regressionThresholdPct: number | null },
+  budget: { sizeBudgetBytes: number | null; regressionThresholdPct: number | null; budgetBasis?: "DISK" | "COMPRESSED" },
 ): Promise<VariantDto> => {
   await getVariant(variantId);
   const row = await db.variant.update({
@@ -88,6 +90,7 @@ export const updateVariantBudget = async (
     data: {
       sizeBudgetBytes: budget.sizeBudgetBytes == null ? null : BigInt(budget.sizeBudgetBytes),
       regressionThresholdPct: budget.regressionThresholdPct,
+      ...(budget.budgetBasis ? { budgetBasis: budget.budgetBasis } : {}),
     },
   });
   return toVariantDto(row);

@@ -41,7 +41,7 @@ const findContentDifferences = async (inputs: ReportBuildInput[], baselineBuildI
 
 const findPreviousForReport = async (build: BuildDetailDto) => {
   const previous = await findPreviousSuccessfulBuild(build);
-  return previous ? { buildId: previous.id, size: previous.totalSize } : null;
+  return previous ? { buildId: previous.id, size: previous.totalSize, compressedSize: previous.compressedSize } : null;
 };
 
 // Advice needs only the shipped image's layers; the Dockerfile and .dockerignore are not
@@ -63,7 +63,7 @@ const toBuildInput = async (build: BuildDetailDto, project: ProjectDto): Promise
   const measured = analysis?.result?.advice;
   return {
     build,
-    budget: { sizeBudgetBytes: variant?.sizeBudgetBytes ?? null, regressionThresholdPct: variant?.regressionThresholdPct ?? null },
+    budget: { sizeBudgetBytes: variant?.sizeBudgetBytes ?? null, regressionThresholdPct: variant?.regressionThresholdPct ?? null, budgetBasis: variant?.budgetBasis },
     previous: await findPreviousForReport(build),
     // Measured bytes replace the estimates they cover once the contents are analysed.
     findings: measured ? mergeAdvice(adviseOnBuild(build), measured) : adviseOnBuild(build),

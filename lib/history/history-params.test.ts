@@ -52,3 +52,13 @@ describe("splitListParam", () => {
     expect(splitListParam(undefined)).toEqual([]);
   });
 });
+
+describe("the size basis in the URL (issue 17)", () => {
+  it("keeps ?size=compressed through parse and the filter links, and drops anything else", () => {
+    const params = parseHistoryParams({ range: "7d", size: "compressed" });
+    expect(params.sizeBasis).toBe("compressed");
+    expect(buildHistoryQuery(toggleVariant({ ...params, variantIds: null }, "a", ["a", "b"]))).toBe("?range=7d&variants=b&size=compressed");
+    expect(parseHistoryParams({ size: "gzip" }).sizeBasis).toBeUndefined();
+    expect(buildHistoryQuery({ ...params, sizeBasis: undefined })).toBe("?range=7d");
+  });
+});

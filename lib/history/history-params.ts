@@ -21,12 +21,14 @@ export const splitListParam = (value: RawParam): string[] =>
 
 const idList = z.array(z.string().max(64).regex(/^[A-Za-z0-9_-]+$/)).max(50);
 
-export type HistoryParams = { range: HistoryRange; variantIds: string[] | null };
+// sizeBasis (issue 17, `?size=compressed`): the size chart shows compressed sizes; absent: on-disk.
+export type HistoryParams = { range: HistoryRange; variantIds: string[] | null; sizeBasis?: "compressed" };
 
-export const parseHistoryParams = (params: { range?: RawParam; variants?: RawParam }): HistoryParams => {
+export const parseHistoryParams = (params: { range?: RawParam; variants?: RawParam; size?: RawParam }): HistoryParams => {
   const range = z.enum(HISTORY_RANGES).catch(DEFAULT_RANGE).parse(Array.isArray(params.range) ? params.range[0] : params.range);
   const ids = idList.safeParse(splitListParam(params.variants));
-  return { range, variantIds: ids.success && ids.data.length ? ids.data : null };
+  const size = Array.isArray(params.size) ? params.size[0] : params.size;
+  return { range, variantIds: ids.success && ids.data.length ? ids.data : null, ...(size === "compressed" ? { sizeBasis: "compressed" as const } : {}) };
 };
 
 export const rangeStart = (range: HistoryRange, now: Date = new Date()): Date | null => {
@@ -39,6 +41,7 @@ export const buildHistoryQuery = (params: HistoryParams, extra: Record<string, s
   const query = new URLSearchParams();
   if (params.range !== DEFAULT_RANGE) query.set("range", params.range);
   if (params.variantIds?.length) query.set("variants", params.variantIds.join(","));
+  if (params.sizeBasis === "compressed") query.set("size", "compressed");
   for (const [k, v] of Object.entries(extra)) if (v) query.set(k, v);
   const text = query.toString().replaceAll("%2C", ",");
   return text ? `?${text}` : "";

@@ -23,7 +23,9 @@ import {
 // 2: `content` (image contents: analysis totals, run findings, differences vs the baseline).
 // 3: `isSmallest` means the smallest image *that runs* (`smallestThatRuns`); `smokeError` is the
 //    loader's or command's own error line; `layerDiffs` (each image's layers vs the baseline).
-export const REPORT_SCHEMA_VERSION = 3;
+// 4: compressed sizes (issue 17): `compressedSize`, `compressedSource`, `previousCompressedSize`,
+//    `deltaVsPreviousCompressed` per row; `budget.basis` says which size the budget judged.
+export const REPORT_SCHEMA_VERSION = 4;
 
 // Largest own layers listed per build in the top-layers section.
 export const TOP_LAYERS_PER_BUILD = 5;
@@ -34,6 +36,8 @@ export type ReportKind = "build" | "comparison";
 export type ReportDelta = { bytes: number | null; percent: number | null };
 
 export type ReportBudget = {
+  /** "DISK" (uncompressed on the engine's store) or "COMPRESSED" (what a pull downloads). */
+  basis: "DISK" | "COMPRESSED";
   sizeBudgetBytes: number | null;
   regressionThresholdPct: number | null;
   // false when there was no size to judge (the build did not succeed)
@@ -54,6 +58,9 @@ export type ReportRow = {
   errorCode: string | null;
   error: string | null;
   size: number | null;
+  /** Compressed size (issue 17) and where it comes from: MANIFEST, ESTIMATED or CONTENT_STORE. */
+  compressedSize: number | null;
+  compressedSource: string | null;
   baseSize: number | null;
   ownSize: number | null;
   isBaseline: boolean;
@@ -63,6 +70,8 @@ export type ReportRow = {
   previousBuildId: string | null;
   previousSize: number | null;
   deltaVsPrevious: ReportDelta;
+  previousCompressedSize: number | null;
+  deltaVsPreviousCompressed: ReportDelta;
   runs: boolean | null;
   smokeExitCode: number | null;
   // why it does not run: the loader's or command's error line, else the static run check, else the exit code
@@ -130,8 +139,8 @@ export type Report = {
 
 export type ReportBuildInput = {
   build: BuildDetailDto;
-  budget: { sizeBudgetBytes: number | null; regressionThresholdPct: number | null };
-  previous: { buildId: string; size: number | null } | null;
+  budget: { sizeBudgetBytes: number | null; regressionThresholdPct: number | null; budgetBasis?: "DISK" | "COMPRESSED" };
+  previous: { buildId: string; size: number | null; compressedSize?: number | null } | null;
   findings: Finding[];
   // the build's content analysis (null: none was queued); omitted: not read
   content?: ReportContentInput;
@@ -163,19 +172,25 @@ const deltaAgainst = (size: number | null, reference: number | null | undefined)
 // evaluateBudget's own messages speak in raw bytes; reports want readable ones.
 const describeBudget = (size: number, input: ReportBuildInput["budget"], verdict: ReturnType<typeof evaluateBudget>) => {
   const messages: string[] = [];
+  const what = input.budgetBasis === "COMPRESSED" ? " compressed" : "";
   if (verdict.overBudget)
-    messages.push(`${formatBytes(size)} is over the budget of ${formatBytes(input.sizeBudgetBytes)} (by ${formatBytes(size - input.sizeBudgetBytes!)})`);
+    messages.push(`${formatBytes(size)}${what} is over the budget of ${formatBytes(input.sizeBudgetBytes)} (by ${formatBytes(size - input.sizeBudgetBytes!)})`);
   if (verdict.regression)
     messages.push(`grew ${formatPercent(verdict.deltaVsPreviousPct)} vs the previous successful build (threshold ${input.regressionThresholdPct} %)`);
   return messages;
 };
 
-const evaluateRowBudget = (size: number | null, input: ReportBuildInput): ReportBudget => {
+// The budget judges the size its basis names: on-disk, or compressed (issue 17).
+const evaluateRowBudget = (diskSize: number | null, compressedSize: number | null, input: ReportBuildInput): ReportBudget => {
   const { sizeBudgetBytes, regressionThresholdPct } = input.budget;
+  const basis = input.budget.budgetBasis ?? "DISK";
+  const size = basis === "COMPRESSED" ? compressedSize : diskSize;
+  const previousSize = (basis === "COMPRESSED" ? input.previous?.compressedSize : input.previous?.size) ?? null;
   if (size === null)
-    return { sizeBudgetBytes, regressionThresholdPct, evaluated: false, overBudget: false, regression: false, passed: true, messages: [] };
-  const verdict = evaluateBudget({ size, sizeBudgetBytes, regressionThresholdPct, previousSize: input.previous?.size ?? null });
+    return { basis, sizeBudgetBytes, regressionThresholdPct, evaluated: false, overBudget: false, regression: false, passed: true, messages: [] };
+  const verdict = evaluateBudget({ size, sizeBudgetBytes, regressionThresholdPct, previousSize });
   return {
+    basis,
     sizeBudgetBytes,
     regressionThresholdPct,
     evaluated: true,
@@ -208,7 +223,8 @@ const toReportLayers = (build: BuildDetailDto): ReportLayer[] =>
 const toRow = (input: ReportBuildInput, baseline: AssembleReportInput["baseline"], smallestId: string | null): ReportRow => {
   const { build } = input;
   const size = build.status === "SUCCEEDED" ? build.totalSize : null;
-  const budget = evaluateRowBudget(size, input);
+  const compressedSize = build.status === "SUCCEEDED" ? (build.compressedSize ?? null) : null;
+  const budget = evaluateRowBudget(size, compressedSize, input);
   return {
     buildId: build.id,
     variantId: build.variantId,
@@ -219,6 +235,8 @@ const toRow = (input: ReportBuildInput, baseline: AssembleReportInput["baseline"
     errorCode: build.errorCode,
     error: build.error,
     size,
+    compressedSize,
+    compressedSource: compressedSize === null ? null : (build.compressedSource ?? null),
     baseSize: build.baseSize,
     ownSize: size !== null && build.baseSize !== null ? size - build.baseSize : null,
     isBaseline: baseline?.buildId === build.id,
@@ -227,6 +245,8 @@ const toRow = (input: ReportBuildInput, baseline: AssembleReportInput["baseline"
     previousBuildId: input.previous?.buildId ?? null,
     previousSize: input.previous?.size ?? null,
     deltaVsPrevious: deltaAgainst(size, input.previous?.size),
+    previousCompressedSize: input.previous?.compressedSize ?? null,
+    deltaVsPreviousCompressed: deltaAgainst(compressedSize, input.previous?.compressedSize),
     runs: build.runs,
     smokeExitCode: build.smoke?.exitCode ?? null,
     smokeError: smokeErrorOf(input),

@@ -63,6 +63,11 @@ const BUILD_COLUMNS = [
   "layers_removed_vs_baseline",
   "layers_resized_vs_baseline",
   "layer_bytes_vs_baseline",
+  // Issue 17, appended so existing column positions stay.
+  "compressed_size_bytes",
+  "compressed_source",
+  "previous_compressed_size_bytes",
+  "budget_basis",
 ];
 
 const LAYER_DIFF_COLUMNS = ["report_kind", "report_id", "project", "variant", "build_id", "baseline_variant", "baseline_build_id", "change", "instruction", "baseline_size_bytes", "size_bytes", "delta_bytes"];
@@ -135,6 +140,10 @@ export const renderReportCsv = (report: Report, rows: CsvRows = "builds"): strin
       diffOf.get(row.buildId)?.removed,
       diffOf.has(row.buildId) ? diffOf.get(row.buildId)!.grown + diffOf.get(row.buildId)!.shrunk : null,
       diffOf.get(row.buildId)?.deltaBytes,
+      row.compressedSize,
+      row.compressedSource,
+      row.previousCompressedSize,
+      row.budget.basis,
     ]),
   );
 };

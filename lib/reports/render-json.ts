@@ -26,9 +26,11 @@ const upgradeSmallest = (report: Report): Report => {
 export const readReportSnapshot = (value: unknown): Report => {
   const candidate = value as (Omit<Partial<Report>, "schemaVersion"> & { schemaVersion?: unknown }) | null;
   const version = candidate?.schemaVersion;
-  if (!candidate || typeof candidate !== "object" || (version !== REPORT_SCHEMA_VERSION && version !== 1 && version !== 2) || !Array.isArray(candidate.rows))
+  if (!candidate || typeof candidate !== "object" || (version !== REPORT_SCHEMA_VERSION && version !== 1 && version !== 2 && version !== 3) || !Array.isArray(candidate.rows))
     throw new Error(`unsupported report snapshot (schemaVersion ${String(candidate?.schemaVersion)})`);
   if (version === REPORT_SCHEMA_VERSION) return candidate as Report;
+  // 3 → 4 added only the compressed sizes: a version-3 snapshot has none to show.
+  if (version === 3) return { ...candidate, schemaVersion: REPORT_SCHEMA_VERSION } as Report;
   return upgradeSmallest({
     ...candidate,
     schemaVersion: REPORT_SCHEMA_VERSION,

@@ -17,6 +17,7 @@ describe("renderReportMarkdown", () => {
       "**multi-stage**",
       "succeeded",
       "354.0 MB",
+      "118.0 MB (est.)",
       "−445.0 MB (−55.7 %)",
       "+14.0 MB (+4.1 %)",
       "✅ runs",

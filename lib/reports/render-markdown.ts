@@ -39,14 +39,19 @@ const formatBudget = (row: ReportRow) => {
 const formatVariant = (row: ReportRow) =>
   [`**${escapeMarkdown(row.variant)}**`, row.isBaseline && "(baseline)", row.isSmallest && "⭐ smallest that runs"].filter(Boolean).join(" ");
 
+// Issue 17: what a pull downloads; "est." when no registry manifest says it.
+const formatCompressed = (row: ReportRow) =>
+  row.compressedSize === null ? "—" : `${formatBytes(row.compressedSize)}${row.compressedSource === "ESTIMATED" ? " (est.)" : ""}`;
+
 const renderTable = (report: Report) => [
-  "| Variant | Status | Size | vs baseline | vs previous | Runs | Layers | Build time | Cached steps | Budget |",
-  "|:--|:--|--:|--:|--:|:--|--:|--:|--:|:--|",
+  "| Variant | Status | Size | Compressed | vs baseline | vs previous | Runs | Layers | Build time | Cached steps | Budget |",
+  "|:--|:--|--:|--:|--:|--:|:--|--:|--:|--:|:--|",
   ...report.rows.map((row) =>
     [
       formatVariant(row),
       formatStatus(row),
       formatBytes(row.size),
+      formatCompressed(row),
       formatDeltaCell(row.deltaVsBaseline),
       formatDeltaCell(row.deltaVsPrevious),
       formatRuns(row),

@@ -56,8 +56,8 @@ const report = assembleReport({
 });
 
 describe("the report's image contents", () => {
-  it("has each build's analysis state and totals, schema version 2", () => {
-    expect(report.schemaVersion).toBe(3);
+  it("has each build's analysis state and totals, schema version 4 (compressed sizes, issue 17)", () => {
+    expect(report.schemaVersion).toBe(4);
     expect(report.content.builds.map((b) => [b.variant, b.status, b.files, b.fileBytes, b.ownReclaimableBytes])).toEqual([
       ["single-stage", "SUCCEEDED", 3, 1600, 1000],
       ["multi-stage", "FAILED", null, null, null],

@@ -54,6 +54,9 @@ export const variantSchema = z.object({
   noCache: z.boolean().default(false),
   runtimeDockerfile: dockerfilePathSchema.nullish(),
   artifactPath: z.string().trim().startsWith("/", "artifact path must be absolute in the build image").max(255).nullish(),
+  // Issue 17: the size the budget and regression threshold apply to; a base image in the project's registry.
+  budgetBasis: z.enum(["DISK", "COMPRESSED"]).optional(),
+  registryBaseImage: z.string().trim().max(300).regex(/^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$/, "a base image is path[:tag] in the project's registry").nullish(),
 });
 export type VariantInput = z.infer<typeof variantSchema>;
 

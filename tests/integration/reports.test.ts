@@ -203,7 +203,7 @@ describe("comparison report", () => {
     expect(response.headers.get("content-type")).toBe("application/json; charset=utf-8");
     expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename=".*\.json"$/);
     const report = (await response.json()) as Report;
-    expect(report.schemaVersion).toBe(3);
+    expect(report.schemaVersion).toBe(4);
     const sizes = await storedSizes();
     for (const row of report.rows) expect(row.size).toBe(sizes[row.variant]);
     const layers = await db.layer.count({ where: { build: { comparisonId: ids.comparison }, image: "main", isEmpty: false } });

@@ -12,6 +12,8 @@ import { shapeSizeComparison } from "@/lib/compare/shape-size-comparison";
 import { formatBytes, shortId } from "@/lib/format/bytes";
 import { isFinished, type BuildDetailDto, type BuildSummaryDto } from "@/lib/types";
 import { Card } from "@/components/ui/card";
+import { ComparisonPullCost } from "@/components/compare/comparison-pull-cost";
+import { findComparisonPullCost } from "@/lib/data/pull-views";
 import { EmptyState, ErrorState } from "@/components/ui/states";
 import { AutoRefresh } from "@/components/compare/auto-refresh";
 import { ComparisonTable } from "@/components/compare/comparison-table";
@@ -204,6 +206,9 @@ export default async function ComparePage({ searchParams }: PageProps) {
   };
   const baseline = view.builds.find((b) => b.id === view.metrics.baselineBuildId);
   const content = await findComparisonContent(view.metrics.rows.map((r) => r.build), view.metrics.baselineBuildId);
+  // Issue 17: together vs separately, once every successful build has compressed sizes.
+  const succeededIds = view.builds.filter((b) => b.status === "SUCCEEDED").map((b) => b.id);
+  const pullCost = succeededIds.length >= 2 ? await findComparisonPullCost(succeededIds) : null;
 
   return (
     <div className="space-y-6">
@@ -237,6 +242,14 @@ export default async function ComparePage({ searchParams }: PageProps) {
 
       <Card title="Size: base image and own layers">
         {bars.length === 0 ? <EmptyState title="No sizes yet">Sizes appear as builds finish.</EmptyState> : <SizeComparisonChart bars={bars} />}
+      </Card>
+
+      <Card title="Pull cost">
+        {pullCost ? (
+          <ComparisonPullCost cost={pullCost} count={succeededIds.length} />
+        ) : (
+          <EmptyState title="No pull cost yet">It needs two successful builds with compressed sizes (pushed, or estimated by the content analysis).</EmptyState>
+        )}
       </Card>
 
       <Card title="Layer diff">

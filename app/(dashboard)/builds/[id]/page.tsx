@@ -32,6 +32,9 @@ import { RunFindings, type RunFindingsState } from "@/components/content/run-fin
 import { isDatabaseAnswering } from "@/lib/data/database-probe";
 import { DATABASE_UNAVAILABLE_TITLE } from "@/components/ui/database-unavailable";
 import { findQueuePosition } from "@/lib/data/queue-position";
+import { RegistryCard } from "@/components/builds/registry-card";
+import { findBuildRegistryView } from "@/lib/data/pull-views";
+import { getEnv } from "@/lib/env";
 
 type Props = { params: Promise<{ id: string }> };
 
@@ -56,6 +59,8 @@ export default async function BuildPage({ params }: Props) {
   // Once the contents are analysed, measured bytes replace the estimates they cover.
   const measured = content?.analysis?.result?.advice;
   const findings = measured ? mergeAdvice(estimated, measured) : estimated;
+  // Registries and pull cost (issue 17).
+  const registry = finished ? await findBuildRegistryView(build.id, (getEnv().LAYERBOARD_PULL_BANDWIDTH_MBIT * 1_000_000) / 8) : null;
   const runFindings: RunFindingsState | null = content && {
     status: !content.analysis ? "none" : content.analysis.status === "SUCCEEDED" ? "done" : content.analysis.status === "FAILED" ? "failed" : "pending",
     findings: content.analysis?.result?.findings ?? [],
@@ -130,6 +135,8 @@ export default async function BuildPage({ params }: Props) {
           )}
         </Card>
       )}
+
+      {registry && build.status === "SUCCEEDED" && <RegistryCard view={registry} />}
 
       {finished && mainLayers.length > 0 && (
         <Card title="Advice">

@@ -19,6 +19,8 @@ import { SizeHistoryChart } from "@/components/charts/size-history-chart";
 import { DurationHistoryChart } from "@/components/charts/duration-history-chart";
 import { HistoryMarkerKey } from "@/components/charts/history-line-chart";
 import { HistoryFilters } from "@/components/projects/history-filters";
+import { SizeBasisToggle } from "@/components/projects/size-basis-toggle";
+import { findCompressedSizes } from "@/lib/data/compressed-history";
 import { ActionButton } from "@/components/projects/action-button";
 import { RecentBuildsList } from "@/components/projects/recent-builds-list";
 import { VariantsTable } from "@/components/projects/variants-table";
@@ -71,7 +73,13 @@ export default async function ProjectPage({ params, searchParams }: PageProps) {
     findBuilds({ projectId: project.id, limit: 15 }),
     findComparisons(project.id, 10),
   ]);
-  const sizeRows = pivotHistory(points, series, "size");
+  // Issue 17: `?size=compressed` charts the compressed size (builds without one drop out) and the compressed budgets.
+  const compressed = history.sizeBasis === "compressed" ? await findCompressedSizes(points.map((point) => point.buildId)) : null;
+  const sizePoints = compressed ? points.map((point) => ({ ...point, totalSize: compressed.get(point.buildId) ?? null })).filter((point) => point.totalSize !== null || point.status !== "SUCCEEDED") : points;
+  const basisOf = (variantId: string) => project.variants.find((variant) => variant.id === variantId)?.budgetBasis ?? "DISK";
+  // A budget is drawn and flagged only on the size it judges.
+  const budgetSeries = series.map((s) => (basisOf(s.id) === (compressed ? "COMPRESSED" : "DISK") ? s : { ...s, sizeBudgetBytes: null }));
+  const sizeRows = pivotHistory(sizePoints, budgetSeries, "size");
   const durationRows = pivotHistory(points, series, "duration");
   const canBuild = hasRole(actor.role, "BUILDER");
   const basePath = `/projects/${project.id}`;
@@ -162,8 +170,11 @@ export default async function ProjectPage({ params, searchParams }: PageProps) {
           ) : (
             <>
               <section aria-labelledby="size-history-heading">
-                <h3 id="size-history-heading" className="mb-1 text-sm font-medium">Image size</h3>
-                <SizeHistoryChart rows={sizeRows} series={series} budgetLines={findBudgetLines(series)} />
+                <div className="mb-1 flex flex-wrap items-center justify-between gap-2">
+                  <h3 id="size-history-heading" className="text-sm font-medium">{compressed ? "Compressed image size (what a pull downloads)" : "Image size on disk"}</h3>
+                  <SizeBasisToggle basePath={basePath} params={{ ...history, variantIds: visibleIds?.length ? visibleIds : null }} />
+                </div>
+                <SizeHistoryChart rows={sizeRows} series={series} budgetLines={findBudgetLines(budgetSeries)} />
               </section>
               <section aria-labelledby="duration-history-heading">
                 <h3 id="duration-history-heading" className="mb-1 text-sm font-medium">Build duration</h3>

@@ -12,6 +12,8 @@ import type { AttemptResult } from "@/lib/notifications/deliver";
 import { idSchema } from "@/lib/validations/build";
 import { projectRetentionSchema } from "@/lib/validations/retention";
 import { webhookInputSchema } from "@/lib/validations/webhook";
+import { updateRegistryTarget } from "@/lib/builds/manage-registry";
+import { registryTargetSchema } from "@/lib/validations/registry";
 
 const text = (form: FormData, name: string) => {
   const value = form.get(name);
@@ -68,4 +70,27 @@ export const sendTestWebhookAction = async (_state: ActionState<AttemptResult>, 
     const result = await sendTestNotification(id);
     revalidatePath(pathOf(await getWebhookProject(id)));
     return result;
+  });
+
+// Issue 17: the registry target; a blank host removes it, a blank password keeps the stored one.
+export const saveRegistryAction = async (_state: ActionState, form: FormData): Promise<ActionResult> =>
+  runAction(async () => {
+    await requireActionActor("ADMIN");
+    const projectId = idSchema.parse(text(form, "projectId"));
+    const host = text(form, "host")?.trim() ?? "";
+    const password = text(form, "password") ?? "";
+    await updateRegistryTarget(
+      projectId,
+      host
+        ? registryTargetSchema.parse({
+            host,
+            repository: text(form, "repository") ?? "",
+            username: text(form, "username") || null,
+            password: form.get("removePassword") ? null : password || undefined,
+            insecure: form.get("insecure") === "on",
+          })
+        : null,
+    );
+    revalidatePath(pathOf(projectId));
+    return undefined;
   });

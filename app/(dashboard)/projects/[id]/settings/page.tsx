@@ -11,10 +11,12 @@ import { findWebhookDeliveries, findWebhooks } from "@/lib/data/webhooks";
 import { Card } from "@/components/ui/card";
 import { ProjectRetentionForm } from "@/components/projects/project-retention-form";
 import { WebhooksManager } from "@/components/projects/webhooks-manager";
-import { deleteWebhookAction, saveWebhookAction, sendTestWebhookAction, updateRetentionAction } from "./actions";
 import { findPushDeliveries, findPushHook, findPushPoll } from "@/lib/data/push-hooks";
 import { PushHookManager } from "@/components/projects/push-hook-manager";
 import { deletePushHookAction, deletePushPollAction, rotatePushHookAction, savePushHookBranchAction, savePushPollAction } from "./push-actions";
+import { deleteWebhookAction, saveRegistryAction, saveWebhookAction, sendTestWebhookAction, updateRetentionAction } from "./actions";
+import { ProjectRegistryForm } from "@/components/projects/project-registry-form";
+import { findRegistryTarget, toRegistryTargetView } from "@/lib/data/registry";
 
 export const metadata = { title: "Project settings" };
 export const dynamic = "force-dynamic";
@@ -27,6 +29,7 @@ export default async function ProjectSettingsPage({ params }: { params: Promise<
   const isAdmin = hasRole(actor.role, "ADMIN");
   const env = getEnv();
   const retention = (await findProjectRetentions()).find((p) => p.id === project.id);
+  const registry = isAdmin ? toRegistryTargetView(await findRegistryTarget(project.id)) : null;
   const webhooks = isAdmin
     ? await Promise.all((await findWebhooks(project.id)).map(async (w) => ({ ...w, deliveries: await findWebhookDeliveries(w.id, DELIVERIES_SHOWN) })))
     : [];
@@ -58,6 +61,12 @@ export default async function ProjectSettingsPage({ params }: { params: Promise<
               defaults={{ retainBuilds: env.LAYERBOARD_RETAIN_BUILDS, retainLogDays: env.LAYERBOARD_RETAIN_LOG_DAYS }}
               action={updateRetentionAction}
             />
+          </Card>
+          <Card title="Registry">
+            <p className="mb-3 text-sm text-slate-600 dark:text-slate-300">
+              After a successful build whose image runs, the worker pushes it here and records the compressed size of each layer from the manifest.
+            </p>
+            <ProjectRegistryForm projectId={project.id} current={registry} action={saveRegistryAction} />
           </Card>
           <Card title="Webhooks">
             <p className="mb-3 text-sm text-slate-600 dark:text-slate-300">
