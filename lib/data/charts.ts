@@ -160,8 +160,8 @@ export const getOverviewCounts = async (now: Date = new Date()): Promise<Overvie
   const dayAgo = new Date(now.getTime() - 24 * 3600_000);
   const weekAgo = new Date(now.getTime() - 7 * 24 * 3600_000);
   const [projects, variants, grouped, buildsLastDay, failuresLastWeek, doesNotRunLastWeek] = await Promise.all([
-    db.project.count(),
-    db.variant.count(),
+    db.project.count({ where: { archivedAt: null } }),
+    db.variant.count({ where: { archivedAt: null, project: { archivedAt: null } } }),
     db.build.groupBy({ by: ["status"], _count: { _all: true } }),
     db.build.count({ where: { queuedAt: { gte: dayAgo } } }),
     db.build.count({ where: { status: { in: ["FAILED", "INTERRUPTED"] }, finishedAt: { gte: weekAgo } } }),
