@@ -1,0 +1,43 @@
+// The benchmarks' machine-readable output: when LAYERBOARD_BENCH_JSON=path is set, each bench
+// appends one JSON line per figure, {bench, line, value, unit, reference, ratio, target}, so that
+// one umbrella (`npm run bench`) can print a single table. Without the variable nothing is written.
+import fs from "node:fs";
+
+export type BenchLine = {
+  bench: string;
+  line: string;
+  value: number | null;
+  unit: string;
+  /** The reference measured in the same run (same unit), or null where there is none. */
+  reference: number | null;
+  /** value / reference, or null. */
+  ratio: number | null;
+  /** What the figure should reach, in words (e.g. "≤ 1.03×"), or null. */
+  target: string | null;
+};
+
+export const appendBenchLines = (lines: BenchLine[], file = process.env.LAYERBOARD_BENCH_JSON): void => {
+  if (!file || !lines.length) return;
+  fs.appendFileSync(file, lines.map((line) => JSON.stringify(line)).join("\n") + "\n");
+};
+
+export const ratioOf = (value: number | null, reference: number | null): number | null =>
+  value === null || reference === null || reference === 0 ? null : value / reference;
+
+export const median = (values: number[]): number | null => {
+  if (!values.length) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+/** Prints rows of strings as an aligned text table. */
+export const printTable = (data: Array<Record<string, string>>): void => {
+  if (!data.length) return;
+  const columns = Object.keys(data[0]);
+  const widths = columns.map((column) => Math.max(column.length, ...data.map((row) => (row[column] ?? "").length)));
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i])).join(" | ");
+  console.log(line(columns));
+  console.log(widths.map((w) => "-".repeat(w)).join("-|-"));
+  for (const row of data) console.log(line(columns.map((column) => row[column] ?? "")));
+};
