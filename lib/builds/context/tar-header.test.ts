@@ -1,13 +1,15 @@
 import { describe, expect, it } from "vitest";
 import tar from "tar-stream";
+
+type Header = Partial<tar.Header> & { name: string };
 import { encodeTarHeader, paddingFor } from "./tar-header";
 
 // tar-stream's pack is the reference: the packer used it until its per-entry streams proved slow.
-const packWithTarStream = async (header: tar.Headers): Promise<Buffer> => {
+const packWithTarStream = async (header: Header): Promise<Buffer> => {
   const pack = tar.pack();
   const chunks: Buffer[] = [];
-  pack.on("data", (chunk: Buffer) => chunks.push(chunk));
-  const ended = new Promise((resolve) => pack.on("end", resolve));
+  pack.on("data", (chunk) => void chunks.push(chunk as Buffer));
+  const ended = new Promise<void>((resolve) => pack.on("end", () => resolve()));
   await new Promise<void>((resolve, reject) => {
     const sink = pack.entry(header, (error) => (error ? reject(error) : resolve()));
     if (header.type === "file") sink.end(Buffer.alloc(header.size ?? 0, 0x61));
@@ -21,7 +23,7 @@ const packWithTarStream = async (header: tar.Headers): Promise<Buffer> => {
 };
 
 const mtime = new Date(1_700_000_123_000);
-const cases: Array<{ what: string; header: tar.Headers }> = [
+const cases: Array<{ what: string; header: Header }> = [
   { what: "a small file", header: { name: "src/main.py", type: "file", mode: 0o644, size: 1234, mtime, uid: 0, gid: 0 } },
   { what: "an empty file", header: { name: "empty", type: "file", mode: 0o600, size: 0, mtime, uid: 0, gid: 0 } },
   { what: "a directory", header: { name: "src/", type: "directory", mode: 0o755, mtime, uid: 0, gid: 0 } },
@@ -52,7 +54,7 @@ describe("encodeTarHeader", () => {
     const header = encodeTarHeader({ name: "huge.bin", type: "file", mode: 0o644, mtimeSeconds: 1_700_000_123, size: 9 * 1024 ** 3 });
     expect(header[124]).toBe(0x80);
     const extract = tar.extract();
-    const seen = new Promise<tar.Headers>((resolve) => extract.once("entry", (entry) => resolve(entry)));
+    const seen = new Promise<tar.Header>((resolve) => extract.once("entry", (entry) => resolve(entry)));
     extract.write(header);
     expect((await seen).size).toBe(9 * 1024 ** 3);
     extract.destroy();
