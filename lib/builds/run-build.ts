@@ -25,6 +25,7 @@ import type { BuildEvent } from "@/lib/docker/build-stream";
 import { notifyBuildFinished } from "@/lib/notifications/notify-build";
 import { buildLogger } from "@/lib/log";
 import { queueContentAnalysis } from "@/lib/builds/content-analysis";
+import { refineLayerMappings, type ProvisionalMapping } from "@/lib/builds/refine-layer-mapping";
 
 type Project = BuildForRun["project"];
 type Variant = BuildForRun["variant"];
@@ -89,6 +90,8 @@ export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => 
   const labels = { "layerboard.build": build.id, "layerboard.project": build.project.slug };
   const tag = imageTagFor(build.project, build.variant, build.id);
   let context: Awaited<ReturnType<typeof openContext>> | undefined;
+  // Images whose layer mapping the history left ambiguous: settled from the export after the result (issue 16).
+  const provisional: ProvisionalMapping[] = [];
   try {
     context = await openContext(await contextSourceOf(build.project, build.contextRevision));
     const engine = await getEngineInfo(docker);
@@ -118,7 +121,12 @@ export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => 
     let finalDockerfile = dockerfileText;
     let finalBuildArgs = buildArgs;
     if (isBuilderPattern) {
-      const buildAnalysis = await analyseImage(first.imageId, { docker, baseImage: findFinalBaseImage(dockerfileText, buildArgs, settings.target) });
+      const buildAnalysis = await analyseImage(first.imageId, {
+        docker,
+        baseImage: findFinalBaseImage(dockerfileText, buildArgs, settings.target),
+        exportWhenAmbiguous: false,
+      });
+      if (!buildAnalysis.mappingExact) provisional.push({ image: BUILD_IMAGE, imageId: buildAnalysis.imageId });
       await retry(() => persistLayers(build.id, BUILD_IMAGE, buildAnalysis, mask));
       await retry(() => updateBuildDetails(build.id, { buildImageId: first.imageId, buildImageSize: buildAnalysis.totalSize }));
       recorder.log(`[layerboard] copying ${settings.artifactPath} out of the build image`, "system");
@@ -150,7 +158,9 @@ export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => 
     const analysis = await analyseImage(finalImageId, {
       docker,
       baseImage: findFinalBaseImage(finalDockerfile, finalBuildArgs, isBuilderPattern ? null : settings.target),
+      exportWhenAmbiguous: false,
     });
+    if (!analysis.mappingExact) provisional.push({ image: MAIN_IMAGE, imageId: analysis.imageId });
     await retry(() => persistLayers(build.id, MAIN_IMAGE, analysis, mask));
     await retry(() =>
       updateBuildDetails(build.id, { imageId: analysis.imageId, totalSize: analysis.totalSize, storageDriver: analysis.storageDriver }),
@@ -193,6 +203,8 @@ export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => 
     }
   } finally {
     await context?.cleanup().catch(() => undefined);
+    // After the final status: the result never waits for the export; rare (see configFromHistory).
+    if (provisional.length) await refineLayerMappings(build.id, provisional, docker);
     // After the final status; not awaited and never throws (webhooks, issue 12).
     notifyBuildFinished(build.id);
   }
