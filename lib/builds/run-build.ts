@@ -19,7 +19,8 @@ import { buildImage } from "@/lib/docker/build-image";
 import { analyseImage, type ImageAnalysis } from "@/lib/docker/analyse-image";
 import { runSmoke } from "@/lib/docker/smoke-run";
 import { exportPathFromImage } from "@/lib/docker/copy-from-image";
-import { findEngineUnavailable, getEngineInfo } from "@/lib/docker/engine-info";
+import { findEngineUnavailable } from "@/lib/docker/engine-info";
+import { getRecentEngineInfo } from "@/lib/docker/engine-info-cache";
 import { engineUnavailable } from "@/lib/docker/engine-error";
 import type { BuildEvent } from "@/lib/docker/build-stream";
 import { notifyBuildFinished } from "@/lib/notifications/notify-build";
@@ -94,7 +95,7 @@ export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => 
   const provisional: ProvisionalMapping[] = [];
   try {
     context = await openContext(await contextSourceOf(build.project, build.contextRevision));
-    const engine = await getEngineInfo(docker);
+    const engine = await getRecentEngineInfo(docker);
     if (!engine.reachable) throw engineUnavailable(engine.reason);
     const contextRevision = build.contextRevision ?? context.revision;
     await retry(() =>
