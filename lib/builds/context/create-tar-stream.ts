@@ -178,5 +178,7 @@ export const createContextTarStream = (dir: string, opts: CreateTarStreamOptions
     const matcher = createMatcher(await readDockerignore(dir), opts.dockerfile ?? "Dockerfile");
     yield* tarChunks(dir, matcher);
   }
-  return Readable.from(generate(), { objectMode: false, highWaterMark: 4 * BATCH_BYTES });
+  // Object mode: each batch is handed on as it is; a byte-mode buffer would concatenate (copy) the
+  // queued batches on every read (profiled: a third of the CPU time on large files).
+  return Readable.from(generate(), { objectMode: true, highWaterMark: 4 });
 };
