@@ -10,7 +10,7 @@ type Captured = {
   rootfsLayers: string[];
   savedConfig: { history: Array<{ created_by: string | null; empty_layer: boolean }>; diff_ids: string[] };
 };
-const captured = JSON.parse(fs.readFileSync(path.join(__dirname, "__fixtures__", "history-vs-config.json"), "utf8")) as Record<string, Captured>;
+const captured = JSON.parse(fs.readFileSync(path.join(__dirname, "__fixtures__", "layer-mapping-captures.json"), "utf8")) as Record<string, Captured>;
 const oldestFirst = (history: HistoryEntry[]) => [...history].reverse();
 
 // Older captures (clean-instruction.test.ts) carry the config history but not the layer list: one id per non-empty entry.
