@@ -65,7 +65,7 @@ it("packs files across batch and read boundaries whole, in sorted depth-first or
 it("fails the stream when a file shrinks between its stat and its read", async () => {
   const shrinking = await makeTempDir();
   try {
-    // Larger than the stream reads ahead (4 pieces of 1 MiB), so the truncation lands before the end.
+    // Larger than the stream reads ahead (2 batches of 1 MiB), so the truncation lands before the end.
     await fs.writeFile(path.join(shrinking, "a.bin"), Buffer.alloc(32 * 1024 * 1024, 1));
     const stream = createContextTarStream(shrinking);
     const iterator = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();

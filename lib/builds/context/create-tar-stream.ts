@@ -180,5 +180,5 @@ export const createContextTarStream = (dir: string, opts: CreateTarStreamOptions
   }
   // Object mode: each batch is handed on as it is; a byte-mode buffer would concatenate (copy) the
   // queued batches on every read (profiled: a third of the CPU time on large files).
-  return Readable.from(generate(), { objectMode: true, highWaterMark: 4 });
+  return Readable.from(generate(), { objectMode: true, highWaterMark: 2 });
 };
