@@ -12,8 +12,20 @@ import { failStaleContentAnalyses, findBuildDockerHost } from "@/lib/data/conten
 // A content job whose image is on another engine is handed on at most this many times (then run here, and fail clearly).
 const CONTENT_MAX_HOPS = 30;
 const ABORT_SETTLE_MS = 5000;
+// Builds first (issue 16): a content analysis (the image export, seconds of engine and CPU time on
+// engine 20.10) waits while this worker runs a build, checked this often, at most this long.
+const BUSY_POLL_MS = 250;
+const MAX_BUSY_WAIT_MS = 10 * 60_000;
 
-export const startContentWork = async (boss: PgBoss, options: { docker: Docker; dockerHost: string; abortReason: string }) => {
+export type ContentWorkOptions = {
+  docker: Docker;
+  dockerHost: string;
+  abortReason: string;
+  /** True while the worker runs a build: content analyses wait (bounded) so builds keep their throughput. */
+  isBusy?: () => boolean;
+};
+
+export const startContentWork = async (boss: PgBoss, options: ContentWorkOptions) => {
   const env = getEnv();
   const running = new Set<AbortController>();
   let stopping = false;
@@ -28,6 +40,9 @@ export const startContentWork = async (boss: PgBoss, options: { docker: Docker; 
       const hops = job.data.hops ?? 0;
       if (builtOn && builtOn !== options.dockerHost && hops < CONTENT_MAX_HOPS)
         return void (await boss.send(CONTENT_QUEUE, { ...job.data, hops: hops + 1 } satisfies ContentJob, { startAfter: 1 }));
+      for (const deadline = Date.now() + MAX_BUSY_WAIT_MS; options.isBusy?.() && !stopping && Date.now() < deadline; )
+        await new Promise((resolve) => setTimeout(resolve, BUSY_POLL_MS));
+      if (stopping) return void (await boss.send(CONTENT_QUEUE, job.data));
       const controller = new AbortController();
       running.add(controller);
       try {

@@ -20,7 +20,8 @@ import { buildImage } from "@/lib/docker/build-image";
 import { analyseImage, type ImageAnalysis } from "@/lib/docker/analyse-image";
 import { runSmoke } from "@/lib/docker/smoke-run";
 import { exportPathFromImage } from "@/lib/docker/copy-from-image";
-import { findEngineUnavailable, getEngineInfo } from "@/lib/docker/engine-info";
+import { findEngineUnavailable } from "@/lib/docker/engine-info";
+import { getRecentEngineInfo } from "@/lib/docker/engine-info-cache";
 import { engineUnavailable } from "@/lib/docker/engine-error";
 import type { BuildEvent } from "@/lib/docker/build-stream";
 import { notifyBuildFinished } from "@/lib/notifications/notify-build";
@@ -32,6 +33,7 @@ import { pushBuildImage } from "@/lib/builds/registry-push";
 import { pullRegistryBaseImage } from "@/lib/builds/registry-base-image";
 import { recordImageStoreSizes } from "@/lib/builds/image-store-sizes";
 import { recordPush } from "@/lib/data/registry";
+import { refineLayerMappings, type ProvisionalMapping } from "@/lib/builds/refine-layer-mapping";
 
 type Project = BuildForRun["project"];
 type Variant = BuildForRun["variant"];
@@ -106,10 +108,12 @@ export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => 
   let context: Awaited<ReturnType<typeof openContext>> | undefined;
   // Issue 13: where the time goes outside BuildKit steps, one phase after another.
   const phases = createPhaseRecorder(build.id);
+  // Images whose layer mapping the history left ambiguous: settled from the export after the result (issue 16).
+  const provisional: ProvisionalMapping[] = [];
   try {
     await phases.begin("context");
     context = await openContext(await contextSourceOf(build.project, build.contextRevision, (build.settings as Record<string, unknown> | null)?.contextArchiveId), { readCommit: true });
-    const engine = await getEngineInfo(docker);
+    const engine = await getRecentEngineInfo(docker);
     if (!engine.reachable) throw engineUnavailable(engine.reason);
     const contextRevision = build.contextRevision ?? context.revision;
     await retry(() =>
@@ -146,7 +150,12 @@ export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => 
     let finalBuildArgs = buildArgs;
     if (isBuilderPattern) {
       await phases.begin("build-analysis");
-      const buildAnalysis = await analyseImage(first.imageId, { docker, baseImage: findFinalBaseImage(dockerfileText, buildArgs, settings.target) });
+      const buildAnalysis = await analyseImage(first.imageId, {
+        docker,
+        baseImage: findFinalBaseImage(dockerfileText, buildArgs, settings.target),
+        exportWhenAmbiguous: false,
+      });
+      if (!buildAnalysis.mappingExact) provisional.push({ image: BUILD_IMAGE, imageId: buildAnalysis.imageId });
       await retry(() => persistLayers(build.id, BUILD_IMAGE, buildAnalysis, mask));
       await retry(() => updateBuildDetails(build.id, { buildImageId: first.imageId, buildImageSize: buildAnalysis.totalSize }));
       recorder.log(`[layerboard] copying ${settings.artifactPath} out of the build image`, "system");
@@ -182,7 +191,9 @@ export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => 
     const analysis = await analyseImage(finalImageId, {
       docker,
       baseImage: findFinalBaseImage(finalDockerfile, finalBuildArgs, isBuilderPattern ? null : settings.target),
+      exportWhenAmbiguous: false,
     });
+    if (!analysis.mappingExact) provisional.push({ image: MAIN_IMAGE, imageId: analysis.imageId });
     await retry(() => persistLayers(build.id, MAIN_IMAGE, analysis, mask));
     await retry(() =>
       updateBuildDetails(build.id, { imageId: analysis.imageId, totalSize: analysis.totalSize, storageDriver: analysis.storageDriver }),
@@ -237,6 +248,8 @@ export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => 
     }
   } finally {
     await context?.cleanup().catch(() => undefined);
+    // After the final status: the result never waits for the export; rare (see configFromHistory).
+    if (provisional.length) await refineLayerMappings(build.id, provisional, docker);
     // After the final status; not awaited and never throws (webhooks, issue 12).
     notifyBuildFinished(build.id);
   }

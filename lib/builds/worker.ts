@@ -11,6 +11,7 @@ import { getBuildForRun } from "@/lib/data/builds";
 import { createWorker, recordWorkerStopped, recordWorkerHeartbeat } from "@/lib/data/workers";
 import { createDockerClient } from "@/lib/docker/client";
 import { getEngineInfo } from "@/lib/docker/engine-info";
+import { rememberEngineInfo } from "@/lib/docker/engine-info-cache";
 import { BUILD_QUEUE, getQueue, type BuildJob } from "@/lib/builds/queue";
 import { startContentWork } from "@/lib/builds/content-work";
 import { runBuild, WORKER_SHUTDOWN } from "@/lib/builds/run-build";
@@ -60,6 +61,7 @@ export const startWorker = async (options: { concurrency?: number; dockerHost?: 
   const waitForEngine = async () => {
     for (let warned = false; !stopping; warned = true) {
       const info = await getEngineInfo(docker);
+      rememberEngineInfo(docker, info); // the pipeline reuses it instead of asking again (issue 16)
       if (info.reachable) return true;
       if (!warned) log.warn(`[worker ${id}] engine unreachable (${info.reason}); waiting`);
       await new Promise((resolve) => setTimeout(resolve, ENGINE_RETRY_MS));
@@ -104,7 +106,7 @@ export const startWorker = async (options: { concurrency?: number; dockerHost?: 
   log.info(`[worker ${id}] taking builds on ${dockerHost} (concurrency ${concurrency})`);
 
   // Content analyses (issue 11): their own queue and concurrency; stopped (FAILED, INTERRUPTED) on shutdown.
-  const contentWork = await startContentWork(boss, { docker, dockerHost, abortReason: WORKER_SHUTDOWN });
+  const contentWork = await startContentWork(boss, { docker, dockerHost, abortReason: WORKER_SHUTDOWN, isBusy: () => active.size > 0 });
   // Backfills (issue 15): planned and fed to the build queue a few items at a time.
   const backfillWork = startBackfillWork({ concurrency });
 

@@ -35,3 +35,23 @@ export const findAdviceLayers = async (buildId: string, image: LayerImage): Prom
       select: { position: true, instruction: true, size: true, isEmpty: true, isFromBase: true },
     })
   ).map((layer) => ({ ...layer, size: Number(layer.size) }));
+
+/**
+ * Settles the empty flags and digests of layers recorded with a provisional mapping (the
+ * pipeline does not wait for the image export, lib/builds/refine-layer-mapping.ts); sizes,
+ * instructions and base flags stay as recorded.
+ */
+export const updateLayerMapping = async (
+  buildId: string,
+  image: LayerImage,
+  layers: Array<Pick<LayerInput, "position" | "isEmpty" | "layerDigest">>,
+): Promise<void> => {
+  await db.$transaction(
+    layers.map((layer) =>
+      db.layer.updateMany({
+        where: { buildId, image, position: layer.position },
+        data: { isEmpty: layer.isEmpty, layerDigest: layer.layerDigest },
+      }),
+    ),
+  );
+};

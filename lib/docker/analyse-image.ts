@@ -26,9 +26,24 @@ export type ImageAnalysis = {
     exposedPorts: string[];
   };
   layers: AnalysedLayer[];
+  /**
+   * False when the history and the layer list did not settle which entries own a layer and the
+   * export was not read (`exportWhenAmbiguous: false`): `isEmpty` is then a guess and no entry has
+   * a `layerDigest`; sizes are exact either way. `refineLayerMapping` settles it later.
+   */
+  mappingExact: boolean;
 };
 
-export type AnalyseImageOptions = { docker?: Docker; baseImage?: string | null };
+export type AnalyseImageOptions = {
+  docker?: Docker;
+  baseImage?: string | null;
+  /**
+   * Read the image export when the mapping is ambiguous (default true). The pipeline passes false:
+   * engine 20.10 stages the whole image before the export's first byte (about `docker save`), so
+   * the build's result must not wait for it.
+   */
+  exportWhenAmbiguous?: boolean;
+};
 
 type HistoryEntry = { Id: string; Created: number; CreatedBy: string; Comment: string; Size: number; Tags: string[] | null };
 type ConfigHistoryEntry = { created_by?: string; comment?: string; empty_layer?: boolean };
@@ -157,13 +172,29 @@ const countNamedBaseEntries = async (
  * two disagree (not seen on 20.10), empty means "zero bytes and not a filesystem instruction" and
  * no digest is attached.
  */
-// When the image has exactly as many layers as history entries with a non-zero size, every
-// zero-size entry is metadata and the mapping needs no export: the export costs seconds
-// (the engine writes the whole image first; bench:build measured 35× `docker history`).
-// A zero-byte real layer (BuildKit's WORKDIR) breaks the equality and falls back to it.
-export const configFromCounts = (history: HistoryEntry[], rootfsLayers: string[]): ImageConfigFile | null => {
-  if (!rootfsLayers.length || history.filter((entry) => entry.Size > 0).length !== rootfsLayers.length) return null;
-  return { history: history.map((entry) => ({ empty_layer: entry.Size === 0 })), rootfs: { diff_ids: rootfsLayers } };
+// A zero-size history entry that can own a layer: only these instructions write the filesystem
+// (BuildKit's WORKDIR of a new directory is a real layer of zero bytes; metadata never is).
+const WRITES_FILESYSTEM = /^(RUN|COPY|ADD|WORKDIR)\b/;
+
+/**
+ * The config's `empty_layer` flags worked out from `/images/{id}/history` and the inspect's
+ * RootFS.Layers, without the export (which costs seconds: the engine writes the whole image
+ * first; bench:build measured 35× `docker history`). Every entry with bytes owns a layer; the
+ * k layers left over belong to zero-size entries, and when exactly k zero-size entries write the
+ * filesystem (RUN, COPY, ADD, WORKDIR) those are the ones. Otherwise (e.g. an empty RUN that
+ * BuildKit dropped beside a WORKDIR that it kept) the answer is null: ambiguous.
+ */
+export const configFromHistory = (history: HistoryEntry[], rootfsLayers: string[]): ImageConfigFile | null => {
+  if (!rootfsLayers.length) return null;
+  const withBytes = history.filter((entry) => entry.Size > 0).length;
+  const leftOver = rootfsLayers.length - withBytes;
+  if (leftOver < 0) return null;
+  const candidates = history.filter((entry) => entry.Size === 0 && WRITES_FILESYSTEM.test(cleanInstruction(entry.CreatedBy ?? "", entry.Comment)));
+  if (leftOver > 0 && candidates.length !== leftOver) return null;
+  return {
+    history: history.map((entry) => ({ empty_layer: entry.Size === 0 && (leftOver === 0 || !candidates.includes(entry)) })),
+    rootfs: { diff_ids: rootfsLayers },
+  };
 };
 
 export const mapLayers = (
@@ -181,7 +212,7 @@ export const mapLayers = (
     const instruction = cleanInstruction(entry.CreatedBy ?? "", entry.Comment);
     const isEmpty = aligned
       ? configHistory[position].empty_layer === true
-      : entry.Size === 0 && !/^(RUN|COPY|ADD|WORKDIR)\b/.test(instruction);
+      : entry.Size === 0 && !WRITES_FILESYSTEM.test(instruction);
     const layerDigest = !isEmpty && withDigests ? diffIds[nextDiffId++] : null;
     return {
       position,
@@ -207,9 +238,17 @@ export const analyseImage = async (imageRef: string, options: AnalyseImageOption
 
   let history: HistoryEntry[];
   let configFile: ImageConfigFile;
+  let mappingExact = true;
   try {
     history = [...((await docker.getImage(imageId).history()) as HistoryEntry[])].reverse();
-    configFile = configFromCounts(history, inspect.RootFS?.Layers ?? []) ?? (await readImageConfig(docker, imageId));
+    const settled = configFromHistory(history, inspect.RootFS?.Layers ?? []);
+    if (settled) configFile = settled;
+    else if (options.exportWhenAmbiguous ?? true) configFile = await readImageConfig(docker, imageId);
+    else {
+      // No config: mapLayers guesses the empty flags from sizes and instructions, attaches no digest.
+      configFile = {};
+      mappingExact = false;
+    }
   } catch (error) {
     throw toEngineAppError(error, `image ${imageRef}`);
   }
@@ -244,5 +283,6 @@ export const analyseImage = async (imageRef: string, options: AnalyseImageOption
       exposedPorts: Object.keys(config.ExposedPorts ?? {}).sort(),
     },
     layers: mapLayers(history, configFile, baseEntryCount),
+    mappingExact,
   };
 };

@@ -20,11 +20,28 @@ export type BenchLine = {
   target: BenchTarget | null;
 };
 
-export const recordBenchLine = (entry: BenchLine): void => {
+/**
+ * A target written in words ("≤ 1.03×", "≥ 0.90", "< 150 MiB", "0") as a BenchTarget: a bound
+ * followed by "×" (or a bare ratio-sized number after ≥) is on the ratio, a bound with a unit
+ * or a bare count on the value. The last "≤ N×" wins ("≥ 90 % of tar throughput (≤ 1.11×)").
+ */
+export const parseBenchTarget = (text: string): BenchTarget | null => {
+  const onRatio = [...text.matchAll(/([≤≥<>])\s*([\d.]+)\s*×/g)].pop();
+  if (onRatio) return onRatio[1] === "≤" || onRatio[1] === "<" ? { on: "ratio", max: Number(onRatio[2]) } : { on: "ratio", min: Number(onRatio[2]) };
+  const bound = /^([≤≥<>])?\s*([\d.]+)\s*(\S.*)?$/.exec(text.trim());
+  if (!bound) return null;
+  const value = Number(bound[2]);
+  const on = !bound[3] && bound[1] && value <= 1 ? "ratio" : "value";
+  if (!bound[1]) return { on, max: value, min: value };
+  return bound[1] === "≤" || bound[1] === "<" ? { on, max: value } : { on, min: value };
+};
+
+export const recordBenchLine = (entry: Omit<BenchLine, "target" | "value"> & { value: number | null; target: BenchTarget | string | null }): void => {
   const path = process.env.LAYERBOARD_BENCH_JSON;
-  if (!path) return;
+  if (!path || entry.value === null) return;
+  const target = typeof entry.target === "string" ? parseBenchTarget(entry.target) : entry.target;
   const ratio = entry.ratio ?? (entry.reference !== null && entry.reference > 0 ? entry.value / entry.reference : null);
-  appendFileSync(path, `${JSON.stringify({ ...entry, referenceLabel: entry.referenceLabel ?? null, ratio })}\n`);
+  appendFileSync(path, `${JSON.stringify({ ...entry, target, referenceLabel: entry.referenceLabel ?? null, ratio })}\n`);
 };
 
 export const isTargetMet = (entry: Pick<BenchLine, "value" | "ratio" | "target">): boolean | null => {

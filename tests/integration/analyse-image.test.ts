@@ -301,3 +301,28 @@ test("maps empty flags and digests without the export when every real layer has 
     spawnSync("docker", ["image", "rm", "-f", tag]);
   }
 });
+
+// Issue 16: the classic builder keeps WORKDIR's zero-byte layer and drops an empty RUN's, which the
+// history cannot tell apart. The pipeline does not wait for the export (exportWhenAmbiguous: false):
+// sizes stay exact and the mapping says it is provisional; with the export it is the saved config.
+test("an ambiguous mapping is provisional without the export and exact with it", async () => {
+  const contextDir = path.join(workDir, "ambiguous");
+  fs.mkdirSync(contextDir, { recursive: true });
+  fs.writeFileSync(path.join(contextDir, "f.txt"), `${runId}\n`);
+  fs.writeFileSync(path.join(contextDir, "Dockerfile"), `ARG BASE_IMAGE\nFROM \${BASE_IMAGE}\nWORKDIR /app\nCOPY f.txt /app/f.txt\nRUN true\nCMD ["cat", "/app/f.txt"]\n`);
+  const tag = `layerboard-test/analyse:ambiguous-${runId}`;
+  cli(["build", "-q", "--build-arg", `BASE_IMAGE=${BASE_IMAGE}`, "-t", tag, contextDir], { DOCKER_BUILDKIT: "0" });
+  try {
+    const provisional = await analyseImage(tag, { baseImage: BASE_IMAGE, exportWhenAmbiguous: false });
+    const exact = await analyseImage(tag, { baseImage: BASE_IMAGE });
+    const config = savedConfig(tag, workDir);
+    expect(provisional.mappingExact).toBe(false);
+    expect(provisional.layers.map((layer) => layer.size)).toEqual(exact.layers.map((layer) => layer.size));
+    expect(provisional.layers.every((layer) => layer.layerDigest === null)).toBe(true);
+    expect(exact.mappingExact).toBe(true);
+    expect(exact.layers.map((layer) => layer.isEmpty)).toEqual(config.history.map((entry) => entry.empty_layer === true));
+    expect(exact.layers.filter((layer) => !layer.isEmpty).map((layer) => layer.layerDigest)).toEqual(config.rootfs.diff_ids);
+  } finally {
+    spawnSync("docker", ["image", "rm", "-f", tag]);
+  }
+});

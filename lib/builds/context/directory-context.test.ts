@@ -91,6 +91,20 @@ describe("openContext DIRECTORY", () => {
     await fs.writeFile(path.join(repo, "new.txt"), "x");
     expect((await openContext({ kind: "DIRECTORY", path: "repo" }, { roots: [root] })).revision).toBe(`${head}-dirty`);
   });
+
+  it("finds the work tree from a subdirectory context (the .git of a parent), without git for a plain directory", async () => {
+    const repo = path.join(root, "repo-sub");
+    await writeFiles(repo, { "app/Dockerfile": "FROM scratch\n" });
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd: repo }).toString();
+    git("init", "-q", "-b", "main");
+    git("add", ".");
+    git("commit", "-q", "-m", "one");
+    const head = git("rev-parse", "HEAD").trim();
+    expect((await openContext({ kind: "DIRECTORY", path: "repo-sub/app" }, { roots: [root] })).revision).toBe(head);
+    await writeFiles(path.join(root, "plain"), { "Dockerfile": "FROM scratch\n" });
+    expect((await openContext({ kind: "DIRECTORY", path: "plain" }, { roots: [root] })).revision).toBeNull();
+  });
 });
 
 describe("readDockerfileInContext", () => {

@@ -65,8 +65,25 @@ export const resolveDirectoryContext = async (input: string, roots: string[]): P
  * The commit of the git work tree holding `dir`, with "-dirty" when anything under `dir`
  * is modified or untracked; null when `dir` is not in a work tree or git cannot tell.
  */
+// Whether `dir` or a parent holds `.git` (a directory, or a file for worktrees and submodules).
+// Checked before spawning git (issue 16: two git processes per build, about a second on a busy
+// machine, for contexts that are not in a work tree at all). GIT_DIR set: ask git.
+const mayBeInWorkTree = async (dir: string): Promise<boolean> => {
+  if (process.env.GIT_DIR) return true;
+  for (let current = dir; ; current = path.dirname(current)) {
+    try {
+      await fs.lstat(path.join(current, ".git"));
+      return true;
+    } catch {
+      // not here; try the parent
+    }
+    if (path.dirname(current) === current) return false;
+  }
+};
+
 export const findDirectoryRevision = async (dir: string): Promise<string | null> => {
   try {
+    if (!(await mayBeInWorkTree(dir))) return null;
     const head = (await runGit(["rev-parse", "--verify", "--quiet", "HEAD"], { cwd: dir, timeoutMs: 10_000 })).stdout.trim();
     if (!/^[0-9a-f]{40,64}$/.test(head)) return null;
     // --no-optional-locks: reading the status must not rewrite the index of a repo
