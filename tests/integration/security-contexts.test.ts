@@ -189,7 +189,8 @@ describe("smoke container with least privilege", () => {
   });
 
   it("has no capabilities: chown to another user fails, even as root", async () => {
-    const outcome = await smoke("id -u; touch /tmp/f && chown 1234:1234 /tmp/f");
+    // One stream for both: the engine keeps the order of lines within stdout, not across stdout and stderr.
+    const outcome = await smoke("id -u; touch /tmp/f && chown 1234:1234 /tmp/f 2>&1");
     expect(outcome.outputHead.split("\n")[0]).toBe("0");
     expect(outcome.runs).toBe(false);
     expect(outcome.outputTail).toMatch(/operation not permitted/i);
