@@ -14,10 +14,10 @@ export const TopNav = ({ actor, signOutAction }: { actor: Actor; signOutAction: 
       <Link href="/" className="text-lg font-semibold tracking-tight">
         Layer<span className="text-indigo-600 dark:text-indigo-400">board</span>
       </Link>
-      <ul className="flex gap-4 text-sm">
+      <ul className="flex flex-wrap gap-x-4 gap-y-1 text-sm">
         {[...links, ...(actor.role === "ADMIN" ? [{ href: "/setup/project", label: "New project" }] : [])].map((link) => (
           <li key={link.href}>
-            <Link href={link.href} className="rounded px-1 text-slate-600 hover:text-slate-900 focus-visible:outline-2 dark:text-slate-300 dark:hover:text-white">
+            <Link href={link.href} className="whitespace-nowrap rounded px-1 text-slate-600 hover:text-slate-900 focus-visible:outline-2 dark:text-slate-300 dark:hover:text-white">
               {link.label}
             </Link>
           </li>
