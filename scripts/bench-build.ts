@@ -15,6 +15,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { getLauncherEnv } from "@/lib/env";
 import { appendBenchLines, ratioOf, type BenchLine } from "@/lib/harness/bench-json-lines";
+import { writeAppContext } from "@/lib/harness/bench-contexts";
 
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
 const CONTEXT_MB = Math.max(1, Number(process.env.BENCH_CONTEXT_MB ?? 200));
@@ -67,38 +68,8 @@ const rows: Row[] = [];
 // ---------------------------------------------------------------------------------------------
 // Fixtures: a small app context (with a .dockerignore'd folder) and a ~200 MB context.
 
-const DOCKERFILE = `ARG BASE_IMAGE=${BASE_IMAGE}
-FROM \${BASE_IMAGE}
-WORKDIR /app
-COPY src/ ./src/
-RUN find /app/src -type f | wc -l > /app/file-count && du -sk /app/src > /app/src-size
-COPY config.txt ./config.txt
-RUN test ! -e /app/ignored && echo "built $(cat /app/file-count) files" > /app/marker
-ENV BENCH=1
-CMD ["cat", "/app/marker"]
-`;
-
-const writeSmallContext = async (dir: string) => {
-  await fs.mkdir(dir, { recursive: true });
-  await fs.writeFile(path.join(dir, "Dockerfile"), DOCKERFILE);
-  await fs.writeFile(path.join(dir, ".dockerignore"), "ignored/\n**/*.log\n");
-  await fs.writeFile(path.join(dir, "config.txt"), "answer = 42\n");
-  let files = 0;
-  for (let d = 0; d < 12; d += 1) {
-    const sub = path.join(dir, "src", `module${d}`);
-    await fs.mkdir(sub, { recursive: true });
-    for (let f = 0; f < 25; f += 1) {
-      // Deterministic content so that the classic builder's COPY cache holds across rounds.
-      await fs.writeFile(path.join(sub, `file${f}.py`), `# module ${d} file ${f}\n${"x = 1\n".repeat(200 + f * 10)}`);
-      files += 1;
-    }
-    await fs.writeFile(path.join(sub, "debug.log"), "ignored by **/*.log\n".repeat(100));
-  }
-  const ignored = path.join(dir, "ignored");
-  await fs.mkdir(ignored, { recursive: true });
-  for (let f = 0; f < 40; f += 1) await fs.writeFile(path.join(ignored, `blob${f}.bin`), randomBytes(256 * 1024));
-  return { files, ignoredBytes: 40 * 256 * 1024 };
-};
+// The ~300-file app context is the one bench:context packs too (lib/harness/bench-contexts.ts).
+const writeSmallContext = (dir: string) => writeAppContext(dir, BASE_IMAGE);
 
 const writeBigContext = async (dir: string, megabytes: number) => {
   await fs.mkdir(dir, { recursive: true });
