@@ -28,32 +28,53 @@ const MAX_STRING_BYTES = 4096;
 
 const TYPES: Record<number, ElfInfo["type"]> = { 1: "REL", 2: "EXEC", 3: "DYN", 4: "CORE" };
 
-// Plain functions over (buffer, byte order): no closures made per file (it runs on every binary of an image).
+/** Bytes of a file read at `start` (the indexer keeps only the ranges of an ELF that matter). */
+export type ElfPart = { start: number; buf: Buffer };
+
+// Plain functions over (parts, byte order): no closures made per file (it runs on every binary of an image).
 // 64-bit words are read as two 32-bit halves (no BigInt); above 2^53 they are not offsets of anything readable: Infinity.
-type Reader = { buf: Buffer; is64: boolean; little: boolean };
+// A read outside the parts throws RangeError, like a read past the end of a buffer.
+type Reader = { parts: ElfPart[]; is64: boolean; little: boolean };
 const TWO_32 = 2 ** 32;
-const u16 = (r: Reader, at: number) => (r.little ? r.buf.readUInt16LE(at) : r.buf.readUInt16BE(at));
-const u32 = (r: Reader, at: number) => (r.little ? r.buf.readUInt32LE(at) : r.buf.readUInt32BE(at));
+const partAt = (r: Reader, at: number, length: number): ElfPart | null => {
+  for (const part of r.parts) if (at >= part.start && at + length <= part.start + part.buf.length) return part;
+  return null;
+};
+const has = (r: Reader, at: number, length: number) => partAt(r, at, length) !== null;
+const u16 = (r: Reader, at: number) => {
+  const part = partAt(r, at, 2);
+  if (!part) throw new RangeError(`offset ${at} was not read`);
+  return r.little ? part.buf.readUInt16LE(at - part.start) : part.buf.readUInt16BE(at - part.start);
+};
+const u32 = (r: Reader, at: number) => {
+  const part = partAt(r, at, 4);
+  if (!part) throw new RangeError(`offset ${at} was not read`);
+  return r.little ? part.buf.readUInt32LE(at - part.start) : part.buf.readUInt32BE(at - part.start);
+};
 const word = (r: Reader, at: number) => {
   if (!r.is64) return u32(r, at);
-  const lo = r.little ? r.buf.readUInt32LE(at) : r.buf.readUInt32BE(at + 4);
-  const hi = r.little ? r.buf.readUInt32LE(at + 4) : r.buf.readUInt32BE(at);
+  const lo = r.little ? u32(r, at) : u32(r, at + 4);
+  const hi = r.little ? u32(r, at + 4) : u32(r, at);
   return hi >= 0x200000 ? Number.POSITIVE_INFINITY : hi * TWO_32 + lo;
 };
 
-const readString = (buf: Buffer, at: number): string | null => {
-  if (!Number.isFinite(at) || at < 0 || at >= buf.length) return null;
-  const limit = Math.min(buf.length, at + MAX_STRING_BYTES);
-  let end = at;
+const readString = (r: Reader, at: number): string | null => {
+  if (!Number.isFinite(at) || at < 0) return null;
+  const part = partAt(r, at, 1);
+  if (!part) return null;
+  const buf = part.buf;
+  const from = at - part.start;
+  const limit = Math.min(buf.length, from + MAX_STRING_BYTES);
+  let end = from;
   while (end < limit && buf[end] !== 0) end++;
   if (end >= limit) return null;
-  return buf.toString("utf8", at, end);
+  return buf.toString("utf8", from, end);
 };
 
 type Segment = { type: number; offset: number; vaddr: number; filesz: number };
 
 const readSegments = (r: Reader): Segment[] => {
-  const { buf, is64 } = r;
+  const { is64 } = r;
   const phoff = word(r, is64 ? 0x20 : 0x1c);
   const phentsize = u16(r, is64 ? 0x36 : 0x2a);
   const phnum = Math.min(u16(r, is64 ? 0x38 : 0x2c), MAX_PROGRAM_HEADERS);
@@ -61,7 +82,7 @@ const readSegments = (r: Reader): Segment[] => {
   const segments: Segment[] = [];
   for (let i = 0; i < phnum; i++) {
     const at = phoff + i * phentsize;
-    if (at + phentsize > buf.length) break;
+    if (!has(r, at, phentsize)) break;
     segments.push(
       is64
         ? { type: u32(r, at), offset: word(r, at + 8), vaddr: word(r, at + 16), filesz: word(r, at + 32) }
@@ -83,7 +104,17 @@ const toFileOffset = (segments: Segment[], vaddr: number): number | null => {
 
 const splitPath = (value: string | null): string[] => (value ? value.split(":").filter((part) => part.length > 0) : []);
 
-export const readElfInfo = (content: Buffer): ElfInfo | null => {
+/**
+ * `content`: the file from its first byte, or the parts of it that were kept (the first must
+ * start at 0 and hold the ELF header; see `elfRangesToKeep`).
+ */
+export const readElfInfo = (content: Buffer | ElfPart[]): ElfInfo | null => {
+  const parts = Buffer.isBuffer(content) ? [{ start: 0, buf: content }] : content;
+  return readElfParts(parts);
+};
+
+const readElfParts = (parts: ElfPart[]): ElfInfo | null => {
+  const content = parts[0]?.start === 0 ? parts[0].buf : Buffer.alloc(0);
   try {
     if (content.length < 0x34 || content[0] !== 0x7f || content[1] !== 0x45 || content[2] !== 0x4c || content[3] !== 0x46) return null;
     const elfClass = content[4];
@@ -91,7 +122,7 @@ export const readElfInfo = (content: Buffer): ElfInfo | null => {
     if ((elfClass !== 1 && elfClass !== 2) || (data !== 1 && data !== 2)) return null;
     const is64 = elfClass === 2;
     if (is64 && content.length < 0x40) return null;
-    const r: Reader = { buf: content, is64, little: data === 1 };
+    const r: Reader = { parts, is64, little: data === 1 };
     const info: ElfInfo = {
       bits: is64 ? 64 : 32,
       machine: u16(r, 0x12),
@@ -105,13 +136,15 @@ export const readElfInfo = (content: Buffer): ElfInfo | null => {
 
     const segments = readSegments(r);
     const interp = segments.find((segment) => segment.type === PT_INTERP);
-    if (interp) info.interpreter = readString(content, interp.offset);
+    if (interp) info.interpreter = readString(r, interp.offset);
 
     const dynamic = segments.find((segment) => segment.type === PT_DYNAMIC);
     if (!dynamic || !Number.isFinite(dynamic.offset)) return info;
     const entrySize = is64 ? 16 : 8;
     const entries: Array<[number, number]> = [];
-    const end = Math.min(content.length, dynamic.offset + dynamic.filesz, dynamic.offset + MAX_DYNAMIC_ENTRIES * entrySize);
+    const dynamicPart = partAt(r, dynamic.offset, entrySize);
+    if (!dynamicPart) return info;
+    const end = Math.min(dynamicPart.start + dynamicPart.buf.length, dynamic.offset + dynamic.filesz, dynamic.offset + MAX_DYNAMIC_ENTRIES * entrySize);
     let strtab: number | null = null;
     let strsz = Number.POSITIVE_INFINITY;
     for (let at = dynamic.offset; at + entrySize <= end; at += entrySize) {
@@ -126,7 +159,7 @@ export const readElfInfo = (content: Buffer): ElfInfo | null => {
 
     for (const [tag, offset] of entries) {
       if (offset >= strsz) continue;
-      const text = readString(content, strtab + offset);
+      const text = readString(r, strtab + offset);
       if (text === null) continue;
       if (tag === DT_NEEDED) info.needed.push(text);
       else if (tag === DT_SONAME) info.soname = text;
@@ -136,6 +169,52 @@ export const readElfInfo = (content: Buffer): ElfInfo | null => {
     return info;
   } catch {
     // Any out-of-range read of a corrupt header: what we could read is not trustworthy.
+    return null;
+  }
+};
+
+/** Bytes read from a file's start before deciding which ranges of an ELF to keep. */
+export const ELF_HEAD_BYTES = 64 * 1024;
+
+/**
+ * The byte ranges [start, end) of an ELF file that `readElfInfo` reads, from its first
+ * ELF_HEAD_BYTES: the first PT_LOAD (the ELF and program headers, .interp, .dynsym and .dynstr on
+ * every toolchain's layout), PT_INTERP and PT_DYNAMIC; each capped at ELF_READ_MAX_BYTES. null
+ * when the head is not an ELF whose program headers it holds: then keep the file up to
+ * ELF_READ_MAX_BYTES as before.
+ */
+export const elfRangesToKeep = (head: Buffer, fileSize: number): Array<[number, number]> | null => {
+  try {
+    if (head.length < 0x40 || head[0] !== 0x7f || head[1] !== 0x45 || head[2] !== 0x4c || head[3] !== 0x46) return null;
+    const is64 = head[4] === 2;
+    if ((head[4] !== 1 && head[4] !== 2) || (head[5] !== 1 && head[5] !== 2)) return null;
+    const r: Reader = { parts: [{ start: 0, buf: head }], is64, little: head[5] === 1 };
+    const phoff = word(r, is64 ? 0x20 : 0x1c);
+    const phentsize = u16(r, is64 ? 0x36 : 0x2a);
+    const phnum = Math.min(u16(r, is64 ? 0x38 : 0x2c), MAX_PROGRAM_HEADERS);
+    if (!Number.isFinite(phoff) || phoff + phnum * phentsize > head.length) return null;
+    const segments = readSegments(r);
+    const ranges: Array<[number, number]> = [[0, Math.min(fileSize, head.length)]];
+    const keep = (offset: number, length: number) => {
+      if (!Number.isFinite(offset) || !Number.isFinite(length) || offset >= fileSize) return;
+      ranges.push([offset, Math.min(fileSize, offset + Math.min(length, ELF_READ_MAX_BYTES))]);
+    };
+    const firstLoad = segments.find((segment) => segment.type === PT_LOAD);
+    if (firstLoad) keep(firstLoad.offset, firstLoad.filesz);
+    for (const segment of segments) {
+      if (segment.type === PT_INTERP) keep(segment.offset, Math.min(segment.filesz, MAX_STRING_BYTES));
+      if (segment.type === PT_DYNAMIC) keep(segment.offset, Math.min(segment.filesz, MAX_DYNAMIC_ENTRIES * (is64 ? 16 : 8)));
+    }
+    // Sorted and merged, so each byte is kept once.
+    ranges.sort((a, b) => a[0] - b[0]);
+    const merged: Array<[number, number]> = [];
+    for (const [start, end] of ranges) {
+      const last = merged.at(-1);
+      if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+      else if (end > start) merged.push([start, end]);
+    }
+    return merged;
+  } catch {
     return null;
   }
 };

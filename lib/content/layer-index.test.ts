@@ -1,8 +1,29 @@
+import fs from "node:fs";
 import { describe, expect, it } from "vitest";
+import { elfRangesToKeep, readElfInfo } from "@/lib/content/elf";
 import { indexLayerTar, normalisePath } from "@/lib/content/layer-index";
 import { bytesOf, chunked, packTar, sha256Hex } from "@/lib/content/test-tars";
 
+// The C library this process runs on: a real 2 MB shared object whose PT_DYNAMIC lies far past its head.
+const libcPath = () => /\s(\/\S*\/libc\.so\.6)$/m.exec(fs.readFileSync("/proc/self/maps", "utf8"))![1];
+
 describe("layer indexer", () => {
+  it("reads a large ELF's dynamic-linking facts from its kept ranges as from the whole file", async () => {
+    const libc = fs.readFileSync(libcPath());
+    const ranges = elfRangesToKeep(libc.subarray(0, 64 * 1024), libc.length)!;
+    // Far less than the file is kept, and PT_DYNAMIC (near the end) is among it.
+    expect(ranges.reduce((sum, [start, end]) => sum + end - start, 0)).toBeLessThan(libc.length / 2);
+    expect(ranges.some(([start]) => start > 64 * 1024)).toBe(true);
+    const whole = readElfInfo(libc);
+    expect(whole).toMatchObject({ soname: "libc.so.6" });
+    expect(whole!.needed.length).toBeGreaterThan(0);
+    const tarball = await packTar([{ name: "./lib/libc.so.6", content: libc, mode: 0o755 }]);
+    for (const size of [7001, 64 * 1024, 1024 * 1024]) {
+      const index = await indexLayerTar(chunked(tarball, size));
+      expect(index.entries[0].elf).toEqual(whole);
+    }
+  });
+
   it("records every entry with kind, size, mode, owner, link target and a hash above the threshold", async () => {
     const big = bytesOf(4096, 1);
     const tarball = await packTar([

@@ -6,7 +6,7 @@
 // StreamHash (stream-hash.ts), computed on a worker thread while the parse goes on.
 import { TarParser, type TarHeader } from "@/lib/content/tar-parser";
 import { CAPTURE_MAX_LAYER_BYTES, CONTENT_HASH_MIN_BYTES, shouldCapture } from "@/lib/content/capture";
-import { ELF_MAGIC, ELF_READ_MAX_BYTES, readElfInfo } from "@/lib/content/elf";
+import { ELF_HEAD_BYTES, ELF_MAGIC, ELF_READ_MAX_BYTES, elfRangesToKeep, readElfInfo, type ElfPart } from "@/lib/content/elf";
 import type { EntryKind, LayerEntry, LayerIndex, LayerStats } from "@/lib/content/types";
 import { normalisePath, dirnameOf as parentOf } from "@/lib/content/fs-paths";
 import { openStreamHash, type StreamHash } from "@/lib/content/stream-hash";
@@ -88,6 +88,33 @@ type Pending = {
   head: Buffer[] | null;
   headBytes: number;
   isElf: boolean | null;
+  /** Bytes of this file seen so far (its offset of the next chunk). */
+  seen: number;
+  /** An ELF past its first ELF_HEAD_BYTES: only these ranges are kept (elfRangesToKeep), not the whole file. */
+  kept: Array<{ start: number; end: number; chunks: Buffer[] }> | null;
+  /** The head was no ELF whose program headers it holds: keep up to ELF_READ_MAX_BYTES, as for any odd file. */
+  keepAll: boolean;
+};
+
+// Copies the parts of `slice` (at file offset `at`) that fall in the kept ranges.
+const keepElfRanges = (state: Pending, slice: Buffer, at: number) => {
+  for (const range of state.kept!) {
+    const from = Math.max(range.start, at);
+    const to = Math.min(range.end, at + slice.length);
+    if (to > from) range.chunks.push(Buffer.from(slice.subarray(from - at, to - at)));
+  }
+};
+
+// The head and the kept ranges as parts for readElfInfo; touching parts joined (a string may cross).
+const keptParts = (head: Buffer, state: Pending): ElfPart[] => {
+  const parts: ElfPart[] = [{ start: 0, buf: head }];
+  for (const range of state.kept ?? []) {
+    const buf = Buffer.concat(range.chunks);
+    const last = parts[parts.length - 1];
+    if (last.start + last.buf.length === range.start) last.buf = Buffer.concat([last.buf, buf]);
+    else parts.push({ start: range.start, buf });
+  }
+  return parts;
 };
 
 const entryOf = (header: TarHeader): LayerEntry => {
@@ -137,6 +164,9 @@ export const createLayerIndexer = (layerHash: StreamHash, options: LayerIndexOpt
         head: isContent ? [] : null,
         headBytes: 0,
         isElf: null,
+        seen: 0,
+        kept: null,
+        keepAll: false,
       };
     },
     onData: (chunk, offset) => {
@@ -146,6 +176,9 @@ export const createLayerIndexer = (layerHash: StreamHash, options: LayerIndexOpt
         const { entry } = state;
         layerHash.hashRange(layerHash.written + offset, entry.size, (hex) => (entry.sha256 = hex));
       }
+      const at = state.seen;
+      state.seen += chunk.length;
+      if (state.kept) return keepElfRanges(state, chunk, at);
       if (!state.head) return;
       // Most files are neither ELF nor captured: tell from the first chunk without copying it.
       if (state.isElf === null && state.headBytes === 0 && chunk.length >= ELF_MAGIC.length) {
@@ -155,7 +188,7 @@ export const createLayerIndexer = (layerHash: StreamHash, options: LayerIndexOpt
           return;
         }
       }
-      const limit = state.wantsCapture ? state.entry.size : ELF_READ_MAX_BYTES;
+      const limit = state.wantsCapture ? state.entry.size : state.isElf && !state.keepAll ? ELF_HEAD_BYTES : ELF_READ_MAX_BYTES;
       if (state.headBytes >= limit) return;
       const part = state.headBytes + chunk.length > limit ? chunk.subarray(0, limit - state.headBytes) : chunk;
       // Copied: the chunk's memory belongs to the export stream.
@@ -166,6 +199,23 @@ export const createLayerIndexer = (layerHash: StreamHash, options: LayerIndexOpt
         state.isElf = first.subarray(0, ELF_MAGIC.length).equals(ELF_MAGIC);
         if (!state.isElf && !state.wantsCapture) state.head = null;
       }
+      // An ELF's head is in: from here on keep only the ranges its dynamic-linking facts live in.
+      if (state.isElf && !state.wantsCapture && !state.keepAll && state.headBytes >= ELF_HEAD_BYTES) {
+        const head = Buffer.concat(state.head!);
+        state.head = [head];
+        const ranges = elfRangesToKeep(head, state.entry.size);
+        if (!ranges) {
+          state.keepAll = true;
+          const rest = chunk.subarray(part.length, part.length + ELF_READ_MAX_BYTES - state.headBytes);
+          if (rest.length) {
+            state.head.push(Buffer.from(rest));
+            state.headBytes += rest.length;
+          }
+        } else {
+          state.kept = ranges.filter(([, end]) => end > head.length).map(([start, end]) => ({ start: Math.max(start, head.length), end, chunks: [] }));
+          if (part.length < chunk.length) keepElfRanges(state, chunk.subarray(part.length), at + part.length);
+        }
+      }
     },
     onEntryEnd: () => {
       const state = pending!;
@@ -174,7 +224,7 @@ export const createLayerIndexer = (layerHash: StreamHash, options: LayerIndexOpt
       if (state.head && (state.isElf || state.wantsCapture)) {
         const content = state.head.length === 1 ? state.head[0] : Buffer.concat(state.head);
         if (state.isElf) {
-          const elf = safeReadElf(content.subarray(0, ELF_READ_MAX_BYTES));
+          const elf = safeReadElf(state.kept ? keptParts(content, state) : content.subarray(0, ELF_READ_MAX_BYTES));
           if (elf) entry.elf = elf;
         }
         if (state.wantsCapture && content.length === entry.size) {
@@ -198,7 +248,7 @@ export const createLayerIndexer = (layerHash: StreamHash, options: LayerIndexOpt
 };
 
 // An analyser bug on one odd binary must not fail the whole image.
-const safeReadElf = (content: Buffer) => {
+const safeReadElf = (content: Buffer | ElfPart[]) => {
   try {
     return readElfInfo(content);
   } catch {

@@ -29,7 +29,7 @@ const WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
 const { createHash } = require("node:crypto");
 const streams = new Map();
-parentPort.on("message", ({ ops, bytes }) => {
+parentPort.on("message", ({ ops, bytes, fill }) => {
   const data = Buffer.from(bytes);
   const done = [];
   for (const op of ops) {
@@ -54,7 +54,7 @@ parentPort.on("message", ({ ops, bytes }) => {
     } else if (op[0] === ${CLOSE}) { streams.delete(op[1]); done.push([op[1], s.hash.digest("hex")]); }
     else streams.delete(op[1]);
   }
-  parentPort.postMessage({ done, bytes: data.length });
+  parentPort.postMessage({ done, bytes: fill });
 });
 `;
 
@@ -121,6 +121,10 @@ class HashThread {
     return this.inFlight >= BACKLOG_LIMIT_BYTES;
   }
 
+  get pendingBytes() {
+    return this.inFlight;
+  }
+
   drained(): Promise<void> {
     if (!this.backlogged) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push(resolve));
@@ -131,7 +135,8 @@ class HashThread {
     const worker = this.start();
     const bytes = this.batch ? (this.batch.buffer as ArrayBuffer) : new ArrayBuffer(0);
     this.inFlight += this.fill;
-    worker.postMessage({ ops: this.ops, bytes }, [bytes]);
+    // `fill`, not the batch's length, comes back: a short last batch must not take more off inFlight than it put on.
+    worker.postMessage({ ops: this.ops, bytes, fill: this.fill }, [bytes]);
     worker.ref();
     this.ops = [];
     this.batch = null;
@@ -194,6 +199,9 @@ class HashThread {
 }
 
 let thread: HashThread | null = null;
+
+/** Bytes sent to the thread and not hashed yet: 0 once every stream ended (the thread is then unreferenced). */
+export const pendingHashBytes = (): number => thread?.pendingBytes ?? 0;
 
 export type StreamHash = {
   /** Bytes written so far: the stream offset of the next chunk. */
