@@ -136,7 +136,9 @@ describe("createTarStream", () => {
       }),
     );
     expect(bytes).toBeGreaterThan(size);
-    expect(peak - before).toBeLessThan(100 * 1024 * 1024);
+    // Issue 16's bound for packing (< 150 MiB of RSS growth): far below the 200 MB file. The 1 MiB
+    // batches are garbage-collected in bursts, so the peak sits near 100–120 MiB.
+    expect(peak - before).toBeLessThan(150 * 1024 * 1024);
   });
 
   it("fails the stream when .dockerignore is a symlink leading out of the context", async () => {
