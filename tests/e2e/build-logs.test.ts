@@ -131,9 +131,11 @@ describe("build logs, phases and progress", () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${baseUrl()}/builds/${buildId}`);
     const size = page.getByText("Total size");
+    await size.waitFor({ state: "visible", timeout: 30_000 });
     expect(await size.isVisible()).toBe(true);
     expect((await size.boundingBox())!.x + (await size.boundingBox())!.width).toBeLessThanOrEqual(390);
     const runs = page.locator("header").getByText("runs", { exact: true });
+    await runs.waitFor({ state: "visible", timeout: 30_000 });
     expect(await runs.isVisible()).toBe(true);
     expect((await runs.boundingBox())!.x + (await runs.boundingBox())!.width).toBeLessThanOrEqual(390);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
