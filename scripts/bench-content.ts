@@ -1,7 +1,8 @@
 // Benchmarks the content analysis (issue 11) against reading the same export stream and
 // throwing it away, in the same run, on the single-stage example and on a synthetic image with
 // 100k small files: throughput ratio, peak RSS growth, re-analysis of an indexed image vs the
-// first analysis, database bytes per indexed file and per build when only the top layer is new.
+// first analysis, database bytes per indexed file and per build when only the top layer is new,
+// and the compressed-size estimate (issue 17) against `docker save | gzip -6 | wc -c`.
 //
 // Usage: npm run bench:content   (env: BENCH_ROUNDS=3, BENCH_IMAGE=<single-stage image>, LAYERBOARD_BASE_IMAGE)
 // Prints figures only; it never fails on a timing. Reference and subject alternate round by
@@ -97,6 +98,7 @@ const main = async () => {
     const { createDockerClient } = await import("@/lib/docker/client");
     const { exportImage } = await import("@/lib/docker/export-image");
     const { analyseImageContent } = await import("@/lib/builds/content-analysis");
+    const { estimateCompressedSizes } = await import("@/lib/builds/compressed-estimate");
     const content = await import("@/lib/data/content");
     const { createDirectoryProject } = await import("@/lib/harness/directory-project");
     const docker = createDockerClient();
@@ -214,6 +216,34 @@ const main = async () => {
     const baseImageId = (await docker.getImage(single).inspect()).Id;
     const baseBuild = await newBuild(baseImageId);
     await analyse(baseBuild.id, baseImageId);
+
+    // Issue 17's compressed-size estimate, the pass after the analysis: against the CLI gzipping the same export.
+    const estimated: number[] = [];
+    const gzipCli: number[] = [];
+    let estimatedBytes = 0;
+    let cliBytes = 0;
+    const claimedBase = { id: "", buildId: baseBuild.id, image: "main", imageId: baseImageId, projectId: project.id };
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const ours = async () => {
+        await db.contentLayer.updateMany({ data: { gzipBytes: null } });
+        const start = performance.now();
+        if (!(await estimateCompressedSizes(claimedBase, { docker }))) throw new Error("the compressed-size estimate failed");
+        estimated.push(performance.now() - start);
+        estimatedBytes = Number((await db.build.findUniqueOrThrow({ where: { id: baseBuild.id } })).compressedSize);
+      };
+      const cli = async () => {
+        const start = performance.now();
+        cliBytes = Number((await run("bash", ["-c", `docker save ${baseImageId} | gzip -6 | wc -c`])).trim());
+        gzipCli.push(performance.now() - start);
+      };
+      if (round % 2) await cli().then(ours);
+      else await ours().then(cli);
+    }
+    recordBenchLine({ bench: "content", line: "compressed-size estimate, single-stage example", value: median(estimated), unit: "ms", reference: median(gzipCli), referenceLabel: "docker save | gzip -6 | wc -c", target: { on: "ratio", max: 1.1 } });
+    lines.push(
+      `compressed-size estimate (after the analysis, every layer gzipped): ${ms(median(estimated))} against ${ms(median(gzipCli))} for \`docker save | gzip -6 | wc -c\` ` +
+        `(${(median(estimated) / median(gzipCli)).toFixed(2)}×; layers ${mb(estimatedBytes)} vs the whole gzipped export ${mb(cliBytes)})`,
+    );
     const before = await tableBytes();
     const blobsBefore = await blobBytes();
     const top = await makeTopLayerVariant(single);

@@ -38,8 +38,7 @@ import { findAdviceLayers } from "@/lib/data/layers";
 import type { LayerImage } from "@/lib/layer-images";
 import { findRunEvidence } from "@/lib/content/run-evidence";
 import type { FinalFilesystem, LayerIndex } from "@/lib/content/types";
-import { findLayerGzipBytes, saveLayerGzipBytes } from "@/lib/data/layer-gzip";
-import { saveCompressedLayers } from "@/lib/data/registry";
+import { estimateCompressedSizes } from "@/lib/builds/compressed-estimate";
 
 const PROGRESS_EVERY_MS = 1000;
 const MAX_UNOWNED_GROUPS = 2000;
@@ -66,12 +65,21 @@ export const queueContentAnalysis = async (buildId: string): Promise<boolean> =>
   }
 };
 
-/** The queue job: the build image first (its packages can explain what the main image lacks), then the main image. */
+/**
+ * The queue job: the build image first (its packages can explain what the main image lacks), then
+ * the main image; then, with both results stored, the compressed-size estimate of each (issue 17),
+ * which gzips every new layer and so must not hold up the contents.
+ */
 export const runContentAnalysisJob = async (buildId: string, options: ContentAnalysisOptions): Promise<void> => {
+  const analysed: ClaimedContentAnalysis[] = [];
   for (const image of ["build", "main"]) {
     if (options.signal?.aborted) return;
     const claimed = await claimContentAnalysis(buildId, image);
-    if (claimed) await analyseImageContent(claimed, options);
+    if (claimed && (await analyseImageContent(claimed, options))) analysed.push(claimed);
+  }
+  for (const claimed of analysed) {
+    if (options.signal?.aborted) return;
+    await estimateCompressedSizes(claimed, options);
   }
 };
 
@@ -84,19 +92,22 @@ const failureOf = (error: unknown, signal?: AbortSignal): { code: ContentErrorCo
   return { code: "INTERNAL", message };
 };
 
-export const analyseImageContent = async (analysis: ClaimedContentAnalysis, options: ContentAnalysisOptions): Promise<void> => {
+/** Indexes and stores one image's contents; false when it failed (recorded on the analysis). */
+export const analyseImageContent = async (analysis: ClaimedContentAnalysis, options: ContentAnalysisOptions): Promise<boolean> => {
   try {
     await indexAndStore(analysis, options);
+    return true;
   } catch (error) {
     const failure = failureOf(error, options.signal);
     console.warn(`[content] analysis of build ${analysis.buildId} (${analysis.image}) failed: ${failure.message}`);
     await failContentAnalysis(analysis.id, failure.code, failure.message).catch(() => undefined);
+    return false;
   } finally {
     await deleteUnreferencedContentLayers().catch((error) => console.error("[content] garbage collection failed:", (error as Error).message));
   }
 };
 
-type Indexed = { parsed: Map<string, StoredLayer>; reusedDiffIds: Set<string>; bytesRead: number; layersDone: number; gzip: Map<string, number> };
+type Indexed = { parsed: Map<string, StoredLayer>; reusedDiffIds: Set<string>; bytesRead: number; layersDone: number };
 
 const streamLayers = async (
   analysis: ClaimedContentAnalysis,
@@ -104,11 +115,9 @@ const streamLayers = async (
   plan: ContentLayerPlan,
   trustNames: boolean,
   options: ContentAnalysisOptions,
-  gzipKnown: Map<string, number> = new Map(),
 ): Promise<Indexed> => {
   const env = getEnv();
   const parsed = new Map<string, StoredLayer>();
-  const gzip = new Map<string, number>();
   const reusedDiffIds = new Set<string>();
   let layersDone = 0;
   let bytesRead = 0;
@@ -137,13 +146,11 @@ const streamLayers = async (
     if (layer.content) parsed.set(layer.diffId, { diffId: layer.diffId, ...layer.content });
     else reusedDiffIds.add(layer.diffId);
     const stored = parsed.get(layer.diffId);
-    if (layer.gzipBytes !== null) gzip.set(layer.diffId, layer.gzipBytes);
     saving = saving.then(async () => {
       if (saveError) return;
       try {
         // Written as soon as it was read to the end and hashed: a complete, verified unit on its own.
         if (layer.content && stored) await saveContentLayer(stored);
-        if (layer.gzipBytes !== null) await saveLayerGzipBytes(layer.diffId, layer.gzipBytes);
         await saveContentExportName(layer.entryName, layer.diffId);
       } catch (error) {
         saveError = error;
@@ -160,8 +167,6 @@ const streamLayers = async (
       knownDiffId,
       diffIds: image.diffIds,
       onLayer,
-      // Issue 17: each layer's gzip size once (by diff_id), the estimate of its compressed size.
-      measureGzip: (_entryName, known) => !known || !gzipKnown.has(known),
       indexOptions: { maxEntries: env.LAYERBOARD_CONTENT_MAX_ENTRIES, maxCapturedBytes: env.LAYERBOARD_CONTENT_MAX_CAPTURE_BYTES },
       onBytes: (bytes) => {
         bytesRead = bytes;
@@ -173,7 +178,7 @@ const streamLayers = async (
     await saving;
     if (saveError) throw saveError;
     await progressWrite;
-    return { parsed, reusedDiffIds, bytesRead: summary.bytesRead, layersDone, gzip };
+    return { parsed, reusedDiffIds, bytesRead: summary.bytesRead, layersDone };
   } catch (error) {
     // A failed store explains the export cut short better than the export error it caused.
     await saving;
@@ -190,29 +195,19 @@ const indexAndStore = async (analysis: ClaimedContentAnalysis, options: ContentA
   const baseFlags = await findBaseLayerFlags(analysis.buildId, analysis.image, image.diffIds);
   const layers = image.diffIds.map((diffId, index) => ({ index, diffId, isFromBase: baseFlags[index] ?? false }));
   const plan = await startContentAnalysisLayers(analysis.id, layers, { bytesTotal: image.size, layersTotal: image.diffIds.length });
-  const gzipKnown = await findLayerGzipBytes(image.diffIds);
 
   let indexed: Indexed;
   try {
-    // Every layer indexed (and its gzip size measured) already: the engine's diff_ids say all there
-    // is to know, so the export (which engine 20.10 stages in full before its first byte) is not even opened.
-    indexed = image.diffIds.every((diffId) => plan.indexed.has(diffId) && gzipKnown.has(diffId))
-      ? { parsed: new Map(), reusedDiffIds: new Set(image.diffIds), bytesRead: 0, layersDone: image.diffIds.length, gzip: new Map() }
-      : await streamLayers(analysis, image, plan, true, options, gzipKnown);
+    // Every layer indexed already: the engine's diff_ids say all there is to know, so the export
+    // (which engine 20.10 stages in full before its first byte) is not even opened.
+    indexed = image.diffIds.every((diffId) => plan.indexed.has(diffId))
+      ? { parsed: new Map(), reusedDiffIds: new Set(image.diffIds), bytesRead: 0, layersDone: image.diffIds.length }
+      : await streamLayers(analysis, image, plan, true, options);
   } catch (error) {
     // A remembered entry name pointed at another layer (not seen on 20.10): read it all again without trusting names.
     if (!(error instanceof ExportNameMismatchError)) throw error;
-    indexed = await streamLayers(analysis, image, plan, false, options, gzipKnown);
+    indexed = await streamLayers(analysis, image, plan, false, options);
   }
-  // The estimated compressed sizes (a pushed manifest's sizes, when there are any, are kept).
-  const gzipOf = (diffId: string) => indexed.gzip.get(diffId) ?? gzipKnown.get(diffId);
-  if (image.diffIds.every((diffId) => gzipOf(diffId) !== undefined))
-    await saveCompressedLayers(
-      analysis.buildId,
-      analysis.image,
-      image.diffIds.map((diffId) => ({ diffId, size: gzipOf(diffId)!, digest: null, mediaType: "application/vnd.docker.image.rootfs.diff.tar.gzip" })),
-      "ESTIMATED",
-    );
 
   // Reused layers come from the store; parsed ones are still in memory.
   const missing = image.diffIds.filter((diffId) => !indexed.parsed.has(diffId));

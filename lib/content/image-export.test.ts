@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { ExportNameMismatchError, ImageExportError, readImageExport, type ExportedLayer } from "@/lib/content/image-export";
 import { bytesOf, chunked, packLegacyExport, packOciExport, packTar } from "@/lib/content/test-tars";
@@ -61,6 +62,26 @@ describe("image export reader", () => {
 
     const wrong = new Map([[entryNames[0], diffIds[1]]]);
     await expect(collect(archive, (name) => wrong.get(name) ?? null)).rejects.toBeInstanceOf(ExportNameMismatchError);
+  });
+
+  it("with parse off (the compressed-size pass) indexes nothing, gzips what it is asked to and trusts no name", async () => {
+    const tars = await sampleLayers();
+    const { archive, diffIds, entryNames } = await packLegacyExport(tars);
+    // A wrong name for the first layer is no error here: the layer is reported under its real hash.
+    const believed = new Map([[entryNames[0], diffIds[1]], [entryNames[2], diffIds[2]]]);
+    const layers: ExportedLayer[] = [];
+    await readImageExport(chunked(archive, 7000), {
+      parse: false,
+      knownDiffId: (name) => believed.get(name) ?? null,
+      measureGzip: (_name, known) => known !== diffIds[2],
+      onLayer: (layer) => void layers.push(layer),
+    });
+    const byName = new Map(layers.map((layer) => [layer.entryName, layer]));
+    expect(layers.every((layer) => layer.content === null)).toBe(true);
+    expect(byName.get(entryNames[0])!.diffId).toBe(diffIds[0]);
+    expect(byName.get(entryNames[0])!.gzipBytes).toBe(gzipSync(tars[0]).length);
+    expect(byName.get(entryNames[1])!.gzipBytes).toBe(gzipSync(tars[1]).length);
+    expect(byName.get(entryNames[2])!.gzipBytes).toBeNull();
   });
 
   it("fails clearly on a truncated export and hands out no layer it could not finish", async () => {

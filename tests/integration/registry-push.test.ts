@@ -171,7 +171,12 @@ describe("pushing to a registry", () => {
         return analysis?.status === "SUCCEEDED";
       }, 300_000, 250);
       const layers = await db.layer.findMany({ where: { buildId: checked.id, image: "main", isEmpty: false }, orderBy: { position: "asc" } });
-      const estimates = await db.contentLayer.findMany({ where: { diffId: { in: layers.map((layer) => layer.layerDigest!) } } });
+      // The estimate is the pass after the contents (they never wait for gzip).
+      const diffIds = [...new Set(layers.map((layer) => layer.layerDigest!))];
+      const estimates = await waitFor(`compressed-size estimate of ${checked.id}`, async () => {
+        const rows = await db.contentLayer.findMany({ where: { diffId: { in: diffIds }, gzipBytes: { not: null } } });
+        return rows.length === diffIds.length ? rows : null;
+      }, 300_000, 250);
       const gzipOf = new Map(estimates.map((row) => [row.diffId, Number(row.gzipBytes)]));
       const estimated = layers.reduce((total, layer) => total + gzipOf.get(layer.layerDigest!)!, 0);
       const manifest = Number(checked.compressedSize);
