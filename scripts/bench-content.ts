@@ -57,7 +57,7 @@ const findSingleStage = async (): Promise<string> => {
   if (listed.length) return listed[0];
   // Not built yet: the classic builder through the 20.10 CLI (no buildx needed).
   const tag = `${PREFIX}-single`;
-  await run("/usr/bin/docker", ["build", "-q", "-t", tag, "-f", "Dockerfile.single", "--build-arg", `BASE_IMAGE=${BASE_IMAGE}`, path.resolve("examples/pyapp")], { DOCKER_BUILDKIT: "0" });
+  await run("/usr/bin/docker", ["build", "-q", "-t", tag, "-f", path.resolve("examples/pyapp/Dockerfile.single"), "--build-arg", `BASE_IMAGE=${BASE_IMAGE}`, path.resolve("examples/pyapp")], { DOCKER_BUILDKIT: "0" });
   return tag;
 };
 

@@ -26,6 +26,8 @@ const initialValues: VariantFormValues = {
   smokePrivileges: "STRICT",
   runtimeDockerfile: "Dockerfile.runtime",
   artifactPath: "",
+  budgetBasis: "DISK",
+  registryBaseImage: "",
 };
 type Values = VariantFormValues;
 
@@ -127,6 +129,29 @@ export const VariantForm = ({ action, projectId, variantId, initial, submitLabel
         </Field>
         <Field name="regressionThresholdPct" label="Regression threshold % (optional)" hint="Flag a build that grows by more than this against the previous one." error={errors.regressionThresholdPct}>
           <input {...bind("regressionThresholdPct", true)} className={inputClass} inputMode="decimal" />
+        </Field>
+        <fieldset className="sm:col-span-2">
+          <legend className="text-sm font-medium">The budget and the threshold apply to</legend>
+          <div className="mt-1 flex flex-wrap gap-4 text-sm">
+            {[
+              ["DISK", "Size on disk (uncompressed, on the engine)"],
+              ["COMPRESSED", "Compressed size (what a pull downloads)"],
+            ].map(([value, label]) => (
+              <label key={value} className="flex items-center gap-1">
+                <input type="radio" name="budgetBasis" value={value} checked={values.budgetBasis === value} onChange={() => setValues((v) => ({ ...v, budgetBasis: value }))} />
+                {label}
+              </label>
+            ))}
+          </div>
+          {errors.budgetBasis && <p className="mt-1 text-sm text-red-700">{errors.budgetBasis}</p>}
+        </fieldset>
+        <Field
+          name="registryBaseImage"
+          label="Base image in the project's registry (optional)"
+          hint="path[:tag] in the registry set on the project, pulled with its credentials before each build (e.g. team/python-base:3.11)."
+          error={errors.registryBaseImage}
+        >
+          <input {...bind("registryBaseImage", true)} className={monoInputClass} placeholder="team/python-base:3.11" />
         </Field>
       </div>
 

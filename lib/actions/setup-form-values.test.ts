@@ -17,8 +17,10 @@ describe("toVariantFormValues", () => {
       smokePrivileges: "STRICT",
       runtimeDockerfile: "Dockerfile.runtime",
       artifactPath: "/out/venv.tar.gz",
+      budgetBasis: "COMPRESSED",
+      registryBaseImage: null,
     });
-    expect(values).toMatchObject({ target: "", sizeBudgetMb: "250", regressionThresholdPct: "5", secretArgs: "SEED LICENSE", artifactPath: "/out/venv.tar.gz" });
+    expect(values).toMatchObject({ budgetBasis: "COMPRESSED", registryBaseImage: "", target: "", sizeBudgetMb: "250", regressionThresholdPct: "5", secretArgs: "SEED LICENSE", artifactPath: "/out/venv.tar.gz" });
     expect(parseBuildArgLines(values.buildArgs)).toEqual({ args: { BASE_IMAGE: "debian:bookworm-slim", API_TOKEN: "***" }, error: null });
     expect(splitLines(values.smokeCommand)).toEqual(["python3", "-m", "app"]);
   });

@@ -49,6 +49,9 @@ export type VariantFormValues = {
   smokePrivileges: string;
   runtimeDockerfile: string;
   artifactPath: string;
+  /** "DISK" | "COMPRESSED": the size the budget and the regression threshold apply to (issue 17). */
+  budgetBasis: string;
+  registryBaseImage: string;
 };
 
 export const toVariantFormValues = (variant: {
@@ -65,6 +68,8 @@ export const toVariantFormValues = (variant: {
   smokePrivileges: string;
   runtimeDockerfile: string | null;
   artifactPath: string | null;
+  budgetBasis: string;
+  registryBaseImage: string | null;
 }): VariantFormValues => ({
   name: variant.name,
   strategy: variant.strategy,
@@ -82,4 +87,6 @@ export const toVariantFormValues = (variant: {
   smokePrivileges: variant.smokePrivileges,
   runtimeDockerfile: variant.runtimeDockerfile ?? "Dockerfile.runtime",
   artifactPath: variant.artifactPath ?? "",
+  budgetBasis: variant.budgetBasis,
+  registryBaseImage: variant.registryBaseImage ?? "",
 });

@@ -52,6 +52,8 @@ export const parseVariantForm = (form: FormData): ParsedVariantForm => {
     noCache: form.get("noCache") === "on",
     runtimeDockerfile: isBuilderPattern ? optionalText(form, "runtimeDockerfile") : null,
     artifactPath: isBuilderPattern ? optionalText(form, "artifactPath") : null,
+    budgetBasis: text(form, "budgetBasis") || "DISK",
+    registryBaseImage: optionalText(form, "registryBaseImage"),
   });
   const fieldErrors = parsed.success ? {} : toFieldErrors(parsed.error.issues);
   if (fieldErrors.sizeBudgetBytes) fieldErrors.sizeBudgetMb = fieldErrors.sizeBudgetBytes;

@@ -8,9 +8,12 @@ import { findBuildSteps, findLogLines } from "@/lib/data/build-logs";
 import { findBuildState } from "@/lib/data/builds";
 import { findQueuePosition } from "@/lib/data/queue-position";
 import { withStreamDb } from "@/lib/builds/stream-db-gate";
+import { onBuildLogWritten } from "@/lib/data/build-notify";
 import { getEnv } from "@/lib/env";
 import { isFinished } from "@/lib/types";
 
+// The fallback poll: a feed wakes at once when the recorder's write is notified (LISTEN/NOTIFY),
+// and at least this often for state changes and lost notifications.
 export const FEED_POLL_MS = 400;
 const PAGE = 500;
 
@@ -44,6 +47,10 @@ type Feed = {
   ready: Promise<boolean>;
   isReady: boolean;
   closed: boolean;
+  /** A write was notified since the last read; `wake` ends the current wait early. */
+  notified: boolean;
+  wake: (() => void) | null;
+  unlisten: () => void;
 };
 
 type Feeds = { byBuild: Map<string, Feed>; polls: number };
@@ -55,6 +62,7 @@ const broadcast = (feed: Feed, event: FeedEvent) => {
 
 const close = (feed: Feed) => {
   feed.closed = true;
+  feed.unlisten();
   if (feeds.byBuild.get(feed.buildId) === feed) feeds.byBuild.delete(feed.buildId);
 };
 
@@ -76,7 +84,16 @@ const readState = async (feed: Feed) => {
 
 const poll = async (feed: Feed) => {
   while (!feed.closed && feed.subscribers.size) {
-    await new Promise((resolve) => setTimeout(resolve, FEED_POLL_MS));
+    if (!feed.notified)
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => (feed.wake = null, resolve()), FEED_POLL_MS);
+        feed.wake = () => {
+          clearTimeout(timer);
+          feed.wake = null;
+          resolve();
+        };
+      });
+    feed.notified = false;
     if (feed.closed || !feed.subscribers.size) break;
     feeds.polls += 1;
     try {
@@ -115,7 +132,14 @@ const remember = (feed: Feed, lines: FeedLine[]) => {
 };
 
 const startFeed = (buildId: string): Feed => {
-  const feed: Feed = { buildId, subscribers: new Set(), lastSeq: 0, initialSeq: 0, stateFrame: null, recent: [], fingerprint: "", ready: Promise.resolve(false), isReady: false, closed: false };
+  const feed: Feed = {
+    buildId, subscribers: new Set(), lastSeq: 0, initialSeq: 0, stateFrame: null, recent: [], fingerprint: "",
+    ready: Promise.resolve(false), isReady: false, closed: false, notified: false, wake: null, unlisten: () => undefined,
+  };
+  feed.unlisten = onBuildLogWritten(buildId, () => {
+    feed.notified = true;
+    feed.wake?.();
+  });
   feed.ready = (async () => {
     try {
       // Lines up to the current count exist already: subscribers read what they need of them

@@ -6,7 +6,9 @@ import type { BuildStep } from "@/lib/docker/build-stream";
 import { buildLogger } from "@/lib/log";
 import type { SecretMasker } from "@/lib/builds/secret-args";
 
-const FLUSH_INTERVAL_MS = 250;
+// Short: the live log is this much behind at most (issue 16); writes are chained, so a slow
+// database makes the batches bigger, not more frequent.
+const FLUSH_INTERVAL_MS = 50;
 const FLUSH_LINES = 200;
 
 type PendingLine = { seq: number; stream: string; text: string; at: Date; stepDigest: string | null };

@@ -26,6 +26,9 @@ const startBoss = async (): Promise<PgBoss> => {
     connectionString: getEnv().DATABASE_URL,
     max: 4,
     application_name: "layerboard-queue",
+    // Issue 16: a job sent to a notify queue wakes an idle worker at once (pg_notify at insert),
+    // not at its next poll; the poll stays as the fallback.
+    useListenNotify: true,
     // The same connect, statement and idle-in-transaction limits as the app's pool (lib/env.ts).
     ...poolTimeoutOptions(),
   });
@@ -33,7 +36,9 @@ const startBoss = async (): Promise<PgBoss> => {
   await boss.start();
   // A build is never retried by the queue: a worker that dies leaves an interrupted
   // build for a person to re-run, not a silent second attempt.
-  await boss.createQueue(BUILD_QUEUE, { retryLimit: 0, expireInSeconds: 4 * 3600 });
+  await boss.createQueue(BUILD_QUEUE, { retryLimit: 0, expireInSeconds: 4 * 3600, notify: true });
+  // Queues created before notify existed here.
+  await boss.updateQueue(BUILD_QUEUE, { notify: true });
   await boss.createQueue(RETENTION_QUEUE, { retryLimit: 0, expireInSeconds: 3600 });
   // retryDelay × 2^n with jitter (about 2, 4, 8, 16, 32 s), never more than 5 minutes apart.
   await boss.createQueue(NOTIFY_QUEUE, { retryLimit: NOTIFY_RETRIES, retryDelay: 2, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 120 });

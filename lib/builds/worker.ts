@@ -99,7 +99,8 @@ export const startWorker = async (options: { concurrency?: number; dockerHost?: 
   const boss = await getQueue();
   await boss.work<BuildJob>(
     BUILD_QUEUE,
-    { localConcurrency: concurrency, batchSize: 1, pollingIntervalSeconds: 0.5 },
+    // Woken by pg-boss's notify when a build is queued; polled at the same pace otherwise (never the relaxed 30 s).
+    { localConcurrency: concurrency, batchSize: 1, pollingIntervalSeconds: 0.5, notifyPollingIntervalSeconds: 0.5 },
     async ([job]) => handle(job.data),
   );
   const opsWork = await startOpsWork(boss, { docker, dockerHost, workerId: id });

@@ -4,6 +4,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { toStepDto } from "@/lib/data/mappers";
+import { BUILD_LOG_CHANNEL } from "@/lib/data/build-notify";
 import type { LogLineDto, StepDto, StepFields } from "@/lib/types";
 
 /** `stepDigest`: the BuildKit step that printed the line (issue 13: the log grouped by step). */
@@ -67,6 +68,8 @@ export const writeLogBatch = async (
           : {}),
       },
     }),
+    // Wakes the live feeds of this build in every web process, at commit (lib/data/build-notify.ts).
+    db.$executeRaw`SELECT pg_notify(${BUILD_LOG_CHANNEL}, ${buildId})`,
   ]);
 };
 
