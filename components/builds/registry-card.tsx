@@ -36,7 +36,7 @@ export const RegistryCard = ({ view }: { view: BuildRegistryView }) => {
         )}
         <dl className="grid grid-cols-1 gap-x-4 gap-y-3 sm:grid-cols-2">
           <Row label="Compressed size">
-            {view.compressedSize === null ? "not known yet" : <Bytes value={view.compressedSize} />}{" "}
+            {view.compressedSize === null ? "not known yet (estimated in the pass after the content analysis)" : <Bytes value={view.compressedSize} />}{" "}
             {view.compressedSource && <span className="text-xs text-slate-500 dark:text-slate-400">{SOURCE_LABEL[view.compressedSource] ?? view.compressedSource}</span>}
           </Row>
           <Row label="Image store">{imageStoreLabel(view.imageStore)}</Row>
