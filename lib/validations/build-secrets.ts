@@ -5,6 +5,7 @@ import { z } from "zod";
 /** The largest value stored: BuildKit holds the whole secret in memory and in a tmpfs per mount. */
 export const BUILD_SECRET_MAX_BYTES = 64 * 1024;
 
+/** What a name must match as a whole (the schema checks it in three parts, for one clear message each). */
 export const BUILD_SECRET_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 
 export const buildSecretNameSchema = z
@@ -12,7 +13,8 @@ export const buildSecretNameSchema = z
   .trim()
   .min(1, "a secret name is required")
   .max(64, "a secret name is at most 64 characters")
-  .regex(BUILD_SECRET_NAME_PATTERN, "a secret name may only hold letters, digits, dots, dashes and underscores (it is the id in --mount=type=secret,id=NAME)");
+  // The characters alone: length has its own messages above, so each bad name gets one message.
+  .regex(/^[A-Za-z0-9_.-]*$/, "a secret name may only hold letters, digits, dots, dashes and underscores (it is the id in --mount=type=secret,id=NAME)");
 
 export const buildSecretValueSchema = z
   .string({ error: "a secret value is required" })
