@@ -19,6 +19,8 @@ describe("toBuildFailure", () => {
     const error = toBuildFailure("failed to solve with frontend dockerfile.v0: no active sessions");
     expect(error.code).toBe("SESSION_REQUIRED");
     expect(error.message).toMatch(/^failed to solve with frontend dockerfile\.v0: no active sessions: .*SSH/);
+    // Captured from engine 20.10.24: `RUN --mount=type=ssh,required=true` with Layerboard's session.
+    expect(toBuildFailure('no SSH key "" forwarded from the client')).toMatchObject({ code: "SESSION_REQUIRED" });
   });
 
   it("leaves every other failure as it is", () => {

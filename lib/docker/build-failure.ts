@@ -21,6 +21,7 @@ export const missingSecretMessage = (name: string) => `build secret "${name}" is
 export const toBuildFailure = (message: string): AppError => {
   const missing = findMissingSecret(message);
   if (missing) return new AppError("BUILD_FAILED", missingSecretMessage(missing));
-  if (/no active sessions/i.test(message)) return new AppError("SESSION_REQUIRED", sessionMessage(message));
+  // A required SSH mount: BuildKit 0.8 asks the session for the agent and says `no SSH key "ID" forwarded from the client`.
+  if (/no active sessions|no SSH key .* forwarded from the client/i.test(message)) return new AppError("SESSION_REQUIRED", sessionMessage(message));
   return new AppError("BUILD_FAILED", message);
 };
