@@ -309,6 +309,8 @@ describe("buildImage with BuildKit", () => {
 
     expect(await waitFor(() => logLines(events).includes(marker), 30_000)).toBe(true);
     expect(processesMatching(marker).length).toBeGreaterThan(0);
+    // The build's BuildKit session (lib/docker/buildkit-session.ts) is open while it runs.
+    expect(openSessionCount()).toBe(1);
 
     const abortedAt = Date.now();
     controller.abort();
@@ -317,6 +319,7 @@ describe("buildImage with BuildKit", () => {
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe("BUILD_CANCELLED");
     expect(rejectedAfterMs).toBeLessThan(2_000);
+    expect(openSessionCount()).toBe(0);
 
     // The engine stops the RUN when the connection closes.
     const stoppedAfterMs = await (async () => {
@@ -330,6 +333,7 @@ describe("buildImage with BuildKit", () => {
   it("rejects at once when the signal is already aborted", async () => {
     const { run } = await build(files, { tag: tagFor("bk-pre"), signal: AbortSignal.abort() });
     await expectAppError(run, "BUILD_CANCELLED");
+    expect(openSessionCount()).toBe(0);
   });
 });
 
