@@ -21,6 +21,8 @@ describe("toBuildFailure", () => {
     expect(error.message).toMatch(/^failed to solve with frontend dockerfile\.v0: no active sessions: .*SSH/);
     // Captured from engine 20.10.24: `RUN --mount=type=ssh,required=true` with Layerboard's session.
     expect(toBuildFailure('no SSH key "" forwarded from the client')).toMatchObject({ code: "SESSION_REQUIRED" });
+    // Captured from engine 20.10.24: a session that serves no health check is dropped after ~1 s.
+    expect(toBuildFailure("no active session for 823c251b-b4dd-4a76-ade3-b8dd7188d42d: context deadline exceeded")).toMatchObject({ code: "SESSION_REQUIRED" });
   });
 
   it("leaves every other failure as it is", () => {

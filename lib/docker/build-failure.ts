@@ -22,6 +22,8 @@ export const toBuildFailure = (message: string): AppError => {
   const missing = findMissingSecret(message);
   if (missing) return new AppError("BUILD_FAILED", missingSecretMessage(missing));
   // A required SSH mount: BuildKit 0.8 asks the session for the agent and says `no SSH key "ID" forwarded from the client`.
-  if (/no active sessions|no SSH key .* forwarded from the client/i.test(message)) return new AppError("SESSION_REQUIRED", sessionMessage(message));
+  // `no active session for ID: context deadline exceeded`: the engine dropped the session (checked on
+  // 20.10.24 with a session that serves no health check: dropped after ~1 s, failed at the next secret mount).
+  if (/no active sessions?\b|no SSH key .* forwarded from the client/i.test(message)) return new AppError("SESSION_REQUIRED", sessionMessage(message));
   return new AppError("BUILD_FAILED", message);
 };
