@@ -49,7 +49,7 @@ describe("build secrets on the project settings page", () => {
     await form.locator('input[name="value"]').fill(variantValue);
     await form.getByLabel("Applies to").selectOption(project.variants[0].id);
     await form.getByRole("button", { name: "Add or replace secret" }).click();
-    await section.getByText("variant slim").waitFor();
+    await section.getByRole("cell", { name: "variant slim", exact: true }).waitFor();
 
     // Bypass the browser's own pattern check to see the server's word for a bad name.
     await form.locator('input[name="name"]').evaluate((input) => input.removeAttribute("pattern"));
@@ -59,7 +59,7 @@ describe("build secrets on the project settings page", () => {
     await form.getByText(/may only hold letters, digits, dots, dashes and underscores/).first().waitFor();
 
     await page.reload();
-    await section.getByText("variant slim").waitFor();
+    await section.getByRole("cell", { name: "variant slim", exact: true }).waitFor();
     const html = await page.content();
     expect(html).not.toContain(projectValue);
     expect(html).not.toContain(variantValue);
