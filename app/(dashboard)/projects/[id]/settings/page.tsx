@@ -89,7 +89,8 @@ export default async function ProjectSettingsPage({ params }: { params: Promise<
               Mounted by BuildKit builds with <code>RUN --mount=type=secret,id=NAME</code> (the file <code>/run/secrets/NAME</code>, only
               during that step): served to the engine through the build&apos;s session, never as a build arg, so they stay out of the
               image, its history and the log. A variant&apos;s secret overrides the project&apos;s of the same name. The classic builder
-              ignores secrets. A required mount whose secret is not defined fails the build naming it.
+              ignores secrets. A required mount whose secret is not defined fails the build naming it. A new value does not rebuild a
+              cached step (BuildKit leaves secrets out of its cache key): build with no cache when a step must read it again.
             </p>
             <BuildSecretsManager
               projectId={project.id}
