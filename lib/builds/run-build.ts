@@ -14,7 +14,8 @@ import { openContext, readDockerfileInContext, type ContextSource } from "@/lib/
 import { createBuildRecorder, retry, type BuildRecorder } from "@/lib/builds/build-recorder";
 import { declaresArg, findFinalBaseImage } from "@/lib/builds/dockerfile";
 import { mergeTarStreams } from "@/lib/builds/tar-merge";
-import { maskerForSettings, type SecretMasker } from "@/lib/builds/secret-args";
+import { createSecretMasker, maskerForSettings, type SecretMasker } from "@/lib/builds/secret-args";
+import { openBuildSecrets } from "@/lib/builds/manage-build-secrets";
 import { BUILD_IMAGE, MAIN_IMAGE, type LayerImage } from "@/lib/layer-images";
 import { buildImage } from "@/lib/docker/build-image";
 import { analyseImage, type ImageAnalysis } from "@/lib/docker/analyse-image";
@@ -100,7 +101,11 @@ export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => 
   const env = getEnv();
   const settings = { ...build.variant, ...(build.settings as Partial<Settings>) } as Settings;
   // Secret build args (lib/builds/secret-args.ts): their values are masked in all that is stored.
-  const mask = maskerForSettings(settings);
+  const argsMask = maskerForSettings(settings);
+  // Build secrets (issue 17 item 6) are opened below; their values are masked the same way (a RUN
+  // that prints one would otherwise put it in the stored log).
+  let secretsMask: SecretMasker = (text) => text;
+  const mask: SecretMasker = (text) => secretsMask(argsMask(text));
   // Database calls before the engine work are retried like the rest: a blip must not fail the build.
   const recorder = await retry(() => createBuildRecorder(build.id, env.LAYERBOARD_MAX_LOG_BYTES, mask));
   const labels = { "layerboard.build": build.id, "layerboard.project": build.project.slug };
@@ -128,9 +133,15 @@ export const runBuild = async (build: BuildForRun, options: RunBuildOptions) => 
       ? await pullRegistryBaseImage({ buildId: build.id, name: settings.registryBaseImage, target: registry, docker, recorder, signal })
       : null;
 
+    // BuildKit builds get the secrets and the registry credentials through their session; the
+    // classic builder has none and ignores secret mounts.
+    const secrets = settings.builder === "BUILDKIT" ? await retry(() => openBuildSecrets(build.project.id, build.variant.id)) : new Map<string, Buffer>();
+    secretsMask = createSecretMasker([...secrets.values()].map((value) => value.toString("utf8")).sort((a, b) => b.length - a.length));
+    const registries = registry ? [{ host: registry.host, username: registry.username, password: registry.password }] : [];
+
     const dockerfileText = await readDockerfileInContext(context.dir, settings.dockerfile);
     const buildArgs = effectiveBuildArgs(dockerfileText, (settings.buildArgs ?? {}) as Record<string, string>, registryBase);
-    const common = { docker, buildArgs, noCache: settings.noCache, labels, builder: settings.builder, networkMode: env.LAYERBOARD_NETWORK_MODE, signal };
+    const common = { docker, buildArgs, noCache: settings.noCache, labels, builder: settings.builder, networkMode: env.LAYERBOARD_NETWORK_MODE, signal, secrets, registries };
     const isBuilderPattern = settings.strategy === "BUILDER_PATTERN" && settings.runtimeDockerfile && settings.artifactPath;
     await phases.begin(isBuilderPattern ? "build-image" : "engine-build");
     if (isBuilderPattern) recorder.setImage(BUILD_IMAGE);

@@ -7,6 +7,8 @@ import { getDocker } from "@/lib/docker/client";
 import { readBuildEvents, type BuildEvent } from "@/lib/docker/build-stream";
 import { classifyEngineError, engineUnavailable } from "@/lib/docker/engine-error";
 import { AppError } from "@/lib/errors";
+import { toBuildFailure } from "@/lib/docker/build-failure";
+import { openBuildkitSession, type BuildkitSession, type SessionRegistry, type SessionSecrets } from "@/lib/docker/buildkit-session";
 
 export type BuildImageOptions = {
   docker?: Docker;
@@ -21,17 +23,12 @@ export type BuildImageOptions = {
   builder: "BUILDKIT" | "CLASSIC";
   networkMode?: string;
   signal?: AbortSignal;
+  // BuildKit only (the classic builder has no session): `RUN --mount=type=secret,id=…` sources and
+  // the credentials served for FROM pulls. Served through the build's session, never as build args.
+  secrets?: SessionSecrets;
+  registries?: readonly SessionRegistry[];
   onEvent: (event: BuildEvent) => void | Promise<void>;
 };
-
-const sessionMessage = (message: string) =>
-  `${message}: this build needs a BuildKit session (secret or SSH mounts, some "# syntax=" frontends or registry pulls), ` +
-  "which Layerboard does not open; remove that feature or build with the classic builder";
-
-const toFailure = (message: string): AppError =>
-  /no active sessions/i.test(message)
-    ? new AppError("SESSION_REQUIRED", sessionMessage(message))
-    : new AppError("BUILD_FAILED", message);
 
 const cancelled = () => new AppError("BUILD_CANCELLED", "build cancelled");
 
@@ -40,13 +37,13 @@ const toAppError = (error: unknown, signal: AbortSignal | undefined): AppError =
   if (signal?.aborted) return cancelled();
   const failure = classifyEngineError(error);
   // The engine answered with an HTTP error (bad parameters, unparsable Dockerfile on the classic builder…).
-  if (failure.kind === "http") return toFailure(failure.message);
+  if (failure.kind === "http") return toBuildFailure(failure.message);
   if (failure.kind === "unreachable") return engineUnavailable(failure.reason);
   return new AppError("BUILD_FAILED", `build failed: ${failure.message}`);
 };
 
 // Builds the query of POST /build; undefined values would become `key=` in the query string.
-const buildQuery = (options: BuildImageOptions): Record<string, unknown> => {
+const buildQuery = (options: BuildImageOptions, sessionId: string | null): Record<string, unknown> => {
   const query: Record<string, unknown> = {
     dockerfile: options.dockerfile,
     t: options.tag,
@@ -60,19 +57,21 @@ const buildQuery = (options: BuildImageOptions): Record<string, unknown> => {
   if (options.labels && Object.keys(options.labels).length) query.labels = options.labels;
   if (options.noCache) query.nocache = true;
   if (options.networkMode) query.networkmode = options.networkMode;
+  if (sessionId) query.session = sessionId;
   return query;
 };
 
-// dockerode's buildImage opens a gRPC BuildKit session whenever version is "2", and that
-// session outlives an aborted build until the process exits. The engine builds fine without
-// one (secret mounts aside), so the raw endpoint is dialled directly and its body read as is.
-const dialBuild = (docker: Docker, options: BuildImageOptions): Promise<IncomingMessage> =>
+// dockerode's buildImage opens a gRPC BuildKit session whenever version is "2", but it serves
+// no health check (BuildKit drops it after a second) nor secrets, and it outlives an aborted
+// build until the process exits. So the raw endpoint is dialled directly, with a session of
+// our own (lib/docker/buildkit-session.ts) for BuildKit builds, and its body read as is.
+const dialBuild = (docker: Docker, options: BuildImageOptions, sessionId: string | null): Promise<IncomingMessage> =>
   new Promise((resolve, reject) => {
     docker.modem.dial(
       {
         path: "/build?",
         method: "POST",
-        options: buildQuery(options),
+        options: buildQuery(options, sessionId),
         file: options.context,
         abortSignal: options.signal,
         isStream: true,
@@ -101,10 +100,13 @@ export const buildImage = async (options: BuildImageOptions): Promise<{ imageId:
   }
   const docker = options.docker ?? getDocker();
 
+  let session: BuildkitSession | null = null;
   let response: IncomingMessage;
   try {
-    response = await dialBuild(docker, options);
+    if (options.builder === "BUILDKIT") session = await openBuildkitSession(docker, { secrets: options.secrets, registries: options.registries, signal });
+    response = await dialBuild(docker, options, session?.id ?? null);
   } catch (error) {
+    session?.close();
     destroyContext(options.context);
     throw toAppError(error, signal);
   }
@@ -132,9 +134,11 @@ export const buildImage = async (options: BuildImageOptions): Promise<{ imageId:
     // Stops the build in the engine if we leave early (onEvent threw, abort).
     if (!response.complete) response.destroy();
     destroyContext(options.context);
+    // After the build's connection: the engine must not ask a closed session for a secret.
+    session?.close();
   }
 
-  if (failure !== null) throw toFailure(failure);
+  if (failure !== null) throw toBuildFailure(failure);
   if (signal?.aborted) throw cancelled();
   if (!imageId) throw new AppError("BUILD_FAILED", "the engine ended the build without an image id or an error");
   return { imageId };

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import tar from "tar-stream";
 import { buildImage, type BuildImageOptions } from "@/lib/docker/build-image";
+import { openSessionCount } from "@/lib/docker/buildkit-session";
 import { isDockerfileStep, type BuildEvent, type BuildStep } from "@/lib/docker/build-stream";
 import { createDockerClient } from "@/lib/docker/client";
 import { getEngineInfo } from "@/lib/docker/engine-info";
@@ -229,14 +230,31 @@ describe("buildImage with BuildKit", () => {
     expect(image.Config.Env).toContain(`GREETING_ENV=hi-${runId}`);
   });
 
-  it("asks for the classic builder when a secret mount needs a session", async () => {
+  it("serves secret mounts through its own session: a defined one is read, an optional undefined one skipped", async () => {
+    const { run, events } = await build(
+      {
+        Dockerfile: `FROM ${BASE}\nRUN --mount=type=secret,id=token --mount=type=secret,id=absent,required=false wc -c < /run/secrets/token && ls /run/secrets && echo ${runId}\n`,
+      },
+      { tag: tagFor("bk-secret"), secrets: new Map([["token", Buffer.from("0123456789")]]), noCache: true },
+    );
+    await run;
+    const stdout = logLines(events, "stdout");
+    expect(stdout).toContain("10");
+    expect(stdout).toContain("token");
+    expect(stdout).not.toContain("absent");
+    expect(stdout).toContain(runId);
+    expect(openSessionCount()).toBe(0);
+  });
+
+  it("asks for the classic builder when an SSH mount needs what the session does not serve", async () => {
     const { run } = await build(
-      { Dockerfile: `FROM ${BASE}\nRUN --mount=type=secret,id=token,required=false echo ${runId}\n` },
-      { tag: tagFor("bk-secret") },
+      { Dockerfile: `FROM ${BASE}\nRUN --mount=type=ssh,required=true echo ${runId}\n` },
+      { tag: tagFor("bk-ssh") },
     );
     const error = await expectAppError(run, "SESSION_REQUIRED");
-    expect(error.message).toContain("no active sessions");
+    expect(error.message).toContain("SSH");
     expect(error.message).toContain("classic builder");
+    expect(openSessionCount()).toBe(0);
   });
 
   it("awaits each onEvent in order before handling the next", async () => {
@@ -291,6 +309,8 @@ describe("buildImage with BuildKit", () => {
 
     expect(await waitFor(() => logLines(events).includes(marker), 30_000)).toBe(true);
     expect(processesMatching(marker).length).toBeGreaterThan(0);
+    // The build's BuildKit session (lib/docker/buildkit-session.ts) is open while it runs.
+    expect(openSessionCount()).toBe(1);
 
     const abortedAt = Date.now();
     controller.abort();
@@ -299,6 +319,7 @@ describe("buildImage with BuildKit", () => {
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe("BUILD_CANCELLED");
     expect(rejectedAfterMs).toBeLessThan(2_000);
+    expect(openSessionCount()).toBe(0);
 
     // The engine stops the RUN when the connection closes.
     const stoppedAfterMs = await (async () => {
@@ -312,6 +333,7 @@ describe("buildImage with BuildKit", () => {
   it("rejects at once when the signal is already aborted", async () => {
     const { run } = await build(files, { tag: tagFor("bk-pre"), signal: AbortSignal.abort() });
     await expectAppError(run, "BUILD_CANCELLED");
+    expect(openSessionCount()).toBe(0);
   });
 });
 

@@ -109,11 +109,11 @@ export default async function BuildPage({ params }: Props) {
       {finished && <RerunPanel buildId={build.id} nextStep={nextStep} source={rerunSource} rerunAction={hasRole(actor.role, "BUILDER") ? rerunBuildAction : undefined} />}
 
       {build.errorCode === "SESSION_REQUIRED" && (
-        <Card title="This build needs a BuildKit session">
+        <Card title="This build needs a BuildKit session feature Layerboard does not serve">
           <p className="mb-3 text-sm text-slate-600 dark:text-slate-300">
-            Layerboard talks to BuildKit through the engine API without a client session, so secret mounts
-            (<code>--mount=type=secret</code>), some <code>{"# syntax="}</code> directives and registry pulls that need
-            credentials fail. The classic builder does not need a session (but ignores BuildKit-only Dockerfile features).
+            Layerboard opens a BuildKit session for every BuildKit build: it serves the project&apos;s registry credentials for{" "}
+            <code>FROM</code> pulls and its build secrets for <code>--mount=type=secret</code>. It does not forward an SSH agent
+            (<code>--mount=type=ssh,required=true</code>). The classic builder needs no session (but ignores BuildKit-only Dockerfile features).
           </p>
           {hasRole(actor.role, "BUILDER") && <RebuildClassicButton variantId={build.variantId} />}
         </Card>

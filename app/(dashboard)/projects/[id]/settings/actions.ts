@@ -14,6 +14,9 @@ import { projectRetentionSchema } from "@/lib/validations/retention";
 import { webhookInputSchema } from "@/lib/validations/webhook";
 import { updateRegistryTarget } from "@/lib/builds/manage-registry";
 import { registryTargetSchema } from "@/lib/validations/registry";
+import { putProjectSecret, putVariantSecret, removeProjectSecret, removeVariantSecret } from "@/lib/builds/manage-build-secrets";
+import { getVariantRecord } from "@/lib/data/projects";
+import { buildSecretNameQuerySchema, buildSecretSchema } from "@/lib/validations/build-secrets";
 
 const text = (form: FormData, name: string) => {
   const value = form.get(name);
@@ -91,6 +94,39 @@ export const saveRegistryAction = async (_state: ActionState, form: FormData): P
           })
         : null,
     );
+    revalidatePath(pathOf(projectId));
+    return undefined;
+  });
+
+// Issue 17 item 6: build secrets of the project or of one of its variants; values are write-only.
+const secretScope = async (projectId: string, form: FormData): Promise<string | null> => {
+  const variantId = text(form, "variantId") || null;
+  if (!variantId) return null;
+  const variant = await getVariantRecord(idSchema.parse(variantId));
+  if (variant.projectId !== projectId) throw new AppError("NOT_FOUND", `variant ${variantId} is not a variant of this project`);
+  return variant.id;
+};
+
+export const saveBuildSecretAction = async (_state: ActionState, form: FormData): Promise<ActionResult> =>
+  runAction(async () => {
+    await requireActionActor("ADMIN");
+    const projectId = idSchema.parse(text(form, "projectId"));
+    const input = buildSecretSchema.parse({ name: text(form, "name") ?? "", value: text(form, "value") ?? "" });
+    const variantId = await secretScope(projectId, form);
+    if (variantId) await putVariantSecret(variantId, input);
+    else await putProjectSecret(projectId, input);
+    revalidatePath(pathOf(projectId));
+    return undefined;
+  });
+
+export const deleteBuildSecretAction = async (_state: ActionState, form: FormData): Promise<ActionResult> =>
+  runAction(async () => {
+    await requireActionActor("ADMIN");
+    const projectId = idSchema.parse(text(form, "projectId"));
+    const { name } = buildSecretNameQuerySchema.parse({ name: text(form, "name") ?? "" });
+    const variantId = await secretScope(projectId, form);
+    if (variantId) await removeVariantSecret(variantId, name);
+    else await removeProjectSecret(projectId, name);
     revalidatePath(pathOf(projectId));
     return undefined;
   });

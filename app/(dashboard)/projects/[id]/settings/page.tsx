@@ -1,4 +1,4 @@
-// A project's retention overrides and outgoing webhooks (issue 12): administrators only.
+// A project's retention overrides, registry, build secrets and outgoing webhooks (issues 12, 17): administrators only.
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requirePageActor } from "@/lib/auth/session";
@@ -14,9 +14,11 @@ import { WebhooksManager } from "@/components/projects/webhooks-manager";
 import { findPushDeliveries, findPushHook, findPushPoll } from "@/lib/data/push-hooks";
 import { PushHookManager } from "@/components/projects/push-hook-manager";
 import { deletePushHookAction, deletePushPollAction, rotatePushHookAction, savePushHookBranchAction, savePushPollAction } from "./push-actions";
-import { deleteWebhookAction, saveRegistryAction, saveWebhookAction, sendTestWebhookAction, updateRetentionAction } from "./actions";
+import { deleteBuildSecretAction, deleteWebhookAction, saveBuildSecretAction, saveRegistryAction, saveWebhookAction, sendTestWebhookAction, updateRetentionAction } from "./actions";
 import { ProjectRegistryForm } from "@/components/projects/project-registry-form";
 import { findRegistryTarget, toRegistryTargetView } from "@/lib/data/registry";
+import { findProjectSecrets, findVariantSecrets } from "@/lib/data/build-secrets";
+import { BuildSecretsManager, type BuildSecretRow } from "@/components/projects/build-secrets-manager";
 
 export const metadata = { title: "Project settings" };
 export const dynamic = "force-dynamic";
@@ -30,6 +32,20 @@ export default async function ProjectSettingsPage({ params }: { params: Promise<
   const env = getEnv();
   const retention = (await findProjectRetentions()).find((p) => p.id === project.id);
   const registry = isAdmin ? toRegistryTargetView(await findRegistryTarget(project.id)) : null;
+  // Issue 17 item 6: names and times only; the values never leave the server.
+  const activeVariants = project.variants.filter((variant) => !variant.archivedAt);
+  const secrets: BuildSecretRow[] = isAdmin
+    ? [
+        ...(await findProjectSecrets(project.id)).map((secret) => ({ ...secret, variantId: null, scope: "the whole project" })),
+        ...(
+          await Promise.all(
+            activeVariants.map(async (variant) =>
+              (await findVariantSecrets(variant.id)).map((secret) => ({ ...secret, variantId: variant.id, scope: `variant ${variant.name}` })),
+            ),
+          )
+        ).flat(),
+      ]
+    : [];
   const webhooks = isAdmin
     ? await Promise.all((await findWebhooks(project.id)).map(async (w) => ({ ...w, deliveries: await findWebhookDeliveries(w.id, DELIVERIES_SHOWN) })))
     : [];
@@ -67,6 +83,21 @@ export default async function ProjectSettingsPage({ params }: { params: Promise<
               After a successful build whose image runs, the worker pushes it here and records the compressed size of each layer from the manifest.
             </p>
             <ProjectRegistryForm projectId={project.id} current={registry} action={saveRegistryAction} />
+          </Card>
+          <Card title="Build secrets">
+            <p className="mb-3 text-sm text-slate-600 dark:text-slate-300">
+              Mounted by BuildKit builds with <code>RUN --mount=type=secret,id=NAME</code> (the file <code>/run/secrets/NAME</code>, only
+              during that step): served to the engine through the build&apos;s session, never as a build arg, so they stay out of the
+              image, its history and the log. A variant&apos;s secret overrides the project&apos;s of the same name. The classic builder
+              ignores secrets. A required mount whose secret is not defined fails the build naming it. A new value does not rebuild a
+              cached step (BuildKit leaves secrets out of its cache key): build with no cache when a step must read it again.
+            </p>
+            <BuildSecretsManager
+              projectId={project.id}
+              secrets={secrets}
+              variants={activeVariants.map((variant) => ({ id: variant.id, name: variant.name }))}
+              actions={{ save: saveBuildSecretAction, remove: deleteBuildSecretAction }}
+            />
           </Card>
           <Card title="Webhooks">
             <p className="mb-3 text-sm text-slate-600 dark:text-slate-300">
