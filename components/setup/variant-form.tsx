@@ -170,7 +170,7 @@ export const VariantForm = ({ action, projectId, variantId, initial, submitLabel
             ))}
           </div>
           {errors.builder && <p className="mt-1 text-sm text-red-700">{errors.builder}</p>}
-          <p className="mt-1 max-w-sm text-xs text-slate-500 dark:text-slate-400">BuildKit runs without a session here: secret mounts and # syntax= need the classic builder or a change.</p>
+          <p className="mt-1 max-w-sm text-xs text-slate-500 dark:text-slate-400">BuildKit builds get a session: build secrets (RUN --mount=type=secret, set on the project&apos;s settings page) and the project registry&apos;s credentials for FROM. A # syntax= frontend still needs the network. The classic builder ignores build secrets.</p>
         </fieldset>
         <fieldset>
           <legend className="text-sm font-medium">Smoke run privileges</legend>
