@@ -15,6 +15,9 @@ import { isFinished } from "@/lib/types";
 // The fallback poll: a feed wakes at once when the recorder's write is notified (LISTEN/NOTIFY),
 // and at least this often for state changes and lost notifications.
 export const FEED_POLL_MS = 400;
+// At most one read per this long however fast the notifications come (the recorder writes every
+// 50 ms while lines flow): a build's feed costs the database ≤ 20 reads/s, whatever its viewers.
+export const FEED_MIN_READ_MS = 50;
 const PAGE = 500;
 
 const encoder = new TextEncoder();
@@ -83,6 +86,7 @@ const readState = async (feed: Feed) => {
 };
 
 const poll = async (feed: Feed) => {
+  let lastRead = 0;
   while (!feed.closed && feed.subscribers.size) {
     if (!feed.notified)
       await new Promise<void>((resolve) => {
@@ -93,7 +97,10 @@ const poll = async (feed: Feed) => {
           resolve();
         };
       });
+    const gap = lastRead + FEED_MIN_READ_MS - performance.now();
+    if (gap > 0) await new Promise((resolve) => setTimeout(resolve, gap));
     feed.notified = false;
+    lastRead = performance.now();
     if (feed.closed || !feed.subscribers.size) break;
     feeds.polls += 1;
     try {

@@ -70,7 +70,8 @@ const onNotify = (channel: string, payload: string, handler: () => void): (() =>
   void open();
   return () => {
     set.delete(handler);
-    if (!set.size) listening.handlers.delete(key);
+    // Only this set: a later subscriber to the same build may hold a new one under the key.
+    if (!set.size && listening.handlers.get(key) === set) listening.handlers.delete(key);
     if (!listening.handlers.size && listening.client) close(listening.client, false);
   };
 };

@@ -51,6 +51,24 @@ describe("LISTEN/NOTIFY", () => {
     expect((await db.logLine.count({ where: { buildId: watched.id } })) > 1).toBe(true);
   }, 60_000);
 
+  it("keeps a new listener of a build when an old one of the same build unsubscribes late", async () => {
+    const build = await newBuild(`notify-${id}-c`);
+    const keepOpen = onBuildLogWritten("none", () => undefined);
+    const stopOld = onBuildLogWritten(build.id, () => undefined);
+    stopOld();
+    let heard = 0;
+    const stopNew = onBuildLogWritten(build.id, () => (heard += 1));
+    // A feed closes lazily: its unsubscribe may run again after a new feed of the build started.
+    stopOld();
+    await waitFor("the new listener's notification", async () => {
+      await writeLine(build.id, heard + 1 + Math.floor(Math.random() * 1000) * 10);
+      return heard > 0;
+    }, 30_000, 200);
+    expect(heard).toBeGreaterThan(0);
+    stopNew();
+    keepOpen();
+  }, 60_000);
+
   it("announces a queued build on pg-boss's notify channel, at once", async () => {
     await getQueue();
     const client = new pg.Client({ connectionString: getEnv().DATABASE_URL });
