@@ -10,6 +10,7 @@ import { findExportNames, findLayerGzipBytes, saveLayerGzipBytes } from "@/lib/d
 import { saveCompressedLayers } from "@/lib/data/registry";
 import { exportImage, inspectImageForContent } from "@/lib/docker/export-image";
 import { readImageExport } from "@/lib/content/image-export";
+import { notifyBuildFinished } from "@/lib/notifications/notify-build";
 
 export type CompressedEstimateOptions = {
   docker: Docker;
@@ -50,12 +51,14 @@ export const estimateCompressedSizes = async (analysis: ClaimedContentAnalysis, 
     const known = await findLayerGzipBytes(diffIds);
     if (!diffIds.every((diffId) => known.has(diffId))) await measureMissing(analysis.imageId, diffIds, known, options);
     if (!diffIds.every((diffId) => known.has(diffId))) throw new Error("the export did not carry every layer");
-    await saveCompressedLayers(
+    const first = await saveCompressedLayers(
       analysis.buildId,
       analysis.image,
       diffIds.map((diffId) => ({ diffId, size: known.get(diffId)!, digest: null, mediaType: GZIP_LAYER_MEDIA_TYPE })),
       "ESTIMATED",
     );
+    // A budget on the compressed size is judged now (issue 17): it could not be at the build's end.
+    if (first) notifyBuildFinished(analysis.buildId, "compressed");
     return true;
   } catch (error) {
     if (!options.signal?.aborted)

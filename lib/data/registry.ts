@@ -67,25 +67,24 @@ export type CompressedSource = "MANIFEST" | "ESTIMATED" | "CONTENT_STORE";
 /**
  * Writes each layer's compressed size onto the build's Layer rows of `image` (matched by diff_id)
  * and the total onto the build (main image only). An estimate never overwrites the manifest's truth.
+ * true: the build had no compressed total before (its compressed budget can be judged now).
  */
-export const saveCompressedLayers = async (buildId: string, image: string, layers: CompressedLayer[], source: CompressedSource): Promise<void> => {
-  await db.$transaction(async (tx) => {
-    if (source === "ESTIMATED") {
-      const current = await tx.build.findUnique({ where: { id: buildId }, select: { compressedSource: true } });
-      if (current?.compressedSource && current.compressedSource !== "ESTIMATED" && image === "main") return;
-    }
+export const saveCompressedLayers = async (buildId: string, image: string, layers: CompressedLayer[], source: CompressedSource): Promise<boolean> =>
+  db.$transaction(async (tx) => {
+    const current = await tx.build.findUnique({ where: { id: buildId }, select: { compressedSource: true } });
+    if (source === "ESTIMATED" && current?.compressedSource && current.compressedSource !== "ESTIMATED" && image === "main") return false;
     for (const layer of layers)
       await tx.layer.updateMany({
         where: { buildId, image, layerDigest: layer.diffId },
         data: { compressedSize: BigInt(layer.size), compressedDigest: layer.digest, compressedMediaType: layer.mediaType },
       });
-    if (image === "main")
-      await tx.build.update({
-        where: { id: buildId },
-        data: { compressedSize: BigInt(layers.reduce((total, layer) => total + layer.size, 0)), compressedSource: source },
-      });
+    if (image !== "main") return false;
+    await tx.build.update({
+      where: { id: buildId },
+      data: { compressedSize: BigInt(layers.reduce((total, layer) => total + layer.size, 0)), compressedSource: source },
+    });
+    return !current?.compressedSource;
   });
-};
 
 export const recordBaseImage = async (buildId: string, ref: string, digest: string | null): Promise<void> => {
   await db.build.update({ where: { id: buildId }, data: { baseImageRef: ref, baseImageDigest: digest } });

@@ -129,8 +129,9 @@ export const findBuildForNotification = (buildId: string) =>
       errorCode: true,
       error: true,
       totalSize: true,
+      compressedSize: true,
       smoke: { select: { runs: true } },
       project: { select: { id: true, slug: true, name: true } },
-      variant: { select: { id: true, name: true, sizeBudgetBytes: true, regressionThresholdPct: true } },
+      variant: { select: { id: true, name: true, sizeBudgetBytes: true, regressionThresholdPct: true, budgetBasis: true } },
     },
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { detectBuildEvents, renderWebhookBody, type NotificationPayload } from "./events";
+import { detectBuildEvents, renderWebhookBody, sizeForBudget, type NotificationPayload } from "./events";
 import { signWebhookBody, verifyWebhookSignature } from "./signature";
 import { webhookUrlHint, webhookUrlSchema } from "./webhook-url";
 
@@ -18,6 +18,26 @@ describe("detectBuildEvents", () => {
     expect(events.map((e) => e.event)).toEqual(["build.does_not_run", "budget.exceeded", "size.regression"]);
     expect(events[2].message).toContain("10.0 %");
     expect(detectBuildEvents({ ...facts, regressionThresholdPct: 20 }, 5)).toEqual([]);
+  });
+});
+
+describe("sizeForBudget (issue 17: which size a budget judges, and when)", () => {
+  const sizes = { size: 300e6, compressedSize: 90e6, previousSize: 280e6, previousCompressedSize: 80e6 };
+  it("judges an on-disk budget at the end of the build only", () => {
+    expect(sizeForBudget("DISK", "finished", sizes)).toEqual({ size: 300e6, previousSize: 280e6, label: "" });
+    expect(sizeForBudget("DISK", "compressed", sizes)).toBeNull();
+  });
+  it("judges a compressed budget once its size is known, on the compressed sizes", () => {
+    expect(sizeForBudget("COMPRESSED", "finished", sizes)).toEqual({ size: 90e6, previousSize: 80e6, label: " compressed" });
+    expect(sizeForBudget("COMPRESSED", "finished", { ...sizes, compressedSize: null })).toBeNull();
+    expect(sizeForBudget("COMPRESSED", "compressed", sizes)).toEqual({ size: 90e6, previousSize: 80e6, label: " compressed" });
+  });
+  it("raises only the size events when the estimate arrives, named as compressed", () => {
+    const judged = sizeForBudget("COMPRESSED", "compressed", sizes)!;
+    const events = detectBuildEvents({ ...facts, smokeRuns: false, size: judged.size, previousSize: judged.previousSize, sizeBudgetBytes: 85e6 }, 10, { sizeLabel: judged.label, statusEvents: false });
+    expect(events.map((e) => e.event)).toEqual(["budget.exceeded", "size.regression"]);
+    expect(events[0].message).toBe("90.0 MB compressed is over the budget of 85.0 MB");
+    expect(events[1].message).toContain("grew compressed 12.5 %");
   });
 });
 

@@ -26,21 +26,43 @@ export type FinishedBuildFacts = {
 
 export type RaisedEvent = { event: NotificationEvent; message: string };
 
+/** When the notifications are queued: at the build's final status, or once its compressed size is recorded. */
+export type NotificationMoment = "finished" | "compressed";
+
+/**
+ * The size the budget and the regression threshold judge (issue 17: the variant's basis), and
+ * whether this is the moment to judge it. A compressed basis is judged when the compressed size
+ * is known: at the final status when a push recorded it, else when the estimate comes in (and
+ * only then, so an event is raised once). null: no size events now.
+ */
+export const sizeForBudget = (
+  basis: string,
+  moment: NotificationMoment,
+  sizes: { size: number | null; compressedSize: number | null; previousSize: number | null; previousCompressedSize: number | null },
+): { size: number | null; previousSize: number | null; label: string } | null => {
+  if (basis !== "COMPRESSED") return moment === "finished" ? { size: sizes.size, previousSize: sizes.previousSize, label: "" } : null;
+  if (sizes.compressedSize === null) return null;
+  return { size: sizes.compressedSize, previousSize: sizes.previousCompressedSize, label: " compressed" };
+};
+
 const formatMb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
-export const detectBuildEvents = (facts: FinishedBuildFacts, defaultRegressionPct: number): RaisedEvent[] => {
-  if (facts.status === "FAILED") return [{ event: "build.failed", message: "the build failed" }];
+/** `sizeLabel` (" compressed") names the size judged; `statusEvents: false` raises the size events only. */
+export const detectBuildEvents = (facts: FinishedBuildFacts, defaultRegressionPct: number, options: { sizeLabel?: string; statusEvents?: boolean } = {}): RaisedEvent[] => {
+  const statusEvents = options.statusEvents ?? true;
+  const sizeLabel = options.sizeLabel ?? "";
+  if (facts.status === "FAILED") return statusEvents ? [{ event: "build.failed", message: "the build failed" }] : [];
   if (facts.status !== "SUCCEEDED") return [];
   const events: RaisedEvent[] = [];
-  if (facts.smokeRuns === false) events.push({ event: "build.does_not_run", message: "the image was built but does not run (smoke run failed)" });
+  if (statusEvents && facts.smokeRuns === false) events.push({ event: "build.does_not_run", message: "the image was built but does not run (smoke run failed)" });
   const threshold = facts.regressionThresholdPct ?? defaultRegressionPct;
   const verdict = evaluateBudget({ size: facts.size, sizeBudgetBytes: facts.sizeBudgetBytes, regressionThresholdPct: threshold, previousSize: facts.previousSize });
   if (verdict.overBudget)
-    events.push({ event: "budget.exceeded", message: `${formatMb(facts.size!)} is over the budget of ${formatMb(facts.sizeBudgetBytes!)}` });
+    events.push({ event: "budget.exceeded", message: `${formatMb(facts.size!)}${sizeLabel} is over the budget of ${formatMb(facts.sizeBudgetBytes!)}` });
   if (verdict.regression)
     events.push({
       event: "size.regression",
-      message: `grew ${(verdict.deltaVsPreviousPct! * 100).toFixed(1)} % vs the previous successful build (${formatMb(facts.previousSize!)} → ${formatMb(facts.size!)}, threshold ${threshold} %)`,
+      message: `grew${sizeLabel} ${(verdict.deltaVsPreviousPct! * 100).toFixed(1)} % vs the previous successful build (${formatMb(facts.previousSize!)} → ${formatMb(facts.size!)}, threshold ${threshold} %)`,
     });
   return events;
 };
@@ -62,6 +84,9 @@ export type NotificationPayload = {
     sizeBytes: number | null;
     previousSizeBytes: number | null;
     sizeBudgetBytes: number | null;
+    /** Issue 17: the compressed total (null: not known yet) and which size the budget judges. */
+    compressedSizeBytes?: number | null;
+    budgetBasis?: "DISK" | "COMPRESSED";
     smokeRuns: boolean | null;
   } | null;
 };

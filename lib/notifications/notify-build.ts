@@ -7,26 +7,37 @@ import { toNumber } from "@/lib/data/mappers";
 import { findPreviousSuccessfulBuild } from "@/lib/data/builds";
 import { findBuildForNotification, findSubscribedWebhooks } from "@/lib/data/webhooks";
 import { NOTIFY_QUEUE, getQueue } from "@/lib/builds/queue";
-import { detectBuildEvents, type NotificationPayload } from "@/lib/notifications/events";
+import { detectBuildEvents, sizeForBudget, type NotificationMoment, type NotificationPayload } from "@/lib/notifications/events";
 import { newDeliveryId, type NotifyJob } from "@/lib/notifications/deliver";
 import { buildLogger } from "@/lib/log";
 
-/** Queues the build's notifications; resolves to how many deliveries were queued. */
-export const queueBuildNotifications = async (buildId: string): Promise<number> => {
+/**
+ * Queues the build's notifications; resolves to how many deliveries were queued. "finished": the
+ * status events, and the size events of an on-disk budget (or a compressed one already known);
+ * "compressed": the size events of a compressed budget, once the estimate came in.
+ */
+export const queueBuildNotifications = async (buildId: string, moment: NotificationMoment = "finished"): Promise<number> => {
   const build = await findBuildForNotification(buildId);
   if (!build) return 0;
   const size = toNumber(build.totalSize);
   const previous = build.status === "SUCCEEDED" ? await findPreviousSuccessfulBuild(build) : null;
+  const judged = sizeForBudget(build.variant.budgetBasis, moment, {
+    size,
+    compressedSize: toNumber(build.compressedSize),
+    previousSize: previous?.totalSize ?? null,
+    previousCompressedSize: previous?.compressedSize ?? null,
+  });
   const events = detectBuildEvents(
     {
       status: build.status,
       smokeRuns: build.smoke ? build.smoke.runs : null,
-      size,
-      previousSize: previous?.totalSize ?? null,
+      size: judged?.size ?? null,
+      previousSize: judged?.previousSize ?? null,
       sizeBudgetBytes: toNumber(build.variant.sizeBudgetBytes),
       regressionThresholdPct: build.variant.regressionThresholdPct,
     },
     getEnv().LAYERBOARD_NOTIFY_REGRESSION_PCT,
+    { sizeLabel: judged?.label, statusEvents: moment === "finished" },
   );
   let queued = 0;
   for (const { event, message } of events) {
@@ -52,6 +63,8 @@ export const queueBuildNotifications = async (buildId: string): Promise<number> 
           sizeBytes: size,
           previousSizeBytes: previous?.totalSize ?? null,
           sizeBudgetBytes: toNumber(build.variant.sizeBudgetBytes),
+          compressedSizeBytes: toNumber(build.compressedSize),
+          budgetBasis: build.variant.budgetBasis === "COMPRESSED" ? "COMPRESSED" : "DISK",
           smokeRuns: build.smoke ? build.smoke.runs : null,
         },
       };
@@ -62,9 +75,9 @@ export const queueBuildNotifications = async (buildId: string): Promise<number> 
   return queued;
 };
 
-/** Fire and forget, for the end of the pipeline: a failure is logged, never thrown. */
-export const notifyBuildFinished = (buildId: string): void => {
-  void queueBuildNotifications(buildId).catch((error: unknown) =>
+/** Fire and forget, for the end of the pipeline (or the compressed estimate): a failure is logged, never thrown. */
+export const notifyBuildFinished = (buildId: string, moment: NotificationMoment = "finished"): void => {
+  void queueBuildNotifications(buildId, moment).catch((error: unknown) =>
     buildLogger(buildId).error(`[notifications] build ${buildId}: could not queue its notifications: ${(error as Error).message}`),
   );
 };

@@ -144,4 +144,32 @@ describe("notifications", () => {
     expect(JSON.parse(received.at(-1)!.body).text).toContain("[test]");
     expect((await findWebhookDeliveries(slack.id))[0]).toMatchObject({ event: "test", ok: true, attempt: 1 });
   });
+
+  it("judges a compressed budget once the estimate is in, on the compressed size, once", async () => {
+    const dir = writeContext(run.root, `notify-compressed-${run.id}`, {
+      Dockerfile: [`FROM ${BASE_IMAGE}`, `RUN head -c 2000000 /dev/urandom > /noise-${run.id}`, `CMD ["true"]`].join("\n"),
+    });
+    const project = await createDirectoryProject(`notify-compressed-${run.id}`, dir, [{ name: "wire", smokeCommand: ["true"] }]);
+    const [variant] = project.variants;
+    // 1 MB compressed: over it (the 2 MB of noise do not compress); far under it on disk it would not matter.
+    await db.variant.update({ where: { id: variant.id }, data: { sizeBudgetBytes: 1_000_000n, budgetBasis: "COMPRESSED" } });
+    await saveWebhook({ projectId: project.id, name: "wire", format: "generic", events: ["budget.exceeded", "size.regression"], enabled: true, url: `${baseUrl}/compressed`, removeSecret: false });
+
+    const built = await waitForBuild(await queueBuild(run.token, variant.id), undefined, 180_000);
+    run.images.push(built.imageTag);
+    expect(built.status, `${built.error}`).toBe("SUCCEEDED");
+    const calls = () => received.filter((r) => r.path === "/compressed");
+    const estimated = await waitFor("the compressed estimate", async () => {
+      const row = await db.build.findUniqueOrThrow({ where: { id: built.id } });
+      return row.compressedSource === "ESTIMATED" ? row : null;
+    }, 300_000, 250);
+    await waitFor("the compressed budget's delivery", () => calls().length >= 1, 60_000, 100);
+    const payload = payloadOf(calls()[0]);
+    expect(payload.event).toBe("budget.exceeded");
+    expect(payload.build).toMatchObject({ id: built.id, budgetBasis: "COMPRESSED", compressedSizeBytes: Number(estimated.compressedSize) });
+    expect(payload.message).toContain("compressed is over the budget of 1.0 MB");
+    // Raised once: not at the build's end (the size was not known), and not again.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(calls()).toHaveLength(1);
+  }, 400_000);
 });
