@@ -133,7 +133,7 @@ export default async function ProjectPage({ params, searchParams }: PageProps) {
                 Generate from templates
               </Link>
               <Link href={`/projects/${project.id}/settings`} className="text-indigo-700 hover:underline dark:text-indigo-300">
-                Retention and notifications
+                Settings: retention, registry, secrets, notifications, push
               </Link>
               <Link href={`/projects/${project.id}/manage`} className="text-indigo-700 hover:underline dark:text-indigo-300">
                 Edit, reorder or delete

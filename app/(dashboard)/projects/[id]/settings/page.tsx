@@ -62,7 +62,7 @@ export default async function ProjectSettingsPage({ params }: { params: Promise<
           </Link>{" "}
           / settings
         </p>
-        <h1 className="text-2xl font-semibold">Retention and notifications</h1>
+        <h1 className="text-2xl font-semibold">Project settings</h1>
       </div>
       {!isAdmin ? (
         <p className="text-sm text-slate-500 dark:text-slate-400" data-testid="admin-only-note">
