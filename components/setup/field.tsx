@@ -52,6 +52,45 @@ export const Field = ({
   </div>
 );
 
+/** A labelled group of radio buttons (value, label), its hint and error below it. */
+export const RadioGroup = ({
+  legend,
+  name,
+  options,
+  value,
+  onChange,
+  error,
+  hint,
+  className,
+}: {
+  legend: string;
+  name: string;
+  options: ReadonlyArray<readonly [string, string]>;
+  value: string;
+  onChange: (value: string) => void;
+  error?: string;
+  hint?: string;
+  className?: string;
+}) => (
+  <fieldset className={className} aria-describedby={hint ? hintId(name) : undefined}>
+    <legend className="text-sm font-medium">{legend}</legend>
+    <div className="mt-1 flex flex-wrap gap-4 text-sm">
+      {options.map(([option, label]) => (
+        <label key={option} className="flex items-center gap-1">
+          <input type="radio" name={name} value={option} checked={value === option} onChange={() => onChange(option)} />
+          {label}
+        </label>
+      ))}
+    </div>
+    <FieldError name={name} error={error} />
+    {hint && (
+      <p id={hintId(name)} className="mt-1 max-w-sm text-xs text-slate-500 dark:text-slate-400">
+        {hint}
+      </p>
+    )}
+  </fieldset>
+);
+
 export const FormError = ({ message }: { message?: string | null }) =>
   message ? (
     <p role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200">

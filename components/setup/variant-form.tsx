@@ -5,7 +5,7 @@ import { useState } from "react";
 import { STRATEGY_META } from "@/lib/builds/strategy-meta";
 import type { Strategy } from "@/lib/types";
 import type { FormAction } from "@/lib/actions/result";
-import { Field, FormError, SubmitButton, controlProps, inputClass, monoInputClass } from "./field";
+import { Field, FormError, RadioGroup, SubmitButton, controlProps, inputClass, monoInputClass } from "./field";
 import { useSetupForm } from "./use-setup-form";
 import type { VariantFormValues } from "@/lib/actions/setup-form";
 import { isSecretArgName, SECRET_ARGS_DOCS } from "@/lib/builds/secret-args";
@@ -130,21 +130,18 @@ export const VariantForm = ({ action, projectId, variantId, initial, submitLabel
         <Field name="regressionThresholdPct" label="Regression threshold % (optional)" hint="Flag a build that grows by more than this against the previous one." error={errors.regressionThresholdPct}>
           <input {...bind("regressionThresholdPct", true)} className={inputClass} inputMode="decimal" />
         </Field>
-        <fieldset className="sm:col-span-2">
-          <legend className="text-sm font-medium">The budget and the threshold apply to</legend>
-          <div className="mt-1 flex flex-wrap gap-4 text-sm">
-            {[
-              ["DISK", "Size on disk (uncompressed, on the engine)"],
-              ["COMPRESSED", "Compressed size (what a pull downloads)"],
-            ].map(([value, label]) => (
-              <label key={value} className="flex items-center gap-1">
-                <input type="radio" name="budgetBasis" value={value} checked={values.budgetBasis === value} onChange={() => setValues((v) => ({ ...v, budgetBasis: value }))} />
-                {label}
-              </label>
-            ))}
-          </div>
-          {errors.budgetBasis && <p className="mt-1 text-sm text-red-700">{errors.budgetBasis}</p>}
-        </fieldset>
+        <RadioGroup
+          className="sm:col-span-2"
+          legend="The budget and the threshold apply to"
+          name="budgetBasis"
+          options={[
+            ["DISK", "Size on disk (uncompressed, on the engine)"],
+            ["COMPRESSED", "Compressed size (what a pull downloads)"],
+          ]}
+          value={values.budgetBasis}
+          onChange={(budgetBasis) => setValues((v) => ({ ...v, budgetBasis }))}
+          error={errors.budgetBasis}
+        />
         <Field
           name="registryBaseImage"
           label="Base image in the project's registry (optional)"
@@ -156,38 +153,30 @@ export const VariantForm = ({ action, projectId, variantId, initial, submitLabel
       </div>
 
       <div className="flex flex-wrap items-start gap-6">
-        <fieldset>
-          <legend className="text-sm font-medium">Builder</legend>
-          <div className="mt-1 flex gap-4 text-sm">
-            {[
-              ["BUILDKIT", "BuildKit"],
-              ["CLASSIC", "Classic"],
-            ].map(([value, label]) => (
-              <label key={value} className="flex items-center gap-1">
-                <input type="radio" name="builder" value={value} checked={values.builder === value} onChange={() => setValues((v) => ({ ...v, builder: value }))} />
-                {label}
-              </label>
-            ))}
-          </div>
-          {errors.builder && <p className="mt-1 text-sm text-red-700">{errors.builder}</p>}
-          <p className="mt-1 max-w-sm text-xs text-slate-500 dark:text-slate-400">BuildKit builds get a session: build secrets (RUN --mount=type=secret, set on the project&apos;s settings page) and the project registry&apos;s credentials for FROM. A # syntax= frontend still needs the network. The classic builder ignores build secrets.</p>
-        </fieldset>
-        <fieldset>
-          <legend className="text-sm font-medium">Smoke run privileges</legend>
-          <div className="mt-1 flex gap-4 text-sm">
-            {[
-              ["STRICT", "Strict"],
-              ["RELAXED", "Relaxed"],
-            ].map(([value, label]) => (
-              <label key={value} className="flex items-center gap-1">
-                <input type="radio" name="smokePrivileges" value={value} checked={values.smokePrivileges === value} onChange={() => setValues((v) => ({ ...v, smokePrivileges: value }))} />
-                {label}
-              </label>
-            ))}
-          </div>
-          {errors.smokePrivileges && <p className="mt-1 text-sm text-red-700">{errors.smokePrivileges}</p>}
-          <p className="mt-1 max-w-sm text-xs text-slate-500 dark:text-slate-400">Strict: no capabilities, read-only root with a writable /tmp, no-new-privileges, 256 processes. Relaxed: the engine&apos;s defaults, for an image that must write outside /tmp.</p>
-        </fieldset>
+        <RadioGroup
+          legend="Builder"
+          name="builder"
+          options={[
+            ["BUILDKIT", "BuildKit"],
+            ["CLASSIC", "Classic"],
+          ]}
+          value={values.builder}
+          onChange={(builder) => setValues((v) => ({ ...v, builder }))}
+          error={errors.builder}
+          hint="BuildKit builds get a session: build secrets (RUN --mount=type=secret, set on the project's settings page) and the project registry's credentials for FROM. A # syntax= frontend still needs the network. The classic builder ignores build secrets."
+        />
+        <RadioGroup
+          legend="Smoke run privileges"
+          name="smokePrivileges"
+          options={[
+            ["STRICT", "Strict"],
+            ["RELAXED", "Relaxed"],
+          ]}
+          value={values.smokePrivileges}
+          onChange={(smokePrivileges) => setValues((v) => ({ ...v, smokePrivileges }))}
+          error={errors.smokePrivileges}
+          hint="Strict: no capabilities, read-only root with a writable /tmp, no-new-privileges, 256 processes. Relaxed: the engine's defaults, for an image that must write outside /tmp."
+        />
         <label className="flex items-center gap-2 text-sm">
           <input type="checkbox" name="noCache" checked={noCache} onChange={(e) => setNoCache(e.target.checked)} />
           No cache (--no-cache)
