@@ -24,6 +24,10 @@ import { buildLogger, getLogger } from "@/lib/log";
 const HEARTBEAT_MS = 2000;
 const ENGINE_RETRY_MS = 3000;
 const ABORT_SETTLE_MS = 5000;
+// Builds first (issue 16): after a build ends, a waiting content analysis holds off this long, so
+// that a queued build is claimed first (the queue answers within its 0.5 s poll, at once when
+// notified); without it an analysis slipped into the gap between two builds and slowed them.
+const NEXT_BUILD_GRACE_MS = 1000;
 
 export type WorkerHandle = { id: string; stop: (options?: { graceMs?: number }) => Promise<void> };
 
@@ -69,6 +73,7 @@ export const startWorker = async (options: { concurrency?: number; dockerHost?: 
     return false;
   };
 
+  let lastBuildEndedAt = 0;
   const handle = async ({ buildId, priority = 0 }: BuildJob) => {
     if (!(await waitForEngine())) {
       // Shutting down before the build was claimed: this job is used up, so queue a new one
@@ -93,6 +98,7 @@ export const startWorker = async (options: { concurrency?: number; dockerHost?: 
       buildLog.info(`[worker ${id}] done with ${buildId}`);
     } finally {
       active.delete(buildId);
+      lastBuildEndedAt = Date.now();
     }
   };
 
@@ -107,7 +113,7 @@ export const startWorker = async (options: { concurrency?: number; dockerHost?: 
   log.info(`[worker ${id}] taking builds on ${dockerHost} (concurrency ${concurrency})`);
 
   // Content analyses (issue 11): their own queue and concurrency; stopped (FAILED, INTERRUPTED) on shutdown.
-  const contentWork = await startContentWork(boss, { docker, dockerHost, abortReason: WORKER_SHUTDOWN, isBusy: () => active.size > 0 });
+  const contentWork = await startContentWork(boss, { docker, dockerHost, abortReason: WORKER_SHUTDOWN, isBusy: () => active.size > 0 || Date.now() - lastBuildEndedAt < NEXT_BUILD_GRACE_MS });
   // Backfills (issue 15): planned and fed to the build queue a few items at a time.
   const backfillWork = startBackfillWork({ concurrency });
 
