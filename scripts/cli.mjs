@@ -8,8 +8,8 @@ import { parseArgs } from "node:util";
 import { packContext } from "./cli-context.mjs";
 
 const USAGE = `Usage:
-  layerboard build   --project <id|slug> --variant <name|id> [--context <dir>] [options]
-  layerboard compare --project <id|slug> [options]
+  layerboard build   --project <id|slug> --variant <name|id> [--context <dir> | --ref <ref>] [options]
+  layerboard compare --project <id|slug> [--ref <ref>] [options]
   layerboard compare --project <id|slug> --base <ref> --head <ref> [options]
   layerboard diff    BUILD_A BUILD_B [--json] [--depth <n>] [--top <n>]
 
@@ -27,6 +27,8 @@ Options:
                        context instead of the project's own, without what its .dockerignore
                        excludes; needs an admin token (uploads are admin-only) and stays under
                        the server's LAYERBOARD_MAX_UPLOAD_BYTES
+  --ref <ref>          build, compare: a git project's branch, tag or commit to build (e.g.
+                       "$GITHUB_SHA", the commit CI checked out) instead of the project's ref
   --wait               wait until the build(s) finish, printing progress on stderr
   --fail-on-budget     exit 1 when a size budget or regression threshold is exceeded
   --timeout <seconds>  give up waiting after this long (default 3600); exit 2
@@ -71,6 +73,7 @@ const parseCli = (argv) => {
       base: { type: "string" },
       head: { type: "string" },
       context: { type: "string" },
+      ref: { type: "string" },
       wait: { type: "boolean", default: false },
       "fail-on-budget": { type: "boolean", default: false },
       timeout: { type: "string" },
@@ -202,7 +205,7 @@ const runBuild = async (client, options) => {
   const { project } = await client.getJson(`/api/projects/${encodeURIComponent(options.project)}`);
   const variant = resolveVariant(project, options.variant);
   const archiveId = options.context ? await uploadContext(client, options.context) : undefined;
-  const { build } = await client.postJson("/api/builds", { variantId: variant.id, ...(archiveId ? { archiveId } : {}) });
+  const { build } = await client.postJson("/api/builds", { variantId: variant.id, ...(archiveId ? { archiveId } : {}), ...(options.ref ? { ref: options.ref } : {}) });
   log(`queued build ${build.id} of ${project.name} / ${variant.name}: ${options.url}/builds/${build.id}`);
   if (options.wait) {
     let last = "";
@@ -221,7 +224,7 @@ const runBuild = async (client, options) => {
 };
 
 const runCompare = async (client, options) => {
-  const { comparison } = await client.postJson(`/api/projects/${encodeURIComponent(options.project)}/comparisons`, {});
+  const { comparison } = await client.postJson(`/api/projects/${encodeURIComponent(options.project)}/comparisons`, options.ref ? { ref: options.ref } : {});
   log(`queued comparison ${comparison.id} of ${comparison.projectName} (${comparison.builds.length} variants): ${options.url}/compare?comparison=${comparison.id}`);
   if (options.wait) {
     const seen = new Map();
@@ -370,6 +373,8 @@ const main = async (argv) => {
   if (command !== "diff" && !values.project) return usageError("--project is required");
   if (command === "build" && !values.variant) return usageError("--variant is required for build");
   if (command !== "build" && values.context) return usageError("--context is for build");
+  if (values.ref !== undefined && (values.context || values.base !== undefined || command === "diff"))
+    return usageError("--ref is for build or compare, without --context, --base or --head");
   if (command === "compare" && values.variant) return usageError("--variant is not used by compare (it builds every variant)");
   if ((values.base === undefined) !== (values.head === undefined)) return usageError("--base and --head go together");
   if (values.base !== undefined && command !== "compare") return usageError("--base and --head are for compare");

@@ -3,6 +3,7 @@
 // (rerunBuild) queues the same frozen settings at the same context revision again.
 import "server-only";
 import { AppError } from "@/lib/errors";
+import { resolveRequestedRef } from "@/lib/builds/git-revision";
 import { createQueuedBuild, failUnqueuedBuild } from "@/lib/data/build-status";
 import { getVariantRecord } from "@/lib/data/projects";
 import { getBuildForRun } from "@/lib/data/builds";
@@ -19,6 +20,8 @@ export type StartBuildOptions = {
   priority?: number;
   /** An uploaded context (POST /api/context-archives) to build instead of the project's own. */
   archiveId?: string;
+  /** A git project's branch, tag or commit to build (the CLI's `--ref`); resolved to a full SHA. */
+  ref?: string;
 };
 
 /**
@@ -50,6 +53,7 @@ export const startBuild = async (variantId: string, options: StartBuildOptions =
   if (variant.archivedAt || variant.project.archivedAt)
     throw new AppError("CONFLICT", `variant ${variant.name} is archived${variant.archivedAt ? "" : " with its project"}: restore it to build it`);
   await assertProjectContextAllowed(variant.project);
+  const contextRevision = options.ref ? await resolveRequestedRef(variant.project, options.ref) : options.contextRevision;
   const { id: _id, createdAt: _c, projectId: _p, project, position: _pos, archivedAt: _a, ...variantSettings } = variant;
   const archive = options.archiveId ? await getContextArchive(options.archiveId) : null;
   const archiveId = archive?.id ?? (project.contextKind === "ARCHIVE" ? project.archiveId : null);
@@ -60,7 +64,7 @@ export const startBuild = async (variantId: string, options: StartBuildOptions =
     comparisonId: options.comparisonId ?? null,
     builder: settings.builder,
     // An uploaded archive's revision is its sha256 (as archive-context.ts records it).
-    contextRevision: options.contextRevision ?? (archive ? `sha256:${archive.sha256}` : null),
+    contextRevision: contextRevision ?? (archive ? `sha256:${archive.sha256}` : null),
     settings: toJson(settings),
   }, options.priority);
 };

@@ -1,12 +1,16 @@
 // Schemas for build, project and variant input, shared by forms and route handlers.
 import { z } from "zod";
+import { refSchema } from "@/lib/validations/pull-request";
 
 export const idSchema = z.string().trim().min(1, "id is required").max(64, "id is too long").regex(/^[a-zA-Z0-9_-]+$/, "id has invalid characters");
 
 // `builder` overrides the variant's builder for one build (e.g. classic when BuildKit
 // needs a session feature such as secret mounts).
 // `archiveId` builds an uploaded context (POST /api/context-archives) instead of the project's own: the CLI's checkout.
-export const startBuildSchema = z.object({ variantId: idSchema, builder: z.enum(["BUILDKIT", "CLASSIC"]).optional(), archiveId: idSchema.optional() });
+// ref (issue 13 item 9): a git project's branch, tag or commit to build instead of its own ref.
+export const startBuildSchema = z
+  .object({ variantId: idSchema, builder: z.enum(["BUILDKIT", "CLASSIC"]).optional(), archiveId: idSchema.optional(), ref: refSchema.optional() })
+  .refine((input) => !(input.ref && input.archiveId), { path: ["ref"], message: "ref and archiveId do not go together: an uploaded context has no git ref" });
 export type StartBuildInput = z.infer<typeof startBuildSchema>;
 
 // Dockerfile paths are relative to the context and may not climb out of it.

@@ -8,12 +8,13 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { GET as listBuilds } from "@/app/api/builds/route";
+import { GET as listBuilds, POST as postBuild } from "@/app/api/builds/route";
+import { POST as postComparison } from "@/app/api/projects/[id]/comparisons/route";
 import { rerunBuild } from "@/lib/builds/start-build";
 import { startComparison } from "@/lib/builds/start-comparison";
 import { openContext } from "@/lib/builds/context/open-context";
 import { startWorker, type WorkerHandle } from "@/lib/builds/worker";
-import { BASE_IMAGE, callRoute, usePipelineRun, waitForBuild } from "../support/pipeline";
+import { BASE_IMAGE, callRoute, createToken, usePipelineRun, waitForBuild } from "../support/pipeline";
 
 const run = usePipelineRun("VIEWER");
 const MB = 1_000_000;
@@ -192,6 +193,49 @@ describe("re-running a git build", () => {
     // The image holds the first commit's file, though main is at the second.
     const smoke = await db.smokeResult.findUniqueOrThrow({ where: { buildId: again.id } });
     expect(smoke.outputHead).toContain(`version one ${run.id}`);
+  });
+
+  it("builds a git ref a caller names (the CLI's --ref) and refuses a ref for a project without git", async () => {
+    const token = await createToken("BUILDER");
+    const project = await db.project.create({
+      data: { slug: `ref-${run.id}`, name: `Ref ${run.id}`, contextKind: "GIT", gitUrl: `file://${repo}`, gitRef: "main", variants: { create: [{ name: "plain" }] } },
+      include: { variants: true },
+    });
+    const post = (body: object) => callRoute(postBuild, { method: "POST", url: "/api/builds", token, body });
+    // The first commit's short SHA, though main is at the second one: pinned to the full SHA at once.
+    const started = await post({ variantId: project.variants[0].id, ref: commits[0].slice(0, 12) });
+    expect(started.status).toBe(201);
+    const { build } = (await started.json()) as { build: { id: string } };
+    expect((await db.build.findUniqueOrThrow({ where: { id: build.id } })).contextRevision).toBe(commits[0]);
+    const built = await waitForBuild(build.id, undefined, 180_000);
+    run.images.push(built.imageTag);
+    expect(built.status, built.error ?? "").toBe("SUCCEEDED");
+    const smoke = await db.smokeResult.findUniqueOrThrow({ where: { buildId: build.id } });
+    expect(smoke.outputHead).toContain(`version one ${run.id}`);
+
+    // Compare-all at a ref: every variant at that commit.
+    const compared = await callRoute(postComparison, { method: "POST", url: `/api/projects/${project.id}/comparisons`, token, body: { ref: "main" }, params: { id: project.id } });
+    expect(compared.status).toBe(201);
+    const { comparison } = (await compared.json()) as { comparison: { id: string; builds: { id: string }[] } };
+    expect((await db.comparison.findUniqueOrThrow({ where: { id: comparison.id } })).contextRevision).toBe(commits[1]);
+    for (const queued of comparison.builds) run.images.push((await waitForBuild(queued.id, undefined, 180_000)).imageTag);
+
+    const before = await db.build.count();
+    const directory = await db.project.create({
+      data: { slug: `ref-dir-${run.id}`, name: `Ref dir ${run.id}`, contextKind: "DIRECTORY", contextPath: run.root, variants: { create: [{ name: "plain" }] } },
+      include: { variants: true },
+    });
+    for (const [body, words] of [
+      [{ variantId: directory.variants[0].id, ref: "main" }, "only a git project builds a git ref"],
+      [{ variantId: project.variants[0].id, ref: "main", archiveId: "abc" }, "ref and archiveId do not go together"],
+      [{ variantId: project.variants[0].id, ref: "no-such-branch" }, "no-such-branch"],
+    ] as const) {
+      const refused = await post(body);
+      expect(refused.status, JSON.stringify(body)).toBeGreaterThanOrEqual(400);
+      expect(refused.status).toBeLessThan(500);
+      expect(JSON.stringify(await refused.json())).toContain(words);
+    }
+    expect(await db.build.count()).toBe(before);
   });
 
   it("re-runs an archive build from the same archive after the project got a new one", async () => {

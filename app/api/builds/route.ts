@@ -16,8 +16,8 @@ export const GET = apiRoute("VIEWER", async ({ request }) => {
 export const POST = apiRoute(
   "BUILDER",
   async ({ request }) => {
-    const { variantId, builder, archiveId } = startBuildSchema.parse(await readJson(request));
-    return { build: await startBuild(variantId, { builder, archiveId }) };
+    const { variantId, builder, archiveId, ref } = startBuildSchema.parse(await readJson(request));
+    return { build: await startBuild(variantId, { builder, archiveId, ref }) };
   },
   { status: 201 },
 );

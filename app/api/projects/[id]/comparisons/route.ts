@@ -1,10 +1,15 @@
-import { apiRoute } from "@/lib/api/route";
+import { apiRoute, readJson } from "@/lib/api/route";
 import { startComparison } from "@/lib/builds/start-comparison";
 import { idSchema } from "@/lib/validations/build";
+import { startComparisonSchema } from "@/lib/validations/pull-request";
 
-// Compare-all: queues every variant of the project as one comparison.
+// Compare-all: queues every variant of the project as one comparison; a body is optional
+// ({ ref } builds a git project at that branch, tag or commit).
 export const POST = apiRoute<{ id: string }>(
   "BUILDER",
-  async ({ params }) => ({ comparison: await startComparison(idSchema.parse(params.id)) }),
+  async ({ params, request }) => {
+    const { ref } = startComparisonSchema.parse(request.body ? await readJson(request) : {});
+    return { comparison: await startComparison(idSchema.parse(params.id), { ref }) };
+  },
   { status: 201 },
 );
