@@ -8,6 +8,7 @@ import { toNumber } from "@/lib/data/mappers";
 import type { HistoryPoint } from "@/lib/history/shape-size-history";
 import { downsampleHistory, FLAGGED_KEPT, HISTORY_BUCKETS, HISTORY_POINTS_PER_SERIES } from "@/lib/history/downsample-history";
 import type { BuildStatus } from "@/lib/types";
+import { createBoundedCache } from "@/lib/data/bounded-cache";
 
 // Raw rows as adapter-pg returns them: BIGINT/row_number come back as bigint, timestamps as Date.
 type HistoryRowRaw = {
@@ -41,10 +42,29 @@ const CHARTED_STATUSES = ["SUCCEEDED", "FAILED", "INTERRUPTED"];
 // duration, every failed / does-not-run / over-budget build is kept (up to FLAGGED_KEPT per
 // series, else the last and the largest of each kind per bucket), and so are the first and
 // last build. The selection runs here in Postgres, so the response does not grow with history.
+//
+// The result is kept per process until the project's history version moves (HistoryVersion,
+// bumped by triggers on Build, SmokeResult and Variant: migration 20261203060000), so a chart
+// viewed again costs one primary-key read; the version is read before the query, so a change
+// that lands while it runs makes the next view query again.
 export const findSizeHistory = async (
   projectId: string,
   options: { since?: Date | null; variantIds?: string[] | null } = {},
 ): Promise<HistoryPoint[]> => {
+  const since = options.since ?? null;
+  const key = [projectId, since?.toISOString() ?? "all", ...(options.variantIds ?? []).toSorted()].join("|");
+  const version = (await db.historyVersion.findUnique({ where: { projectId }, select: { version: true } }))?.version ?? BigInt(0);
+  const kept = historyCache.get(key);
+  if (kept?.version === version) return [...kept.points];
+  const points = await querySizeHistory(projectId, since, options.variantIds);
+  historyCache.set(key, { version, points });
+  return [...points];
+};
+
+const historyCache = createBoundedCache<{ version: bigint; points: HistoryPoint[] }>(200);
+
+const querySizeHistory = async (projectId: string, sinceDate: Date | null, variantIds: string[] | null | undefined): Promise<HistoryPoint[]> => {
+  const options = { since: sinceDate, variantIds };
   // Build timestamps are `timestamp(3)` holding UTC; an ISO string cast to timestamp drops the Z.
   const since = options.since ? Prisma.sql`AND b."finishedAt" >= ${options.since.toISOString()}::timestamp` : Prisma.empty;
   const variants = options.variantIds?.length ? Prisma.sql`AND b."variantId" IN (${Prisma.join(options.variantIds)})` : Prisma.empty;

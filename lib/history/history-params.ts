@@ -31,9 +31,11 @@ export const parseHistoryParams = (params: { range?: RawParam; variants?: RawPar
   return { range, variantIds: ids.success && ids.data.length ? ids.data : null, ...(size === "compressed" ? { sizeBasis: "compressed" as const } : {}) };
 };
 
+// Taken to the minute: a chart viewed again within the minute asks for the same range, which
+// lib/data/charts.ts answers from its cache while the history has not changed.
 export const rangeStart = (range: HistoryRange, now: Date = new Date()): Date | null => {
   const ms = RANGE_MS[range];
-  return ms === null ? null : new Date(now.getTime() - ms);
+  return ms === null ? null : new Date(Math.floor((now.getTime() - ms) / 60_000) * 60_000);
 };
 
 // The query string for a filter link; defaults are left out to keep URLs short.

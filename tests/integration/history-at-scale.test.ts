@@ -84,3 +84,39 @@ describe("size history at 5,000 builds", () => {
     expect(points.map((p) => p.buildId).sort()).toEqual(expected.map((r) => r.id).sort());
   });
 });
+
+describe("the size history kept until it changes", () => {
+  let seeded: SeededHistory;
+  const versionOf = async (projectId: string) => (await db.historyVersion.findUnique({ where: { projectId } }))?.version ?? BigInt(0);
+
+  beforeAll(async () => {
+    seeded = await seedHistory(db, { slug: `kept-${randomBytes(3).toString("hex")}`, builds: 60 });
+  });
+
+  it("answers again from what it kept, and shows every change to a build, its smoke verdict or a budget at once", async () => {
+    const first = await findSizeHistory(seeded.projectId);
+    const target = first.find((p) => p.status === "SUCCEEDED" && p.runs === true)!;
+    expect(target).toBeDefined();
+    expect(await findSizeHistory(seeded.projectId)).toEqual(first);
+
+    // A heartbeat is not a change to the chart: the version stays.
+    const before = await versionOf(seeded.projectId);
+    await db.build.update({ where: { id: target.buildId }, data: { heartbeatAt: new Date() } });
+    expect(await versionOf(seeded.projectId)).toBe(before);
+
+    await db.build.update({ where: { id: target.buildId }, data: { totalSize: BigInt(123_456_789) } });
+    expect((await findSizeHistory(seeded.projectId)).find((p) => p.buildId === target.buildId)?.totalSize).toBe(123_456_789);
+
+    await db.smokeResult.update({ where: { buildId: target.buildId }, data: { runs: false } });
+    expect((await findSizeHistory(seeded.projectId)).find((p) => p.buildId === target.buildId)?.runs).toBe(false);
+
+    const budgetVersion = await versionOf(seeded.projectId);
+    await db.variant.update({ where: { id: target.variantId }, data: { sizeBudgetBytes: BigInt(1) } });
+    expect(await versionOf(seeded.projectId)).toBeGreaterThan(budgetVersion);
+
+    await db.build.delete({ where: { id: target.buildId } });
+    const after = await findSizeHistory(seeded.projectId);
+    expect(after.some((p) => p.buildId === target.buildId)).toBe(false);
+    expect(after).toHaveLength(first.length - 1);
+  });
+});
