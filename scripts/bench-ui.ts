@@ -158,6 +158,10 @@ try {
     await page.goto(`${base}/projects/${project.id}`);
     const button = page.getByRole("button", { name: "Build first-line" });
     await button.waitFor();
+    // A person presses Build on a page that has loaded: once React has hydrated the button (a click
+    // before that waits for the page's scripts, ~250 ms of the first figure in an earlier run).
+    const handle = await button.elementHandle();
+    await page.waitForFunction((element) => !!element && Object.keys(element).some((key) => key.startsWith("__reactFiber")), handle, { timeout: 60_000 });
     const start = performance.now();
     const clickedAt = Date.now();
     await button.click();
