@@ -56,15 +56,14 @@ export const findSizeHistory = async (
   const version = (await db.historyVersion.findUnique({ where: { projectId }, select: { version: true } }))?.version ?? BigInt(0);
   const kept = historyCache.get(key);
   if (kept?.version === version) return [...kept.points];
-  const points = await querySizeHistory(projectId, since, options.variantIds);
+  const points = await querySizeHistory(projectId, { since, variantIds: options.variantIds });
   historyCache.set(key, { version, points });
   return [...points];
 };
 
 const historyCache = createBoundedCache<{ version: bigint; points: HistoryPoint[] }>(200);
 
-const querySizeHistory = async (projectId: string, sinceDate: Date | null, variantIds: string[] | null | undefined): Promise<HistoryPoint[]> => {
-  const options = { since: sinceDate, variantIds };
+const querySizeHistory = async (projectId: string, options: { since: Date | null; variantIds?: string[] | null }): Promise<HistoryPoint[]> => {
   // Build timestamps are `timestamp(3)` holding UTC; an ISO string cast to timestamp drops the Z.
   const since = options.since ? Prisma.sql`AND b."finishedAt" >= ${options.since.toISOString()}::timestamp` : Prisma.empty;
   const variants = options.variantIds?.length ? Prisma.sql`AND b."variantId" IN (${Prisma.join(options.variantIds)})` : Prisma.empty;
