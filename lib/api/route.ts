@@ -97,14 +97,18 @@ export const readBodyWithLimit = async (request: Request, limit: number, tooLarg
   return Buffer.concat(chunks, total);
 };
 
-/** The JSON body, at most LAYERBOARD_MAX_JSON_BYTES (413 beyond it, checked before parsing). */
-export const readJson = async (request: Request): Promise<unknown> => {
+/**
+ * The JSON body, at most LAYERBOARD_MAX_JSON_BYTES (413 beyond it, checked before parsing).
+ * `empty`: what an empty body stands for, on routes whose body is optional (`curl -X POST`).
+ */
+export const readJson = async (request: Request, options: { empty?: unknown } = {}): Promise<unknown> => {
   const limit = getEnv().LAYERBOARD_MAX_JSON_BYTES;
   const body = await readBodyWithLimit(
     request,
     limit,
     () => new AppError("PAYLOAD_TOO_LARGE", `body: larger than the ${formatBytes(limit)} limit for JSON bodies (LAYERBOARD_MAX_JSON_BYTES)`),
   );
+  if ("empty" in options && !body.toString("utf8").trim()) return options.empty;
   try {
     return JSON.parse(body.toString("utf8"));
   } catch {

@@ -219,6 +219,14 @@ describe("re-running a git build", () => {
     const { comparison } = (await compared.json()) as { comparison: { id: string; builds: { id: string }[] } };
     expect((await db.comparison.findUniqueOrThrow({ where: { id: comparison.id } })).contextRevision).toBe(commits[1]);
     for (const queued of comparison.builds) run.images.push((await waitForBuild(queued.id, undefined, 180_000)).imageTag);
+    // The body stays optional (`curl -X POST` sends none): the project's own ref.
+    const bare = await callRoute(postComparison, { method: "POST", url: `/api/projects/${project.id}/comparisons`, token, rawBody: "", params: { id: project.id } });
+    expect(bare.status).toBe(201);
+    const { comparison: plain } = (await bare.json()) as { comparison: { id: string; builds: { id: string }[] } };
+    expect((await db.comparison.findUniqueOrThrow({ where: { id: plain.id } })).contextRevision).toBe(commits[1]);
+    for (const queued of plain.builds) run.images.push((await waitForBuild(queued.id, undefined, 180_000)).imageTag);
+    const badRef = await callRoute(postComparison, { method: "POST", url: `/api/projects/${project.id}/comparisons`, token, body: { ref: 5 }, params: { id: project.id } });
+    expect(badRef.status).toBe(400);
 
     const before = await db.build.count();
     const directory = await db.project.create({

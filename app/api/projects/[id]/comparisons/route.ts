@@ -8,7 +8,7 @@ import { startComparisonSchema } from "@/lib/validations/pull-request";
 export const POST = apiRoute<{ id: string }>(
   "BUILDER",
   async ({ params, request }) => {
-    const { ref } = startComparisonSchema.parse(request.body ? await readJson(request) : {});
+    const { ref } = startComparisonSchema.parse(await readJson(request, { empty: {} }));
     return { comparison: await startComparison(idSchema.parse(params.id), { ref }) };
   },
   { status: 201 },
