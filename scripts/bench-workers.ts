@@ -50,9 +50,10 @@ const cliClient = BUILDER === "BUILDKIT" ? "/usr/bin/docker" : "docker";
 const runCli = async (round: number, withRun: boolean) => {
   const start = performance.now();
   for (let i = 0; i < BUILDS; i += 1) {
-    const tag = `lb-h16-perf-ref:${id}-${round}-${i}${withRun ? "-run" : ""}`;
+    const name = `${id}-${round}-${i}${withRun ? "-run" : ""}`;
+    const tag = `lb-h16-perf-ref:${name}`;
     cliTags.push(tag);
-    await execFileP(cliClient, ["build", "-q", "--build-arg", `LOAD_ID=ref-${id}-${round}-${i}${withRun ? "-run" : ""}`, "-t", tag, dir], {
+    await execFileP(cliClient, ["build", "-q", "--build-arg", `LOAD_ID=ref-${name}`, "-t", tag, dir], {
       env: { ...process.env, DOCKER_BUILDKIT: BUILDER === "BUILDKIT" ? "1" : "0" },
     });
     if (withRun) await execFileP("docker", ["run", "--rm", tag]);

@@ -108,9 +108,10 @@ export const readJson = async (request: Request, options: { empty?: unknown } = 
     limit,
     () => new AppError("PAYLOAD_TOO_LARGE", `body: larger than the ${formatBytes(limit)} limit for JSON bodies (LAYERBOARD_MAX_JSON_BYTES)`),
   );
-  if ("empty" in options && !body.toString("utf8").trim()) return options.empty;
+  const text = body.toString("utf8");
+  if ("empty" in options && !text.trim()) return options.empty;
   try {
-    return JSON.parse(body.toString("utf8"));
+    return JSON.parse(text);
   } catch {
     throw new AppError("VALIDATION", "body: expected a JSON object");
   }

@@ -4,7 +4,7 @@ import { AppError } from "@/lib/errors";
 import { createComparison, getComparison, type ComparisonDto } from "@/lib/data/comparisons";
 import { getProjectRecord } from "@/lib/data/projects";
 import { assertProjectContextAllowed } from "@/lib/builds/context-policy";
-import { resolveGitRevision, resolveRequestedRef } from "@/lib/builds/git-revision";
+import { resolveRequestedRef } from "@/lib/builds/git-revision";
 import { startBuild } from "@/lib/builds/start-build";
 
 export interface StartComparisonOptions {
@@ -19,9 +19,8 @@ export const startComparison = async (projectIdOrSlug: string, options: StartCom
   if (!project.variants.length) throw new AppError("VALIDATION", `project ${project.name} has no variants to compare`);
   await assertProjectContextAllowed(project);
   // Git projects are pinned to one commit so every variant builds the same source.
-  const contextRevision = options.ref
-    ? await resolveRequestedRef(project, options.ref)
-    : project.contextKind === "GIT" ? await resolveGitRevision(project.gitUrl!, project.gitRef ?? "HEAD") : null;
+  const ref = options.ref ?? (project.contextKind === "GIT" ? (project.gitRef ?? "HEAD") : null);
+  const contextRevision = ref ? await resolveRequestedRef(project, ref) : null;
   const comparison = await createComparison({ projectId: project.id, contextRevision });
   for (const variant of project.variants) await startBuild(variant.id, { comparisonId: comparison.id, contextRevision });
   return getComparison(comparison.id);

@@ -1,8 +1,10 @@
 // Schemas for build, project and variant input, shared by forms and route handlers.
 import { z } from "zod";
-import { refSchema } from "@/lib/validations/pull-request";
 
 export const idSchema = z.string().trim().min(1, "id is required").max(64, "id is too long").regex(/^[a-zA-Z0-9_-]+$/, "id has invalid characters");
+
+// A branch, tag or commit; the clone refuses what git's check-ref-format does (lib/builds/context/git-context.ts).
+export const refSchema = z.string().trim().min(1, "a git ref is required").max(255, "at most 255 characters");
 
 // `builder` overrides the variant's builder for one build (e.g. classic when BuildKit
 // needs a session feature such as secret mounts).
@@ -12,6 +14,9 @@ export const startBuildSchema = z
   .object({ variantId: idSchema, builder: z.enum(["BUILDKIT", "CLASSIC"]).optional(), archiveId: idSchema.optional(), ref: refSchema.optional() })
   .refine((input) => !(input.ref && input.archiveId), { path: ["ref"], message: "ref and archiveId do not go together: an uploaded context has no git ref" });
 export type StartBuildInput = z.infer<typeof startBuildSchema>;
+
+// Compare-all (issue 13 item 9): optionally at a git ref other than the project's own.
+export const startComparisonSchema = z.object({ ref: refSchema.optional() }).strict();
 
 // Dockerfile paths are relative to the context and may not climb out of it.
 export const dockerfilePathSchema = z

@@ -1,7 +1,6 @@
 import { apiRoute, readJson } from "@/lib/api/route";
 import { startComparison } from "@/lib/builds/start-comparison";
-import { idSchema } from "@/lib/validations/build";
-import { startComparisonSchema } from "@/lib/validations/pull-request";
+import { idSchema, startComparisonSchema } from "@/lib/validations/build";
 
 // Compare-all: queues every variant of the project as one comparison; a body is optional
 // ({ ref } builds a git project at that branch, tag or commit).
