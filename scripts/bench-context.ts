@@ -10,6 +10,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { pipeline } from "node:stream/promises";
 import { getLauncherEnv } from "@/lib/env";
 import { writeAppContext, writeLargeContext } from "@/lib/harness/bench-contexts";
 import { appendBenchLines, median, printTable, ratioOf, type BenchLine } from "@/lib/harness/bench-json-lines";
@@ -42,18 +43,26 @@ const main = async () => {
   const { createContextTarStream } = await import("@/lib/builds/context/create-tar-stream");
   const gc = (globalThis as { gc?: () => void }).gc;
 
-  // Counts the bytes of the context tar and times it; samples RSS every 5 ms while it runs
-  // (the collection before it is not timed).
+  // Packs the context into `wc -c` through a pipe, as the reference does and as a build writes
+  // it to the engine's socket (piped: batches reused once written), and times it; samples RSS
+  // every 5 ms while it runs (the collection before it is not timed).
   const packBytes = async (dir: string) => {
     gc?.();
     const before = process.memoryUsage.rss();
     let peak = before;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 5);
     try {
+      // The destination is open before the clock starts, as the engine's socket is for a build.
+      const wc = spawn("wc", ["-c"], { stdio: ["pipe", "pipe", "inherit"] });
+      await new Promise((resolve) => wc.once("spawn", resolve));
       const start = performance.now();
       const cpuStart = process.cpuUsage();
-      let bytes = 0;
-      for await (const chunk of createContextTarStream(dir, { dockerfile: "Dockerfile" })) bytes += (chunk as Buffer).length;
+      let counted = "";
+      wc.stdout.on("data", (data: Buffer) => (counted += data.toString()));
+      const exited = new Promise<void>((resolve, reject) => wc.once("close", (code) => (code === 0 ? resolve() : reject(new Error(`wc exited ${code}`)))));
+      await pipeline(createContextTarStream(dir, { dockerfile: "Dockerfile" }), wc.stdin);
+      await exited;
+      const bytes = Number(counted.trim());
       const ms = performance.now() - start;
       const cpu = process.cpuUsage(cpuStart);
       peak = Math.max(peak, process.memoryUsage.rss());

@@ -1,7 +1,11 @@
 // The build step against the real engine: BuildKit and classic builds, cache, failures, cancel.
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import tar from "tar-stream";
+import { createContextTarStream } from "@/lib/builds/context/create-tar-stream";
 import { buildImage, type BuildImageOptions } from "@/lib/docker/build-image";
 import { openSessionCount } from "@/lib/docker/buildkit-session";
 import { isDockerfileStep, type BuildEvent, type BuildStep } from "@/lib/docker/build-stream";
@@ -385,6 +389,45 @@ describe("buildImage with the classic builder", () => {
 
     const containers = await docker.listContainers({ all: true });
     expect(containers.filter((c) => c.Command.includes(marker))).toEqual([]);
+  });
+});
+
+describe("buildImage with a packed directory context", () => {
+  it("sends a context of many buffers intact through its reused batches (issue 16)", { timeout: 120_000 }, async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), "lb-build-context-"));
+    try {
+      // 24 MiB in one file (24 read chunks) and 2,000 small files: several times the batch pool.
+      const big = randomBytes(24 * 1024 * 1024);
+      await fs.writeFile(path.join(dir, "big.bin"), big);
+      const small = createHash("sha256");
+      await fs.mkdir(path.join(dir, "small"));
+      for (let i = 0; i < 2000; i++) {
+        const name = `f${String(i).padStart(4, "0")}`;
+        const content = `${name} ${runId} `.repeat(1 + (i % 300));
+        await fs.writeFile(path.join(dir, "small", name), content);
+        small.update(content);
+      }
+      await fs.writeFile(
+        path.join(dir, "Dockerfile"),
+        `FROM ${BASE}\nCOPY . /ctx\nRUN sha256sum /ctx/big.bin && cat /ctx/small/* | sha256sum\n`,
+      );
+      const events: BuildEvent[] = [];
+      await buildImage({
+        docker,
+        context: createContextTarStream(dir, { dockerfile: "Dockerfile" }),
+        dockerfile: "Dockerfile",
+        builder: "CLASSIC",
+        tag: tagFor("packed-context"),
+        onEvent: (event) => {
+          events.push(event);
+        },
+      });
+      const out = logLines(events, "stdout").join("\n");
+      expect(out).toContain(`${createHash("sha256").update(big).digest("hex")}  /ctx/big.bin`);
+      expect(out).toContain(`${small.digest("hex")}  -`);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
