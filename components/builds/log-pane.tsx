@@ -4,7 +4,7 @@
 // and scroll to their line; a raw download; sized to its content up to a limit, virtualised
 // when long. It follows new lines until the reader scrolls up, then offers a jump back to the
 // latest line. Text only: ANSI colours become styles, never HTML.
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties } from "react";
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import type { AnsiSegment } from "@/lib/format/ansi";
 import type { ParsedLogLine } from "@/components/builds/log-lines";
@@ -25,7 +25,8 @@ import type { BuildStatus, StepDto } from "@/lib/types";
 // Within this many pixels of the bottom still counts as "following".
 const STICK_THRESHOLD_PX = 32;
 // Below this many rows every row is in the page (find-in-page works); above, only those in view.
-const VIRTUALISE_ABOVE_ROWS = 5000;
+// Low enough that a live log never lays out thousands of rows on every batch (bench:ui).
+const VIRTUALISE_ABOVE_ROWS = 1000;
 const ROW_HEIGHT_PX = 20;
 
 const toCss = (style: AnsiSegment["style"]): CSSProperties => ({
@@ -43,6 +44,9 @@ const streamClass: Record<string, string> = {
   system: "text-sky-300 italic",
 };
 
+// Props are primitives or stable objects (a parsed line keeps its identity), so a new batch of
+// lines renders only the new rows (memo), not the thousands already on screen: rendering them
+// all on every batch kept the main thread busy and delayed the stream's next events.
 type LineMarks = { highlighted: boolean; match: boolean; current: boolean };
 
 const LineText = ({ line, query }: { line: ParsedLogLine; query: string }) => {
@@ -70,35 +74,37 @@ const LineText = ({ line, query }: { line: ParsedLogLine; query: string }) => {
   );
 };
 
-const LogLineRow = ({ line, query, marks }: { line: ParsedLogLine; query: string; marks: LineMarks }) => (
-  <div
-    id={`L${line.seq}`}
-    data-seq={line.seq}
-    data-stream={line.stream}
-    data-highlighted={marks.highlighted || undefined}
-    data-match={marks.match || undefined}
-    data-current-match={marks.current || undefined}
-    className={`flex gap-3 pl-5 pr-3 hover:bg-white/5 ${streamClass[line.stream] ?? streamClass.stdout} ${marks.highlighted ? "bg-amber-400/20 shadow-[inset_3px_0_0_0_rgb(251,191,36)]" : ""} ${marks.current ? "outline outline-1 -outline-offset-1 outline-yellow-300" : ""}`}
-  >
-    <a
-      href={`#L${line.seq}`}
-      aria-label={`Line ${line.seq}: link`}
-      className="w-10 shrink-0 select-none text-right text-slate-500 hover:text-slate-200 hover:underline focus-visible:outline-1 focus-visible:outline-indigo-400"
+const LogLineRow = memo(function LogLineRow({ line, query, ...marks }: { line: ParsedLogLine; query: string } & LineMarks) {
+  return (
+    <div
+      id={`L${line.seq}`}
+      data-seq={line.seq}
+      data-stream={line.stream}
+      data-highlighted={marks.highlighted || undefined}
+      data-match={marks.match || undefined}
+      data-current-match={marks.current || undefined}
+      className={`flex gap-3 pl-5 pr-3 hover:bg-white/5 ${streamClass[line.stream] ?? streamClass.stdout} ${marks.highlighted ? "bg-amber-400/20 shadow-[inset_3px_0_0_0_rgb(251,191,36)]" : ""} ${marks.current ? "outline outline-1 -outline-offset-1 outline-yellow-300" : ""}`}
     >
-      {line.seq}
-    </a>
-    <span className="min-w-0 whitespace-pre-wrap break-words">
-      <LineText line={line} query={marks.match ? query : ""} />
-    </span>
-  </div>
-);
+      <a
+        href={`#L${line.seq}`}
+        aria-label={`Line ${line.seq}: link`}
+        className="w-10 shrink-0 select-none text-right text-slate-500 hover:text-slate-200 hover:underline focus-visible:outline-1 focus-visible:outline-indigo-400"
+      >
+        {line.seq}
+      </a>
+      <span className="min-w-0 whitespace-pre-wrap break-words">
+        <LineText line={line} query={query} />
+      </span>
+    </div>
+  );
+});
 
 const stepDuration = (step: StepDto | null): string | null => {
   if (!step?.startedAt || !step.completedAt) return null;
   return formatDuration(Date.parse(step.completedAt) - Date.parse(step.startedAt));
 };
 
-const GroupHeader = ({ group, open, onToggle }: { group: LogGroup; open: boolean; onToggle: (group: LogGroup) => void }) => {
+const GroupHeader = memo(function GroupHeader({ group, open, onToggle }: { group: LogGroup; open: boolean; onToggle: (group: LogGroup) => void }) {
   const duration = stepDuration(group.step);
   return (
     <div className="px-1 pt-0.5" id={`log-group-${group.id}`}>
@@ -127,7 +133,7 @@ const GroupHeader = ({ group, open, onToggle }: { group: LogGroup; open: boolean
       </button>
     </div>
   );
-};
+});
 
 export type LogJump = { stepDigest: string; nonce: number };
 
@@ -292,8 +298,11 @@ export const LogPane = ({
     ) : (
       <LogLineRow
         line={row.line}
-        query={query}
-        marks={{ highlighted: row.line.seq === hashSeq, match: matchSet.has(row.line.seq), current: row.line.seq === currentSeq }}
+        // Only a matching row sees the query: typing re-renders the matches, not every row.
+        query={matchSet.has(row.line.seq) ? query : ""}
+        highlighted={row.line.seq === hashSeq}
+        match={matchSet.has(row.line.seq)}
+        current={row.line.seq === currentSeq}
       />
     );
 

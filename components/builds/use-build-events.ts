@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from "react";
 import { useRouter } from "next/navigation";
 import { isFinished, type BuildPhaseDto, type BuildStatus, type StepDto } from "@/lib/types";
-import { appendLogLines, parseLogLine, type ParsedLogLine } from "@/components/builds/log-lines";
+import { appendLogLines, logFlushDelay, parseLogLine, type ParsedLogLine } from "@/components/builds/log-lines";
 import { endEventSchema, errorEventSchema, logEventSchema, parseEventData, stateEventSchema } from "@/components/builds/build-event-schemas";
 
 export type LiveBuildState = {
@@ -24,7 +24,7 @@ export type LiveBuildState = {
 
 export type Connection = "connecting" | "live" | "reconnecting" | "ended" | "failed";
 
-// Lines arriving in a burst (a replay sends hundreds at once) are rendered together.
+// Lines arriving in a burst (a replay sends hundreds at once) are rendered together (logFlushDelay).
 const FLUSH_MS = 60;
 
 export const useBuildEvents = (buildId: string, initial: LiveBuildState) => {
@@ -39,10 +39,12 @@ export const useBuildEvents = (buildId: string, initial: LiveBuildState) => {
     const source = new EventSource(`/api/builds/${encodeURIComponent(buildId)}/events?from=0`);
     let pending: ParsedLogLine[] = [];
     let flushTimer: ReturnType<typeof setTimeout> | null = null;
+    let lastFlush = -Infinity;
     let lastStatus = initialStatus.current;
 
     const flush = () => {
       flushTimer = null;
+      lastFlush = performance.now();
       const batch = pending;
       pending = [];
       setLog((current) => {
@@ -59,7 +61,7 @@ export const useBuildEvents = (buildId: string, initial: LiveBuildState) => {
       const line = parseEventData(logEventSchema, event.data);
       if (!line) return;
       pending.push(parseLogLine(line));
-      flushTimer ??= setTimeout(flush, FLUSH_MS);
+      flushTimer ??= setTimeout(flush, logFlushDelay(lastFlush, performance.now(), FLUSH_MS));
     });
     source.addEventListener("state", (event) => {
       const next = parseEventData(stateEventSchema, event.data);
