@@ -124,6 +124,9 @@ const main = async () => {
         process.stdout.write(`  ${item.name}: round ${round + 1}/${ROUNDS}\r`);
       }
       process.stdout.write("\n");
+      // Each round's pair, so that the machine's noise shows beside the medians.
+      const pairs = subject.map((value, i) => value / reference[i]).sort((a, b) => a - b);
+      console.log(`  ${item.name}: per round, layerboard / tar ms: ${subject.map((value, i) => `${value.toFixed(0)}/${reference[i].toFixed(0)}`).join(" ")}; ratio ${pairs[0].toFixed(2)}–${pairs[pairs.length - 1].toFixed(2)}×`);
       const ms = median(subject)!;
       const refMs = median(reference)!;
       const mibps = (b: number, t: number) => b / 1048576 / (t / 1000);

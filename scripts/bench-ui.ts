@@ -194,6 +194,10 @@ try {
       const Original = window.EventSource;
       const received = [];
       window.__lbLines = received;
+      // The page's main thread: an event waits behind a long task (> 50 ms) running on it.
+      const longTasks = [];
+      window.__lbLongTasks = longTasks;
+      new PerformanceObserver((list) => { for (const entry of list.getEntries()) longTasks.push([performance.timeOrigin + entry.startTime, entry.duration]); }).observe({ type: "longtask", buffered: true });
       window.EventSource = class extends Original {
         constructor(url, init) {
           super(url, init);
@@ -216,6 +220,7 @@ try {
   const stored0 = () => stored.status;
   await waitFor("the page to show the end", async () => (await page.getByTestId("build-live").getAttribute("data-status")) === stored0(), 60_000, 200).catch(() => undefined);
   const received = (await page.evaluate("window.__lbLines")) as Array<[number, string, string, number]>;
+  const longTasks = (await page.evaluate("window.__lbLongTasks")) as Array<[number, number]>;
   const onScreen = Number((await page.getByTestId("log-pane").getAttribute("data-line-count")) ?? 0);
   const seqs = new Set(received.map((r) => r[0]));
   const writeToBrowser: number[] = [];
@@ -248,6 +253,12 @@ try {
   for (const [stage, list] of Object.entries(stages)) console.log(`  ${stage}: p50 ${fmt(percentile(list, 50))}, p95 ${fmt(percentile(list, 95))}`);
   console.log(`${LINES}-line build (${stored.status}): ${received.length} log events over SSE, ${seqs.size} distinct seqs; ${stored.logLines} lines stored; ${onScreen} on screen; ${printedSeen.size}/${LINES} printed lines arrived (${lost} lost)`);
   console.log(`  worker's receipt → browser: p50 ${fmt(percentile(writeToBrowser, 50))}, p95 ${fmt(percentile(writeToBrowser, 95))}, max ${fmt(Math.max(...writeToBrowser))}`);
+  // While the lines arrived: how much of it the page's main thread spent in long tasks.
+  const firstArrival = Math.min(...received.map((r) => r[3]));
+  const lastArrival = Math.max(...received.map((r) => r[3]));
+  const during = longTasks.filter(([start]) => start >= firstArrival && start <= lastArrival);
+  const busyMs = during.reduce((sum, [, duration]) => sum + duration, 0);
+  console.log(`  page main thread while the lines arrived: ${during.length} long tasks (> 50 ms), ${fmt(busyMs)} of ${fmt(lastArrival - firstArrival)}${during.length ? `, longest ${fmt(Math.max(...during.map(([, d]) => d)))}` : ""}`);
   console.log(`  printed in the build → browser: p50 ${fmt(percentile(printToBrowser, 50))}, p95 ${fmt(percentile(printToBrowser, 95))}`);
   console.log(`  reference printed → docker build CLI stdout: p50 ${fmt(percentile(printToTerminal, 50))}, p95 ${fmt(percentile(printToTerminal, 95))} (${cliPrinted.size}/${LINES} lines)`);
 
