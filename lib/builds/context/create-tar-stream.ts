@@ -4,7 +4,7 @@ import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { Readable, Writable } from "node:stream";
+import { Readable, type Writable } from "node:stream";
 import ignore from "@balena/dockerignore";
 import { AppError } from "@/lib/errors";
 import { isInside } from "./paths";
@@ -54,10 +54,10 @@ const createMatcher = (text: string, dockerfile: string): Matcher => {
   return { isIgnored, shouldDescend };
 };
 
-// Files up to this size are read with one synchronous read straight into the output batch;
-// bigger ones in READ_CHUNK pieces. Synchronous: the packing cost was the thread-pool round
-// trips of async lstat/open/read/close (four or more per file, each a wake-up on a busy
-// machine: 2 ms a file measured on the 300-file app context, mostly idle time in the profile).
+// Files up to this size are read with one synchronous read straight into the output batch:
+// the thread-pool round trips of async lstat/open/read/close cost more than the syscalls (2 ms a
+// file measured on the 300-file app context; 64 reads in flight: 1.6× slower on 20,000 files).
+// Bigger ones in READ_CHUNK pieces on the thread pool, while the event loop writes the last one.
 const SMALL_FILE_BYTES = 256 * 1024;
 const BATCH_BYTES = 1024 * 1024;
 const READ_CHUNK = 1024 * 1024;
@@ -72,12 +72,14 @@ const listSorted = (absolute: string): string[] => fs.readdirSync(absolute).sort
 const modeOf = (stat: fs.Stats, type: "file" | "directory" | "symlink") =>
   stat.mode & 0o7777 || (type === "directory" ? 0o755 : 0o644);
 
+const shrank = (name: string) => new AppError("CONTEXT_REFUSED", `${name} changed size while the build context was being packed`);
+
 /** Reads exactly `size` bytes of an open file at `offset` into `target`; a file that shrank is an error. */
 const readExactly = (fd: number, target: Buffer, targetOffset: number, size: number, position: number, name: string) => {
   let done = 0;
   while (done < size) {
     const read = fs.readSync(fd, target, targetOffset + done, size - done, position + done);
-    if (read === 0) throw new AppError("CONTEXT_REFUSED", `${name} changed size while the build context was being packed`);
+    if (read === 0) throw shrank(name);
     done += read;
   }
 };
@@ -90,7 +92,7 @@ const readExactlyAsync = async (fd: number, target: Buffer, size: number, positi
   let done = 0;
   while (done < size) {
     const read = await readAt(fd, target, done, size - done, position + done);
-    if (read === 0) throw new AppError("CONTEXT_REFUSED", `${name} changed size while the build context was being packed`);
+    if (read === 0) throw shrank(name);
     done += read;
   }
 };
@@ -273,13 +275,15 @@ class ContextTarStream extends Readable {
 
   private async writeTo(destination: Destination, end: boolean) {
     const pool = createBatchPool();
-    const gone = () => pool.fail(new Error("the build context's destination closed before the context was sent"));
+    const closedEarly = () => new Error("the build context's destination closed before the context was sent");
+    const gone = () => pool.fail(closedEarly());
     destination.once("close", gone);
     this.once("close", gone);
     const walk = (this.walk = this.chunks(pool.acquire));
     try {
       for await (const chunk of walk) {
-        if (this.destroyed || destination.destroyed) return;
+        if (this.destroyed) return;
+        if (destination.destroyed) throw closedEarly();
         // The pool is the backpressure: the walk fills the next buffer while this one is written,
         // and waits once all POOL_BUFFERS are queued (waiting for each `drain` left the pipe idle).
         destination.write(chunk, () => pool.release(chunk));
