@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { appendLogLines, LOG_CHUNK_SIZE, logFlushDelay, parseLogLine } from "@/components/builds/log-lines";
+import { appendLogLines, LOG_CHUNK_SIZE, parseLogLine } from "@/components/builds/log-lines";
 
 const line = (seq: number, text = `line ${seq}`) => parseLogLine({ seq, stream: "stdout", text, at: "2026-01-01T00:00:00.000Z" });
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => line(from + i));
@@ -30,14 +30,5 @@ describe("appendLogLines", () => {
     expect(parseLogLine({ seq: 1, stream: "stderr", text: "\u001b[31m<b>x</b>\u001b[0m", at: "" }).segments).toEqual([
       { text: "<b>x</b>", style: { color: "#f87171" } },
     ]);
-  });
-});
-
-describe("logFlushDelay", () => {
-  it("renders the first line and a line after a quiet spell at once, a burst at most once per interval", () => {
-    expect(logFlushDelay(-Infinity, 1000, 60)).toBe(0);
-    expect(logFlushDelay(1000, 1500, 60)).toBe(0);
-    expect(logFlushDelay(1000, 1020, 60)).toBe(40);
-    expect(logFlushDelay(1000, 1000, 60)).toBe(60);
   });
 });

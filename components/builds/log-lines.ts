@@ -43,9 +43,3 @@ export const appendLogLines = (
   next.push(last);
   return { chunks: next, lastSeq, added: fresh.length };
 };
-
-/**
- * How long a new line waits before the pane renders: at most one render per `intervalMs`, and a
- * line after a quiet spell (the first line of a build) at once instead of a whole interval later.
- */
-export const logFlushDelay = (lastFlushAt: number, now: number, intervalMs: number): number => Math.max(0, lastFlushAt + intervalMs - now);

@@ -5,7 +5,8 @@
 import { useEffect, useRef, useState } from "react";
 import { useRouter } from "next/navigation";
 import { isFinished, type BuildPhaseDto, type BuildStatus, type StepDto } from "@/lib/types";
-import { appendLogLines, logFlushDelay, parseLogLine, type ParsedLogLine } from "@/components/builds/log-lines";
+import { appendLogLines, parseLogLine, type ParsedLogLine } from "@/components/builds/log-lines";
+import { logFlushDelay } from "@/lib/builds/log-flush-delay";
 import { endEventSchema, errorEventSchema, logEventSchema, parseEventData, stateEventSchema } from "@/components/builds/build-event-schemas";
 
 export type LiveBuildState = {

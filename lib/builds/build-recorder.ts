@@ -5,9 +5,10 @@ import { getLogCounters, writeLogBatch, type StepInput } from "@/lib/data/build-
 import type { BuildStep } from "@/lib/docker/build-stream";
 import { buildLogger } from "@/lib/log";
 import type { SecretMasker } from "@/lib/builds/secret-args";
+import { logFlushDelay } from "@/lib/builds/log-flush-delay";
 
-// Short: the live log is this much behind at most (issue 16); writes are chained, so a slow
-// database makes the batches bigger, not more frequent.
+// Short: the live log is this much behind at most (issue 16), and a first line not at all (see
+// schedule); writes are chained, so a slow database makes the batches bigger, not more frequent.
 const FLUSH_INTERVAL_MS = 50;
 const FLUSH_LINES = 200;
 
@@ -73,17 +74,20 @@ export const createBuildRecorder = async (buildId: string, maxLogBytes: number, 
       logTruncated: truncated,
     });
 
+  let lastFlushAt = -Infinity;
   const flush = () => {
+    lastFlushAt = performance.now();
     flushing = flushing.catch(() => {}).then(writeBatch);
     return flushing;
   };
 
+  // A build's first line (and any after a quiet spell) is written at once; a burst once per interval.
   const schedule = () => {
     if (lines.length >= FLUSH_LINES) void flush().catch(() => {});
     else timer ??= setTimeout(() => {
       timer = undefined;
       void flush().catch((error) => buildLogger(buildId).error({ err: error }, "[recorder] flush failed"));
-    }, FLUSH_INTERVAL_MS);
+    }, logFlushDelay(lastFlushAt, performance.now(), FLUSH_INTERVAL_MS));
   };
 
   return {
